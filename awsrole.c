@@ -1,0 +1,6584 @@
+/*
+ * awsrole -- switch between AWS accounts safely, from one static binary.
+ *
+ * WHAT IT IS
+ *   awsrole reads the user's existing ~/.aws/config and ~/.aws/credentials
+ *   exactly as the AWS CLI does, asks for an MFA code on the terminal, calls
+ *   STS AssumeRole (SigV4 over verified TLS), caches the temporary
+ *   credentials in the AWS CLI's own cache (~/.aws/cli/cache), and hands them
+ *   to a command (exec), a shell (env), an SDK (credential-process) or an
+ *   agent in another terminal.  See README for the commands.
+ *
+ * BUILD
+ *   make            static musl binary, BearSSL + libcurl + cJSON from vendor/
+ *   make test       ./test.sh
+ *   Unit tests compile this file with -DAWSROLE_NO_MAIN and call the static
+ *   functions directly (tests/unit_*.c).
+ *
+ * SECURITY MODEL
+ *   - TLS verification is always on; the five Amazon Trust Services roots
+ *     are compiled in, AWS_CA_BUNDLE / ca_bundle replace them.
+ *   - Secrets (keys, session tokens, MFA codes, SigV4 key chain) live in
+ *     known buffers and are wiped with explicit_bzero on every path.  They
+ *     never reach argv, logs, or any environment but exec's child.
+ *   - Core dumps are disabled at start (RLIMIT_CORE 0, PR_SET_DUMPABLE 0).
+ *   - Cache files are 0600 in a 0700 directory, opened with O_NOFOLLOW,
+ *     checked for owner and mode, replaced atomically (temp + fsync +
+ *     rename), and serialised between processes with flock.
+ *   - With no terminal and no valid session awsrole never waits for input:
+ *     it exits at once and names the command the human should run.
+ *
+ * CONTENTS (sections in dependency order; nothing calls a later section)
+ *   1. Utilities and secure memory
+ *   2. INI reader
+ *   3. Profiles
+ *   4. SigV4
+ *   5. Child processes
+ *   6. HTTP transport (libcurl + BearSSL)
+ *   7. XML reader (STS responses)
+ *   8. STS client
+ *   9. Credential sources (static, environment, process, IMDS, ECS)
+ *  10. Credential cache (the AWS CLI's format and location)
+ *  11. MFA codes
+ *  12. Profile resolution
+ *  13. Output formats (shell quoting, JSON)
+ *  14. Commands
+ *  15. main
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <bearssl.h>
+#include <curl/curl.h>
+#include "cJSON.h"
+
+#include "awsrole.h"
+
+/* ========================================================================
+ * 1. Utilities and secure memory
+ *
+ * Owns: the error struct helpers, allocation, wiping, growable buffers,
+ * time parsing and formatting.  Calls nothing but libc.
+ * ======================================================================== */
+
+static int
+ar_vset(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(dst, cap, fmt, ap);
+
+	if (n < 0 || (size_t)n >= cap) /* keep what fits; mark the cut */
+		memcpy(dst + cap - 4, "...", 4);
+	return -1;
+}
+
+int
+ar_fail(struct ar_err *e, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	e->status = status;
+	e->fix[0] = '\0';
+	va_start(ap, fmt);
+	ar_vset(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+ar_fix(struct ar_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ar_vset(e->fix, sizeof(e->fix), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void
+oom(void)
+{
+	static const char m[] = "awsrole: out of memory\n";
+
+	(void)!write(2, m, sizeof(m) - 1);
+	_exit(AR_EGENERAL);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+void
+ar_wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		explicit_bzero(p, n);
+}
+
+void
+ar_free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	ar_wipe(s, strlen(s));
+	free(s);
+}
+
+static void
+buf_grow(struct ar_buf *b, size_t need)
+{
+	size_t cap = b->cap ? b->cap : 64;
+	char *p;
+
+	if (need < b->len)
+		oom(); /* size_t overflow */
+	if (need + 1 <= b->cap)
+		return;
+	while (cap < need + 1)
+		cap *= 2;
+	if (!b->secret) {
+		b->p = xrealloc(b->p, cap);
+	} else {
+		p = xmalloc(cap);
+		if (b->p != NULL) {
+			memcpy(p, b->p, b->len + 1);
+			ar_wipe(b->p, b->cap);
+			free(b->p);
+		}
+		b->p = p;
+	}
+	b->cap = cap;
+}
+
+void
+buf_add(struct ar_buf *b, const void *data, size_t n)
+{
+	buf_grow(b, b->len + n);
+	if (n > 0)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+buf_adds(struct ar_buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addf(struct ar_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	buf_grow(b, b->len + (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_free(struct ar_buf *b)
+{
+	if (b->p != NULL && b->secret)
+		ar_wipe(b->p, b->cap);
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Take the buffer's storage; the buffer is left empty. */
+static char *
+buf_take(struct ar_buf *b)
+{
+	char *p;
+
+	if (b->p == NULL)
+		buf_add(b, "", 0);
+	p = b->p;
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+static int
+str_eq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static int
+str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return n > 0;
+}
+
+/* Parse a decimal integer in [lo, hi]; the whole string must be digits. */
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0' || !all_digits(s, strlen(s)))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char *
+env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return (v != NULL && *v != '\0') ? v : NULL;
+}
+
+static time_t
+now_s(void)
+{
+	return time(NULL);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Read exactly n digits at *p into *v. */
+static int
+take_digits(const char **p, int n, int *v)
+{
+	int i, r = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		r = r * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*v = r;
+	return 0;
+}
+
+/*
+ * ISO 8601 as STS, IMDS and the CLI's cache write it:
+ * YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM|+HHMM).  Returns 0 and the
+ * UTC time, or -1.
+ */
+static int
+iso8601_parse(const char *s, time_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	const char *p = s;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || take_digits(&p, 4, &y) || *p++ != '-' ||
+	    take_digits(&p, 2, &mo) || *p++ != '-' || take_digits(&p, 2, &d) ||
+	    (*p != 'T' && *p != 't' && *p != ' ') || !*p++ ||
+	    take_digits(&p, 2, &h) || *p++ != ':' || take_digits(&p, 2, &mi) ||
+	    *p++ != ':' || take_digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p++ == '+' ? 1 : -1;
+		if (take_digits(&p, 2, &oh))
+			return -1;
+		if (*p == ':')
+			p++;
+		if (take_digits(&p, 2, &om))
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60 || oh > 23 || om > 59)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*out = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/* "2026-11-28T14:28:22Z" into out (at least 21 bytes). */
+static void
+iso8601_format(time_t t, char *out, size_t cap)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	if (strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 && cap > 0)
+		out[0] = '\0';
+}
+
+/* "1h02m", "13m", "45s", or "expired". */
+static void
+format_remaining(long secs, char *out, size_t cap)
+{
+	if (secs <= 0)
+		snprintf(out, cap, "expired");
+	else if (secs >= 3600)
+		snprintf(out, cap, "%ldh%02ldm", secs / 3600, secs % 3600 / 60);
+	else if (secs >= 60)
+		snprintf(out, cap, "%ldm", secs / 60);
+	else
+		snprintf(out, cap, "%lds", secs);
+}
+
+/* Read fd to its end into out, refusing more than max bytes. */
+static int
+read_fd(int fd, const char *path, size_t max, int status, struct ar_buf *out,
+    struct ar_err *err)
+{
+	char chunk[8192];
+	ssize_t n;
+	int rc = -1;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			ar_fail(err, status, "cannot read %s: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (out->len + (size_t)n > max) {
+			ar_fail(err, status, "%s is larger than the limit of "
+			    "%zu bytes", path, max);
+			goto out;
+		}
+		buf_add(out, chunk, (size_t)n);
+	}
+	if (out->p == NULL)
+		buf_add(out, "", 0);
+	rc = 0;
+out:
+	ar_wipe(chunk, sizeof(chunk));
+	return rc;
+}
+
+/*
+ * Read a whole file, refusing more than max bytes.  Errors carry `status`
+ * (the caller knows whether this is a config or a cache problem).
+ */
+static int
+read_file(const char *path, size_t max, int secret, int status,
+    struct ar_buf *out, struct ar_err *err)
+{
+	int fd, rc;
+
+	out->secret = secret;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return ar_fail(err, status, "cannot read %s: %s", path,
+		    strerror(errno));
+	rc = read_fd(fd, path, max, status, out, err);
+	close(fd);
+	return rc;
+}
+
+/* Wipe the value strings of a cJSON list and its children (no freeing). */
+static void
+json_wipe_strings(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			ar_wipe(j->valuestring, strlen(j->valuestring));
+		json_wipe_strings(j->child);
+	}
+}
+
+/* Wipe every value of a cJSON tree (it may hold secrets), then free it. */
+static void
+json_delete_wiped(cJSON *j)
+{
+	if (j == NULL)
+		return;
+	if (j->valuestring != NULL)
+		ar_wipe(j->valuestring, strlen(j->valuestring));
+	json_wipe_strings(j->child);
+	cJSON_Delete(j);
+}
+
+/* @@INI-BEGIN@@ */
+/* ========================================================================
+ * INI reader
+ *
+ * Reads ~/.aws/config and ~/.aws/credentials the way the AWS CLI does:
+ * Python's configparser.RawConfigParser (strict, no valueless keys, no
+ * inline comments, empty lines allowed inside values) followed by
+ * botocore's configloader.raw_config_parse, which turns a value that
+ * starts with a newline into a one-level nested block.  The rules, in
+ * the order a line meets them:
+ *
+ *   - The file is UTF-8.  Invalid UTF-8 is an error, as in Python.  A
+ *     leading BOM is accepted and noted (has_bom); Python would reject
+ *     the file.  A NUL byte is an error; Python would keep it.
+ *   - Lines end in \n, \r\n or a lone \r (Python's universal newlines).
+ *   - "Whitespace" is Python's str.isspace(): ASCII \t\n\v\f\r\x1c-\x1f
+ *     and space, and U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+ *     U+2029, U+202F, U+205F, U+3000.  Every strip below strips that.
+ *   - A line that is blank after stripping is an empty line inside the
+ *     current value (it only shows if more of the value follows).
+ *   - A line whose first non-blank character is '#' or ';' is a
+ *     comment, wherever it is indented.  '#' or ';' later in a line is
+ *     text.
+ *   - A line indented deeper than the line that started the current key
+ *     continues that key's value (joined with "\n").  Indentation counts
+ *     characters, not bytes.  Blank and comment lines do not end a
+ *     value; only a line that is not indented deeper does.
+ *   - "[" ... "]" is a section header: the name runs to the LAST ']' on
+ *     the line and must not be empty; text after that ']' is ignored.
+ *     [DEFAULT] may appear more than once; its keys are inherited by
+ *     every other section (the profile layer applies that).  Any other
+ *     section name twice in one file is an error.
+ *   - Text before the first header is an error.
+ *   - Otherwise the line is "key = value" or "key : value", split at
+ *     the first '=' or ':'.  The key is right-stripped and lower-cased
+ *     (ASCII only: Python's str.lower() also folds other scripts; no AWS
+ *     setting has such a name).  An empty key, a line with no separator,
+ *     and a key twice in one section are errors.
+ *   - A value that is empty on its key's line and continues on indented
+ *     lines is a nested block (botocore's _parse_nested): each of its
+ *     lines (also split at \v \f \x1c \x1d \x1e U+0085 U+2028 U+2029,
+ *     as Python's str.splitlines) is "subkey = value", split at the
+ *     first '=' only, both sides stripped, the subkey kept as written;
+ *     a line without '=' is an error, a repeated subkey replaces the
+ *     earlier one.  Such an error in [DEFAULT] counts only if some
+ *     section inherits that key, as in botocore.
+ *
+ * After parsing, every section's pairs are sorted by key (ties are
+ * impossible: a duplicate is an error) and nested blocks by subkey.
+ * Sections keep their file order.
+ *
+ * Needs <errno.h> <fcntl.h> <pwd.h> <stdlib.h> <string.h> <unistd.h>
+ * <sys/stat.h> and cJSON.h.
+ * ======================================================================== */
+
+#define INI_NONE ((size_t)-1)
+
+/* Length of the whitespace character (Python str.isspace) at s, or 0. */
+static size_t
+py_space(const unsigned char *s, const unsigned char *e)
+{
+	if (s >= e)
+		return 0;
+	if (s[0] < 0x80)
+		return (s[0] >= 0x09 && s[0] <= 0x0d) ||
+		    (s[0] >= 0x1c && s[0] <= 0x20);
+	if (e - s >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+		return 2;
+	if (e - s < 3)
+		return 0;
+	if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||	/* U+1680 */
+	    (s[0] == 0xe2 && s[1] == 0x80 && (s[2] <= 0x8a ||
+	    s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)) ||
+	    (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||	/* U+205F */
+	    (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80))	/* U+3000 */
+		return 3;
+	return 0;
+}
+
+/* Length of the line break (Python str.splitlines) at s, or 0. */
+static size_t
+py_linebreak(const unsigned char *s, const unsigned char *e)
+{
+	if (s >= e)
+		return 0;
+	if (s[0] == '\r')
+		return e - s >= 2 && s[1] == '\n' ? 2 : 1;
+	if (s[0] == '\n' || s[0] == 0x0b || s[0] == 0x0c ||
+	    (s[0] >= 0x1c && s[0] <= 0x1e))
+		return 1;
+	if (e - s >= 2 && s[0] == 0xc2 && s[1] == 0x85)
+		return 2;
+	if (e - s >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] == 0xa8 || s[2] == 0xa9))
+		return 3;
+	return 0;
+}
+
+/* Skip leading whitespace; *ncp (if given) counts the characters. */
+static const char *
+py_lstrip(const char *b, const char *e, size_t *ncp)
+{
+	size_t k, n = 0;
+
+	while ((k = py_space((const unsigned char *)b,
+	    (const unsigned char *)e)) > 0) {
+		b += k;
+		n++;
+	}
+	if (ncp != NULL)
+		*ncp = n;
+	return b;
+}
+
+/* The end of b..e without its trailing whitespace.  Needs valid UTF-8. */
+static const char *
+py_rstrip(const char *b, const char *e)
+{
+	const char *c;
+
+	while (e > b) {
+		c = e - 1;
+		while (c > b && ((unsigned char)*c & 0xc0) == 0x80 && e - c < 4)
+			c--;
+		if (py_space((const unsigned char *)c,
+		    (const unsigned char *)e) != (size_t)(e - c))
+			break;
+		e = c;
+	}
+	return e;
+}
+
+/* Offset of the first byte that is not valid UTF-8 (as Python's strict
+ * decoder sees it: no overlongs, surrogates or values past U+10FFFF). */
+static size_t
+utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0, k, j;
+	unsigned char lo, hi;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		lo = 0x80, hi = 0xbf;
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			k = 1;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			k = 2;
+			if (s[i] == 0xe0)
+				lo = 0xa0;
+			if (s[i] == 0xed)
+				hi = 0x9f;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			k = 3;
+			if (s[i] == 0xf0)
+				lo = 0x90;
+			if (s[i] == 0xf4)
+				hi = 0x8f;
+		} else
+			return i;
+		if (n - i <= k || s[i + 1] < lo || s[i + 1] > hi)
+			return i;
+		for (j = 2; j <= k; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return i;
+		i += k + 1;
+	}
+	return n;
+}
+
+static char *
+ini_lower_dup(const char *b, const char *e)
+{
+	char *s = xstrndup(b, e - b), *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p += 'a' - 'A';
+	return s;
+}
+
+/* A nested entry while its block is being read; seq keeps file order. */
+struct ini_sub {
+	struct ini_pair pr;
+	size_t seq;
+};
+
+/* A [DEFAULT] key whose nested block failed to parse. */
+struct ini_bad {
+	const char *key;	/* the pair's key string (pairs get sorted) */
+	int line;
+};
+
+struct ini_parser {
+	struct ini_file *f;
+	struct ar_err *err;
+	int line;
+	size_t cur;		/* current section, or INI_NONE */
+	size_t cap;		/* capacity of f->sec */
+	size_t pcap;		/* capacity of the current section's pairs */
+	size_t def;		/* the [DEFAULT] section, or INI_NONE */
+	size_t opt;		/* the key whose value is open, or INI_NONE */
+	size_t indent;		/* indentation of the line that opened it */
+	size_t blanks;		/* empty lines not yet added to the value */
+	int nested, bad;	/* the value is a nested block; it failed */
+	struct ar_buf val;	/* the value so far (secret) */
+	struct ini_sub *sub;	/* the nested block so far */
+	size_t nsub, subcap;
+	struct ini_bad *bads;	/* failed [DEFAULT] blocks */
+	size_t nbad;
+	int errline;		/* line of the error in err, 0 if none */
+};
+
+/* The fix for an error at a line of a file; returns -1. */
+static int
+ini_fix(struct ar_err *e, const char *path, int line)
+{
+	return ar_fix(e, "edit line %d of %s", line, path);
+}
+
+static int
+ini_error(struct ini_parser *p, int line, const char *what)
+{
+	p->errline = line;
+	ar_fail(p->err, AR_ECONFIG, "%s, line %d: %s", p->f->path, line,
+	    what);
+	return ini_fix(p->err, p->f->path, line);
+}
+
+static struct ini_section *
+ini_cursec(struct ini_parser *p)
+{
+	return &p->f->sec[p->cur];
+}
+
+static void
+ini_sub_free(struct ini_sub *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ar_free_secret(s[i].pr.key);
+		ar_free_secret(s[i].pr.value);
+	}
+}
+
+static int
+ini_sub_cmp(const void *a, const void *b)
+{
+	const struct ini_sub *x = a, *y = b;
+	int c = strcmp(x->pr.key, y->pr.key);
+
+	if (c != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sort the nested block by subkey, keep the last of each, hand it over. */
+static void
+ini_sub_finish(struct ini_parser *p, struct ini_pair *pr)
+{
+	size_t i, n = 0;
+
+	qsort(p->sub, p->nsub, sizeof *p->sub, ini_sub_cmp);
+	pr->sub = xcalloc(p->nsub, sizeof *pr->sub);
+	for (i = 0; i < p->nsub; i++) {
+		if (i + 1 < p->nsub &&
+		    strcmp(p->sub[i].pr.key, p->sub[i + 1].pr.key) == 0) {
+			ini_sub_free(&p->sub[i], 1);
+			continue;
+		}
+		pr->sub[n++] = p->sub[i].pr;
+	}
+	pr->nsub = n;
+	p->nsub = 0;
+}
+
+/* Close the open value: store it in its pair. */
+static void
+ini_end_value(struct ini_parser *p)
+{
+	struct ini_pair *pr;
+
+	if (p->opt == INI_NONE)
+		return;
+	pr = &ini_cursec(p)->pairs[p->opt];
+	if (p->bad) {
+		ini_sub_free(p->sub, p->nsub);
+		p->nsub = 0;
+	} else if (p->nested)
+		ini_sub_finish(p, pr);
+	else
+		pr->value = xstrndup(p->val.len ? p->val.p : "", p->val.len);
+	if (p->val.len > 0)
+		ar_wipe(p->val.p, p->val.len);
+	p->val.len = 0;
+	p->opt = INI_NONE;
+	p->blanks = 0;
+	p->nested = p->bad = 0;
+}
+
+/* One "subkey = value" of a nested block. */
+static int
+ini_sub_add(struct ini_parser *p, const char *b, const char *e)
+{
+	const char *eq = memchr(b, '=', e - b);
+	struct ini_sub *s;
+
+	if (eq == NULL) {
+		if (p->cur != p->def)
+			return ini_error(p, p->line, "a line in a nested block "
+			    "(a key whose value starts on the next line) "
+			    "has no '='");
+		p->bads = xrealloc(p->bads, (p->nbad + 1) * sizeof *p->bads);
+		p->bads[p->nbad].key = ini_cursec(p)->pairs[p->opt].key;
+		p->bads[p->nbad++].line = p->line;
+		p->bad = 1;
+		return 0;
+	}
+	if (p->nsub >= AR_CONFIG_MAX_KEYS)
+		return ini_error(p, p->line, "too many keys in a nested block");
+	if (p->nsub == p->subcap) {
+		p->subcap = p->subcap ? 2 * p->subcap : 16;
+		p->sub = xrealloc(p->sub, p->subcap * sizeof *p->sub);
+	}
+	s = &p->sub[p->nsub];
+	memset(s, 0, sizeof *s);
+	s->seq = p->nsub++;
+	s->pr.line = p->line;
+	s->pr.key = xstrndup(b, py_rstrip(b, eq) - b);
+	b = py_lstrip(eq + 1, e, NULL);
+	s->pr.value = xstrndup(b, e - b);
+	return 0;
+}
+
+/* A continuation line of a nested block: split like str.splitlines. */
+static int
+ini_nested_piece(struct ini_parser *p, const char *b, const char *e)
+{
+	const unsigned char *u = (const unsigned char *)b;
+	const unsigned char *ue = (const unsigned char *)e, *q;
+	const char *sb, *se;
+	size_t k = 0;
+
+	while (u < ue && !p->bad) {
+		for (q = u; q < ue && (k = py_linebreak(q, ue)) == 0; q++)
+			;
+		sb = py_lstrip((const char *)u, (const char *)q, NULL);
+		se = py_rstrip(sb, (const char *)q);
+		if (se > sb && ini_sub_add(p, sb, se) == -1)
+			return -1;
+		u = q + k;
+	}
+	return 0;
+}
+
+/* An indented line continuing the open value. */
+static int
+ini_continue(struct ini_parser *p, const char *b, const char *e)
+{
+	if (p->bad)
+		return 0;
+	if (!p->nested && p->val.len == 0)
+		p->nested = 1;
+	if (p->nested)
+		return ini_nested_piece(p, b, e);
+	for (; p->blanks > 0; p->blanks--)
+		buf_add(&p->val, "\n", 1);
+	buf_add(&p->val, "\n", 1);
+	buf_add(&p->val, b, e - b);
+	return 0;
+}
+
+static void
+ini_new_section(struct ini_parser *p, const char *b, const char *e)
+{
+	struct ini_section *s;
+
+	if (p->f->nsec == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->f->sec = xrealloc(p->f->sec, p->cap * sizeof *p->f->sec);
+	}
+	s = &p->f->sec[p->f->nsec];
+	memset(s, 0, sizeof *s);
+	s->name = xstrndup(b, e - b);
+	s->line = p->line;
+	p->cur = p->f->nsec++;
+}
+
+/* "[name]": name is b..e.  [DEFAULT] sections merge into one. */
+static int
+ini_header(struct ini_parser *p, const char *b, const char *e)
+{
+	ini_end_value(p);
+	if (e - b == 7 && memcmp(b, "DEFAULT", 7) == 0 &&
+	    p->def != INI_NONE) {
+		p->cur = p->def;
+		p->pcap = ini_cursec(p)->npairs;
+		return 0;
+	}
+	if (p->f->nsec >= AR_CONFIG_MAX_SECTIONS)
+		return ini_error(p, p->line, "too many sections");
+	ini_new_section(p, b, e);
+	p->pcap = 0;
+	if (e - b == 7 && memcmp(b, "DEFAULT", 7) == 0)
+		p->def = p->cur;
+	return 0;
+}
+
+/* "key = value" or "key : value" in b..e (stripped, not empty). */
+static int
+ini_option(struct ini_parser *p, const char *b, const char *e)
+{
+	struct ini_section *s = ini_cursec(p);
+	struct ini_pair *pr;
+	const char *d, *ke;
+
+	for (d = b; d < e && *d != '=' && *d != ':'; d++)
+		;
+	if (d == e)
+		return ini_error(p, p->line, "expected \"key = value\"");
+	if ((ke = py_rstrip(b, d)) == b)
+		return ini_error(p, p->line, "a key name is empty");
+	ini_end_value(p);
+	if (s->npairs >= AR_CONFIG_MAX_KEYS)
+		return ini_error(p, p->line, "too many keys in one section");
+	if (s->npairs == p->pcap) {
+		p->pcap = p->pcap ? 2 * p->pcap : 8;
+		s->pairs = xrealloc(s->pairs, p->pcap * sizeof *s->pairs);
+	}
+	pr = &s->pairs[s->npairs];
+	memset(pr, 0, sizeof *pr);
+	pr->key = ini_lower_dup(b, ke);
+	pr->line = p->line;
+	p->opt = s->npairs++;
+	b = py_lstrip(d + 1, e, NULL);
+	buf_add(&p->val, b, e - b);
+	return 0;
+}
+
+/* The name of "[name] trailing text" in b..e, if it is a header. */
+static int
+ini_is_header(const char *b, const char *e, const char **ne)
+{
+	const char *c;
+
+	if (*b != '[')
+		return 0;
+	for (c = e - 1; c > b + 1 && *c != ']'; c--)
+		;
+	if (c <= b + 1)
+		return 0;
+	*ne = c;
+	return 1;
+}
+
+/* One line, without its line break. */
+static int
+ini_line(struct ini_parser *p, const char *s, size_t n)
+{
+	const char *b, *e, *ne;
+	size_t indent;
+
+	b = py_lstrip(s, s + n, &indent);
+	e = py_rstrip(b, s + n);
+	if (b == e) {
+		if (p->opt != INI_NONE)
+			p->blanks++;
+		return 0;
+	}
+	if (*b == '#' || *b == ';')
+		return 0;
+	if (p->opt != INI_NONE && indent > p->indent)
+		return ini_continue(p, b, e);
+	p->indent = indent;
+	if (ini_is_header(b, e, &ne))
+		return ini_header(p, b + 1, ne);
+	if (p->cur == INI_NONE)
+		return ini_error(p, p->line, "text before the first "
+		    "[section] header");
+	return ini_option(p, b, e);
+}
+
+/* Bytes that Python would read differently or that C cannot hold. */
+static int
+ini_check_line(struct ini_parser *p, const char *s, size_t n)
+{
+	if (n > AR_CONFIG_MAX_LINE)
+		return ini_error(p, p->line, "line longer than the limit");
+	if (memchr(s, '\0', n) != NULL)
+		return ini_error(p, p->line, "a NUL byte (is this a "
+		    "binary file?)");
+	if (utf8_valid_prefix((const unsigned char *)s, n) != n)
+		return ini_error(p, p->line, "not valid UTF-8");
+	return 0;
+}
+
+static int
+ini_scan(struct ini_parser *p, const char *s, const char *e)
+{
+	const char *q;
+
+	while (s < e) {
+		for (q = s; q < e && *q != '\n' && *q != '\r'; q++)
+			;
+		p->line++;
+		if (ini_check_line(p, s, q - s) == -1 ||
+		    ini_line(p, s, q - s) == -1)
+			return -1;
+		if (q < e && *q == '\r') {
+			p->f->has_crlf = 1;
+			if (q + 1 < e && q[1] == '\n')
+				q++;
+		}
+		s = q < e ? q + 1 : q;
+	}
+	ini_end_value(p);
+	return 0;
+}
+
+static int
+ini_pair_cmp(const void *a, const void *b)
+{
+	const struct ini_pair *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : x->line - y->line;
+}
+
+/* The earliest duplicate key; sorts every section's pairs by key. */
+static int
+ini_dup_keys(struct ini_parser *p, struct ar_err *e)
+{
+	struct ini_section *s;
+	size_t i, j;
+	int line = 0;
+
+	for (i = 0; i < p->f->nsec; i++) {
+		s = &p->f->sec[i];
+		qsort(s->pairs, s->npairs, sizeof *s->pairs, ini_pair_cmp);
+		for (j = 1; j < s->npairs; j++) {
+			if (strcmp(s->pairs[j - 1].key, s->pairs[j].key) != 0 ||
+			    (line != 0 && s->pairs[j].line >= line))
+				continue;
+			line = s->pairs[j].line;
+			ar_fail(e, AR_ECONFIG, "%s, line %d: key \"%.200s\" is "
+			    "already set in [%.200s] at line %d", p->f->path,
+			    line, s->pairs[j].key, s->name,
+			    s->pairs[j - 1].line);
+			ini_fix(e, p->f->path, line);
+		}
+	}
+	return line;
+}
+
+static int
+ini_secp_cmp(const void *a, const void *b)
+{
+	const struct ini_section *x = *(const struct ini_section *const *)a;
+	const struct ini_section *y = *(const struct ini_section *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : x->line - y->line;
+}
+
+/* The earliest duplicate section (found by sorting, not pairwise). */
+static int
+ini_dup_sections(struct ini_parser *p, struct ar_err *e)
+{
+	const struct ini_section **v;
+	size_t i, n = p->f->nsec;
+	int line = 0;
+
+	v = xcalloc(n ? n : 1, sizeof *v);
+	for (i = 0; i < n; i++)
+		v[i] = &p->f->sec[i];
+	qsort(v, n, sizeof *v, ini_secp_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(v[i - 1]->name, v[i]->name) != 0 ||
+		    (line != 0 && v[i]->line >= line))
+			continue;
+		line = v[i]->line;
+		ar_fail(e, AR_ECONFIG, "%s, line %d: section [%.200s] is "
+		    "already at line %d", p->f->path, line, v[i]->name,
+		    v[i - 1]->line);
+		ini_fix(e, p->f->path, line);
+	}
+	free(v);
+	return line;
+}
+
+static int
+ini_key_cmp(const void *key, const void *pair)
+{
+	return strcmp(key, ((const struct ini_pair *)pair)->key);
+}
+
+/* The pair of key in s (pairs sorted), or NULL. */
+static const struct ini_pair *
+ini_find(const struct ini_section *s, const char *key)
+{
+	return bsearch(key, s->pairs, s->npairs, sizeof *s->pairs,
+	    ini_key_cmp);
+}
+
+/* A failed nested block in [DEFAULT] is an error only where a section
+ * inherits it (botocore parses it once per section).  Uninherited ones
+ * are dropped.  Returns the earliest failing line, or 0. */
+static int
+ini_check_bads(struct ini_parser *p, struct ar_err *e)
+{
+	struct ini_section *d;
+	size_t i, j, n = 0;
+	int line = 0;
+
+	if (p->nbad == 0)
+		return 0;
+	d = &p->f->sec[p->def];
+	for (i = 0; i < d->npairs; i++) {
+		if (d->pairs[i].value != NULL || d->pairs[i].nsub > 0) {
+			d->pairs[n++] = d->pairs[i];
+			continue;
+		}
+		for (j = 0; j < p->f->nsec; j++)
+			if (j != p->def &&
+			    ini_find(&p->f->sec[j], d->pairs[i].key) == NULL)
+				break;
+		if (j < p->f->nsec && line == 0) {
+			for (j = 0; p->bads[j].key != d->pairs[i].key; j++)
+				;
+			line = p->bads[j].line;
+		}
+		ar_free_secret(d->pairs[i].key);
+	}
+	d->npairs = n;
+	if (line != 0) {
+		ar_fail(e, AR_ECONFIG, "%s, line %d: a line in a nested block "
+		    "of [DEFAULT] has no '='", p->f->path, line);
+		ini_fix(e, p->f->path, line);
+	}
+	return line;
+}
+
+/* Keep e if line is the earliest error so far. */
+static void
+ini_keep_earliest(struct ini_parser *p, int line, const struct ar_err *e)
+{
+	if (line == 0 || (p->errline != 0 && p->errline <= line))
+		return;
+	*p->err = *e;
+	p->errline = line;
+}
+
+/* After the scan: duplicates and [DEFAULT] blocks, earliest line wins. */
+static void
+ini_check(struct ini_parser *p, int scanned)
+{
+	struct ar_err e;
+
+	memset(&e, 0, sizeof e);
+	ini_keep_earliest(p, ini_dup_keys(p, &e), &e);
+	ini_keep_earliest(p, ini_dup_sections(p, &e), &e);
+	if (scanned)
+		ini_keep_earliest(p, ini_check_bads(p, &e), &e);
+}
+
+static void
+ini_parser_free(struct ini_parser *p)
+{
+	buf_free(&p->val);
+	ini_sub_free(p->sub, p->nsub);
+	free(p->sub);
+	free(p->bads);
+}
+
+int
+ini_parse(const char *path, const char *buf, size_t len,
+    struct ini_file *out, struct ar_err *err)
+{
+	struct ini_parser p;
+	int scanned;
+
+	memset(out, 0, sizeof *out);
+	memset(&p, 0, sizeof p);
+	out->path = xstrdup(path);
+	if (len > AR_CONFIG_MAX_BYTES) {
+		ar_fail(err, AR_ECONFIG, "%s: larger than the limit of %u "
+		    "bytes", path, AR_CONFIG_MAX_BYTES);
+		goto fail;
+	}
+	p.f = out;
+	p.err = err;
+	p.cur = p.def = p.opt = INI_NONE;
+	p.val.secret = 1;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		out->has_bom = 1;
+		buf += 3;
+		len -= 3;
+	}
+	scanned = ini_scan(&p, buf, buf + len) == 0;
+	ini_check(&p, scanned);
+	ini_parser_free(&p);
+	if (p.errline == 0)
+		return 0;
+fail:
+	ini_free(out);
+	return -1;
+}
+
+/* Read all of the regular file fd (size from fstat) into *buf, which the
+ * caller wipes.  A file larger than the limit is an error. */
+static int
+ini_read_fd(int fd, const char *path, char **buf, size_t *len,
+    struct ar_err *err)
+{
+	struct stat st;
+	size_t cap;
+	ssize_t r;
+	char c;
+
+	*buf = NULL;
+	*len = 0;
+	if (fstat(fd, &st) == -1)
+		return ar_fail(err, AR_ECONFIG, "cannot read %s: %s", path,
+		    strerror(errno));
+	if (st.st_size > (off_t)AR_CONFIG_MAX_BYTES)
+		return ar_fail(err, AR_ECONFIG, "%s: %lld bytes, larger than "
+		    "the limit of %u bytes", path, (long long)st.st_size,
+		    AR_CONFIG_MAX_BYTES);
+	cap = (size_t)st.st_size;
+	*buf = xmalloc(cap + 1);
+	while (*len < cap) {
+		r = read(fd, *buf + *len, cap - *len);
+		if (r == 0)
+			return 0;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return ar_fail(err, AR_ECONFIG, "cannot read %s: %s",
+			    path, strerror(errno));
+		*len += (size_t)r;
+	}
+	while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (r != 0)
+		return ar_fail(err, AR_ECONFIG, "%s changed while it was "
+		    "read", path);
+	return 0;
+}
+
+/* A missing file, a directory or other non-regular file is "missing",
+ * as botocore's os.path.isfile() check has it.  An unreadable file is an
+ * error (botocore silently reads it as empty). */
+int
+ini_load(const char *path, struct ini_file *out, int *missing,
+    struct ar_err *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd = -1, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	*missing = 0;
+	if ((rc = stat(path, &st)) == -1 && errno != ENOENT &&
+	    errno != ENOTDIR)
+		return ar_fail(err, AR_ECONFIG, "cannot read %s: %s", path,
+		    strerror(errno));
+	if (rc == -1 || !S_ISREG(st.st_mode)) {
+		*missing = 1;
+		out->path = xstrdup(path);
+		return 0;
+	}
+	rc = -1;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		ar_fail(err, AR_ECONFIG, "cannot open %s: %s", path,
+		    strerror(errno));
+		goto done;
+	}
+	if (ini_read_fd(fd, path, &buf, &len, err) == -1)
+		goto done;
+	rc = ini_parse(path, buf != NULL ? buf : "", len, out, err);
+done:
+	if (fd != -1)
+		close(fd);
+	if (buf != NULL) {
+		ar_wipe(buf, len);
+		free(buf);
+	}
+	return rc;
+}
+
+static void
+ini_pairs_free(struct ini_pair *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ar_free_secret(v[i].key);
+		ar_free_secret(v[i].value);
+		ini_pairs_free(v[i].sub, v[i].nsub);
+	}
+	free(v);
+}
+
+void
+ini_free(struct ini_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nsec; i++) {
+		ar_free_secret(f->sec[i].name);
+		ini_pairs_free(f->sec[i].pairs, f->sec[i].npairs);
+	}
+	free(f->sec);
+	free(f->path);
+	memset(f, 0, sizeof *f);
+}
+
+/* ------------------------------------------------------------------------
+ * shlex.split (POSIX mode, no comments), as botocore uses it on section
+ * headers and as credential_process commands are split.  Whitespace is
+ * space, \t, \r and \n.  Outside quotes a backslash takes the next
+ * character literally; inside "..." it does so only before '"' or '\',
+ * and is kept otherwise; inside '...' it is literal.  "" and '' give an
+ * empty word.
+ * ------------------------------------------------------------------------ */
+
+static int
+shlex_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void
+shlex_emit(struct ar_buf *tok, char ***v, size_t *n)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof **v);
+	(*v)[(*n)++] = xstrndup(tok->len ? tok->p : "", tok->len);
+	(*v)[*n] = NULL;
+	if (tok->len > 0)
+		ar_wipe(tok->p, tok->len);
+	tok->len = 0;
+}
+
+/* One character c (0 at the end) in state *st; a word is done when
+ * *emit is set.  Returns -1 on an unclosed quote or trailing '\'. */
+static int
+shlex_step(char c, char *st, char *esc, int *quoted, struct ar_buf *tok,
+    int *emit)
+{
+	switch (*st) {
+	case '\'':
+	case '"':
+		*quoted = 1;
+		if (c == '\0')
+			return -1;
+		if (c == *st)
+			*st = 'a';
+		else if (c == '\\' && *st == '"')
+			*esc = *st, *st = '\\';
+		else
+			buf_add(tok, &c, 1);
+		return 0;
+	case '\\':
+		if (c == '\0')
+			return -1;
+		if (*esc != 'a' && c != '\\' && c != *esc)
+			buf_add(tok, "\\", 1);
+		buf_add(tok, &c, 1);
+		*st = *esc;
+		return 0;
+	}
+	if (c == '\0' || shlex_space(c)) {
+		*emit = *st == 'a' && (tok->len > 0 || *quoted);
+		*st = ' ';
+	} else if (c == '\'' || c == '"')
+		*st = c;
+	else if (c == '\\')
+		*esc = 'a', *st = '\\';
+	else {
+		buf_add(tok, &c, 1);
+		*st = 'a';
+	}
+	return 0;
+}
+
+int
+ar_shlex_split(const char *s, char ***argv, size_t *argc, struct ar_err *err)
+{
+	struct ar_buf tok;
+	char **v = NULL, st = ' ', esc = 'a';
+	size_t n = 0;
+	int quoted = 0, emit, rc = 0;
+
+	memset(&tok, 0, sizeof tok);
+	tok.secret = 1;
+	for (;; s++) {
+		emit = 0;
+		if (shlex_step(*s, &st, &esc, &quoted, &tok, &emit) == -1) {
+			rc = ar_fail(err, AR_ECONFIG, "%s", st == '\\' ?
+			    "a backslash at the end of a command line" :
+			    "a quotation mark is not closed");
+			break;
+		}
+		if (emit) {
+			shlex_emit(&tok, &v, &n);
+			quoted = 0;
+		}
+		if (*s == '\0')
+			break;
+	}
+	buf_free(&tok);
+	if (rc == 0 && v == NULL)
+		v = xcalloc(1, sizeof *v);
+	if (rc == -1) {
+		ar_argv_free(v);
+		v = NULL;
+		n = 0;
+	}
+	*argv = v;
+	*argc = n;
+	return rc;
+}
+
+void
+ar_argv_free(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		ar_free_secret(argv[i]);
+	free(argv);
+}
+
+/* ========================================================================
+ * Profiles
+ *
+ * The merged map that botocore's Session.full_config['profiles'] gives:
+ *
+ *   - config: [default] is "default".  A section whose name starts with
+ *     "profile" is split like shlex and names its second word when there
+ *     are exactly two ([profile "a b"] is "a b"; [profiles x] is "x"),
+ *     and is skipped otherwise ([profile a b], [profile], an unclosed
+ *     quote).  [sso-session X] and [services X] are not profiles; other
+ *     sections ([plugins], [CustomerA]) are not either.  When two
+ *     sections name one profile, the later replaces the earlier whole
+ *     ([default] then [profile default]).  Each profile also takes the
+ *     [DEFAULT] keys it does not set.
+ *   - credentials: [NAME] is profile NAME, literally, with the file's
+ *     [DEFAULT] keys.  Its keys are written over those of the config
+ *     profile of the same name, key by key.
+ *
+ * Config sections that give no profile (or are replaced) are listed in
+ * config->ign for `doctor`, in file order.  The table is sorted by name
+ * (strcmp), each profile's keys by key, so lookups are binary searches.
+ * Profile names are allocated (a shlex-split name is not in the file);
+ * everything else points into the two ini_files.
+ * ======================================================================== */
+
+/* Python's os.path.expandvars: $NAME and ${NAME} (NAME of [A-Za-z0-9_]
+ * for the first form), left as written when NAME is not set. */
+static char *
+cfg_expandvars(const char *s)
+{
+	struct ar_buf b;
+	const char *e, *v;
+	char *name;
+	size_t n;
+
+	memset(&b, 0, sizeof b);
+	while (*s != '\0') {
+		if (*s != '$') {
+			buf_add(&b, s++, 1);
+			continue;
+		}
+		if (s[1] == '{' && (e = strchr(s + 2, '}')) != NULL)
+			name = xstrndup(s + 2, e - s - 2), n = e + 1 - s;
+		else {
+			for (e = s + 1; *e == '_' || (*e >= '0' && *e <= '9') ||
+			    ((*e | 0x20) >= 'a' && (*e | 0x20) <= 'z'); e++)
+				;
+			name = xstrndup(s + 1, e - s - 1), n = e - s;
+		}
+		v = n > 1 && name[0] != '\0' ? getenv(name) : NULL;
+		buf_add(&b, v != NULL ? v : s, v != NULL ? strlen(v) : n);
+		s += n;
+		free(name);
+	}
+	return b.p != NULL ? b.p : xstrdup("");
+}
+
+/* Python's os.path.expanduser: ~ is $HOME (or the passwd entry when HOME
+ * is unset), ~user that user's home; the home's trailing '/' dropped. */
+static char *
+cfg_expanduser(const char *s)
+{
+	const struct passwd *pw = NULL;
+	const char *home = NULL, *slash;
+	struct ar_buf b;
+	char *user;
+	size_t n;
+
+	if (s[0] != '~')
+		return xstrdup(s);
+	slash = strchr(s, '/');
+	n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (n == 1 && (home = getenv("HOME")) == NULL)
+		pw = getpwuid(getuid());
+	else if (n > 1) {
+		user = xstrndup(s + 1, n - 1);
+		pw = getpwnam(user);
+		free(user);
+	}
+	if (pw != NULL)
+		home = pw->pw_dir;
+	else if (n > 1 || getenv("HOME") == NULL)
+		return xstrdup(s);
+	memset(&b, 0, sizeof b);
+	buf_adds(&b, home);
+	while (b.len > 0 && b.p[b.len - 1] == '/')
+		b.p[--b.len] = '\0';
+	buf_adds(&b, s + n);
+	if (b.len == 0)
+		buf_adds(&b, "/");
+	return b.p != NULL ? b.p : xstrdup("/");
+}
+
+/* An explicit path as given; else $env (even if empty) or def, with
+ * $VARS and ~ expanded as botocore does. */
+static char *
+cfg_resolve(const char *path, const char *env, const char *def)
+{
+	const char *v;
+	char *vars, *full;
+
+	if (path != NULL)
+		return xstrdup(path);
+	v = getenv(env);
+	vars = cfg_expandvars(v != NULL ? v : def);
+	full = cfg_expanduser(vars);
+	free(vars);
+	return full;
+}
+
+/* The second shlex word of a section name when there are exactly two. */
+static char *
+prof_second_word(const char *sec)
+{
+	struct ar_err e;
+	char **v, *name = NULL;
+	size_t n;
+
+	if (ar_shlex_split(sec, &v, &n, &e) == -1)
+		return NULL;
+	if (n == 2)
+		name = xstrdup(v[1]);
+	ar_argv_free(v);
+	return name;
+}
+
+/* The profile a config section names (allocated), or NULL; *other is set
+ * for a well-formed [sso-session X] or [services X]. */
+static char *
+prof_config_name(const char *sec, int *other)
+{
+	char *name;
+
+	*other = 0;
+	if (strncmp(sec, "profile", 7) == 0)
+		return prof_second_word(sec);
+	if (strncmp(sec, "sso-session", 11) == 0 ||
+	    strncmp(sec, "services", 8) == 0) {
+		name = prof_second_word(sec);
+		*other = name != NULL;
+		free(name);
+		return NULL;
+	}
+	if (strcmp(sec, "default") == 0)
+		return xstrdup("default");
+	return NULL;
+}
+
+static const struct ini_section *
+prof_default(const struct ini_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nsec; i++)
+		if (strcmp(f->sec[i].name, "DEFAULT") == 0)
+			return &f->sec[i];
+	return NULL;
+}
+
+static void
+prof_ignore(struct config *c, const struct ini_section *s)
+{
+	struct ignored_section *g;
+
+	c->ign = xrealloc(c->ign, (c->nign + 1) * sizeof *c->ign);
+	g = &c->ign[c->nign++];
+	g->name = s->name;
+	g->file = c->cfg.path;
+	g->line = s->line;
+}
+
+/* One candidate key of a profile; the highest prio wins. */
+struct prof_cand {
+	struct prof_kv kv;
+	int prio;
+};
+
+struct prof_build {
+	const struct ini_section *cdef, *kdef;	/* the [DEFAULT]s */
+	struct prof_cand *v;			/* scratch */
+	size_t n, cap;
+};
+
+static void
+prof_cands(struct prof_build *b, const struct ini_section *s,
+    const char *file, int prio)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (b->n + s->npairs > b->cap) {
+		b->cap = 2 * (b->n + s->npairs);
+		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	for (i = 0; i < s->npairs; i++) {
+		b->v[b->n].kv.key = s->pairs[i].key;
+		b->v[b->n].kv.pair = &s->pairs[i];
+		b->v[b->n].kv.file = file;
+		b->v[b->n].kv.line = s->pairs[i].line;
+		b->v[b->n++].prio = prio;
+	}
+}
+
+static int
+prof_cand_cmp(const void *a, const void *b)
+{
+	const struct prof_cand *x = a, *y = b;
+	int c = strcmp(x->kv.key, y->kv.key);
+
+	return c != 0 ? c : y->prio - x->prio;
+}
+
+/* Keys of profile p from config section cs and credentials section ks
+ * (either may be NULL), each with its file's [DEFAULT] under it. */
+static void
+prof_keys(struct config *c, struct profile *p, struct prof_build *b,
+    const struct ini_section *cs, const struct ini_section *ks)
+{
+	size_t i;
+
+	b->n = 0;
+	if (cs != NULL)
+		prof_cands(b, b->cdef, c->cfg.path, 0);
+	prof_cands(b, cs, c->cfg.path, 1);
+	if (ks != NULL)
+		prof_cands(b, b->kdef, c->cred.path, 2);
+	prof_cands(b, ks, c->cred.path, 3);
+	qsort(b->v, b->n, sizeof *b->v, prof_cand_cmp);
+	p->kv = xcalloc(b->n ? b->n : 1, sizeof *p->kv);
+	for (i = 0; i < b->n; i++)
+		if (i == 0 || strcmp(b->v[i].kv.key, b->v[i - 1].kv.key) != 0)
+			p->kv[p->nkv++] = b->v[i].kv;
+}
+
+/* A section that may name a profile. */
+struct prof_src {
+	char *name;
+	const struct ini_section *sec;
+	size_t order;
+	int cred;
+};
+
+static int
+prof_src_cmp(const void *a, const void *b)
+{
+	const struct prof_src *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Sections g[0..n) all name one profile, in file order (config first). */
+static void
+prof_group(struct config *c, struct prof_build *b, struct prof_src *g,
+    size_t n)
+{
+	const struct ini_section *cs = NULL, *ks = NULL;
+	struct profile *p = &c->prof[c->nprof++];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (g[i].cred)
+			ks = g[i].sec;
+		else {
+			if (cs != NULL)
+				prof_ignore(c, cs);
+			cs = g[i].sec;
+		}
+	}
+	p->name = g[0].name;
+	g[0].name = NULL;
+	p->file = cs != NULL ? c->cfg.path : c->cred.path;
+	p->line = cs != NULL ? cs->line : ks->line;
+	prof_keys(c, p, b, cs, ks);
+}
+
+/* The sections that name profiles; the others go to c->ign. */
+static size_t
+prof_sources(struct config *c, struct prof_src *src)
+{
+	const struct ini_section *s;
+	size_t i, n = 0;
+	char *name;
+	int other;
+
+	for (i = 0; i < c->cfg.nsec; i++) {
+		s = &c->cfg.sec[i];
+		if (strcmp(s->name, "DEFAULT") == 0)
+			continue;
+		if ((name = prof_config_name(s->name, &other)) == NULL) {
+			if (!other)
+				prof_ignore(c, s);
+			continue;
+		}
+		src[n].name = name;
+		src[n].sec = s;
+		src[n++].order = i;
+	}
+	for (i = 0; i < c->cred.nsec; i++) {
+		s = &c->cred.sec[i];
+		if (strcmp(s->name, "DEFAULT") == 0)
+			continue;
+		src[n].name = xstrdup(s->name);
+		src[n].sec = s;
+		src[n].order = c->cfg.nsec + i;
+		src[n++].cred = 1;
+	}
+	return n;
+}
+
+static int
+prof_ign_cmp(const void *a, const void *b)
+{
+	const struct ignored_section *x = a, *y = b;
+
+	return x->line - y->line;
+}
+
+/* Build c->prof: one sort of all sections by name, then one pass. */
+static void
+prof_table(struct config *c)
+{
+	struct prof_build b;
+	struct prof_src *src;
+	size_t n, i, j;
+
+	memset(&b, 0, sizeof b);
+	b.cdef = prof_default(&c->cfg);
+	b.kdef = prof_default(&c->cred);
+	src = xcalloc(c->cfg.nsec + c->cred.nsec + 1, sizeof *src);
+	n = prof_sources(c, src);
+	qsort(src, n, sizeof *src, prof_src_cmp);
+	c->prof = xcalloc(n + 1, sizeof *c->prof);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(src[i].name, src[j].name) == 0;
+		    j++)
+			;
+		prof_group(c, &b, &src[i], j - i);
+	}
+	for (i = 0; i < n; i++)
+		free(src[i].name);
+	free(src);
+	free(b.v);
+	if (c->nign > 1)
+		qsort(c->ign, c->nign, sizeof *c->ign, prof_ign_cmp);
+}
+
+int
+config_load(struct config *c, const char *config_path,
+    const char *cred_path, struct ar_err *err)
+{
+	memset(c, 0, sizeof *c);
+	c->config_path = cfg_resolve(config_path, "AWS_CONFIG_FILE",
+	    "~/.aws/config");
+	c->cred_path = cfg_resolve(cred_path, "AWS_SHARED_CREDENTIALS_FILE",
+	    "~/.aws/credentials");
+	if (ini_load(c->config_path, &c->cfg, &c->config_missing,
+	    err) == -1 ||
+	    ini_load(c->cred_path, &c->cred, &c->cred_missing, err) == -1) {
+		config_free(c);
+		return -1;
+	}
+	prof_table(c);
+	return 0;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nprof; i++) {
+		ar_free_secret((char *)c->prof[i].name);
+		free(c->prof[i].kv);
+	}
+	free(c->prof);
+	free(c->ign);
+	ini_free(&c->cfg);
+	ini_free(&c->cred);
+	free(c->config_path);
+	free(c->cred_path);
+	memset(c, 0, sizeof *c);
+}
+
+static int
+prof_name_cmp(const void *name, const void *p)
+{
+	return strcmp(name, ((const struct profile *)p)->name);
+}
+
+const struct profile *
+config_profile(const struct config *c, const char *name)
+{
+	return bsearch(name, c->prof, c->nprof, sizeof *c->prof,
+	    prof_name_cmp);
+}
+
+static int
+prof_kv_cmp(const void *key, const void *kv)
+{
+	return strcmp(key, ((const struct prof_kv *)kv)->key);
+}
+
+const struct prof_kv *
+profile_kv(const struct profile *p, const char *key)
+{
+	return bsearch(key, p->kv, p->nkv, sizeof *p->kv, prof_kv_cmp);
+}
+
+const char *
+profile_get(const struct profile *p, const char *key)
+{
+	const struct prof_kv *kv = profile_kv(p, key);
+
+	return kv != NULL ? kv->pair->value : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Dumps.  The JSON is exactly full_config['profiles'] and so holds the
+ * secret keys: free it with ar_free_secret.  It is printed into one
+ * buffer of a computed size, so no copy of a secret is left in memory
+ * that realloc gave back; cJSON's own strings are wiped before they are
+ * freed.
+ * ------------------------------------------------------------------------ */
+
+static int
+json_add(cJSON *o, const char *key, cJSON *v)
+{
+	if (v != NULL && cJSON_AddItemToObject(o, key, v))
+		return 0;
+	cJSON_Delete(v);
+	return -1;
+}
+
+static cJSON *
+json_pair(const struct ini_pair *pr)
+{
+	cJSON *o;
+	size_t i;
+
+	if (pr->value != NULL)
+		return cJSON_CreateString(pr->value);
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	for (i = 0; i < pr->nsub; i++)
+		if (json_add(o, pr->sub[i].key,
+		    cJSON_CreateString(pr->sub[i].value)) == -1)
+			break;
+	return i == pr->nsub ? o : (cJSON_Delete(o), NULL);
+}
+
+static cJSON *
+json_profile(const struct profile *p, size_t *size)
+{
+	cJSON *o;
+	size_t i, j;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	*size += 6 * strlen(p->name) + 32;
+	for (i = 0; i < p->nkv; i++) {
+		*size += 6 * strlen(p->kv[i].key) + 32;
+		if (p->kv[i].pair->value != NULL)
+			*size += 6 * strlen(p->kv[i].pair->value);
+		for (j = 0; j < p->kv[i].pair->nsub; j++)
+			*size += 6 * (strlen(p->kv[i].pair->sub[j].key) +
+			    strlen(p->kv[i].pair->sub[j].value)) + 32;
+		if (json_add(o, p->kv[i].key, json_pair(p->kv[i].pair)) == -1)
+			return cJSON_Delete(o), NULL;
+	}
+	return o;
+}
+
+static void
+json_wipe(cJSON *j)
+{
+	for (; j != NULL; j = j->next) {
+		if (j->valuestring != NULL)
+			ar_wipe(j->valuestring, strlen(j->valuestring));
+		json_wipe(j->child);
+	}
+}
+
+char *
+config_dump_json(const struct config *c, int pretty)
+{
+	cJSON *root, *all = NULL;
+	char *out = NULL;
+	size_t i, size = 64;
+
+	if ((root = cJSON_CreateObject()) == NULL ||
+	    json_add(root, "profiles", all = cJSON_CreateObject()) == -1)
+		goto done;
+	for (i = 0; i < c->nprof; i++)
+		if (json_add(all, c->prof[i].name,
+		    json_profile(&c->prof[i], &size)) == -1)
+			goto done;
+	out = xmalloc(size);
+	if (!cJSON_PrintPreallocated(root, out, (int)size, pretty)) {
+		ar_wipe(out, size);
+		free(out);
+		out = NULL;
+	}
+done:
+	json_wipe(root);
+	cJSON_Delete(root);
+	return out;
+}
+
+static int
+dump_secret_key(const char *key)
+{
+	return strcmp(key, "aws_secret_access_key") == 0 ||
+	    strcmp(key, "aws_session_token") == 0 ||
+	    strcmp(key, "aws_security_token") == 0;
+}
+
+/* A value, its later lines indented as they would be in the file. */
+static void
+dump_value(struct ar_buf *b, const char *v)
+{
+	for (; *v != '\0'; v++) {
+		buf_add(b, v, 1);
+		if (*v == '\n')
+			buf_adds(b, "    ");
+	}
+}
+
+static void
+dump_kv(struct ar_buf *b, const struct prof_kv *kv)
+{
+	const struct ini_pair *pr = kv->pair;
+	size_t i;
+
+	buf_addf(b, "%s =", kv->key);
+	if (pr->value != NULL && dump_secret_key(kv->key))
+		buf_addf(b, " <hidden, %zu characters>", strlen(pr->value));
+	else if (pr->value != NULL && pr->value[0] != '\0') {
+		buf_adds(b, " ");
+		dump_value(b, pr->value);
+	}
+	buf_addf(b, "    # %s:%d\n", kv->file, kv->line);
+	for (i = 0; i < pr->nsub; i++)
+		buf_addf(b, "    %s = %s\n", pr->sub[i].key, pr->sub[i].value);
+}
+
+/* `awsrole config dump`: every profile, sorted, with where each key is
+ * from; secret keys hidden; then the config sections that are no
+ * profile.  Returns malloc'd text. */
+static char *
+config_dump_text(const struct config *c)
+{
+	struct ar_buf b;
+	size_t i, j;
+
+	memset(&b, 0, sizeof b);
+	b.secret = 1;
+	for (i = 0; i < c->nprof; i++) {
+		buf_addf(&b, "%s[%s]    # %s:%d\n", i ? "\n" : "",
+		    c->prof[i].name, c->prof[i].file, c->prof[i].line);
+		for (j = 0; j < c->prof[i].nkv; j++)
+			dump_kv(&b, &c->prof[i].kv[j]);
+	}
+	for (i = 0; i < c->nign; i++)
+		buf_addf(&b, "%s# not a profile: [%s]    # %s:%d\n",
+		    i == 0 && c->nprof ? "\n" : "", c->ign[i].name,
+		    c->ign[i].file, c->ign[i].line);
+	return b.p != NULL ? b.p : xstrdup("");
+}
+/* @@INI-END@@ */
+
+/* ========================================================================
+ * 4. SigV4
+ *
+ * Owns: AWS Signature Version 4, header-signing variant: the canonical
+ * request, the string to sign, the HMAC-SHA256 key chain and the
+ * Authorization value.  Calls section 1 and BearSSL's SHA-256 and HMAC.
+ *
+ * Reference: "Create a signed AWS API request", AWS IAM User Guide
+ * (reference_sigv-create-signed-request.html), called [IAM] below; where
+ * it is silent, botocore's auth.py, which the AWS CLI signs with.  Both
+ * are checked by the aws-signing-test-suite v4 vectors (unit_sigv4.c).
+ * ======================================================================== */
+
+#define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
+#define SIGV4_DATE_LEN  16  /* "20150830T123600Z" */
+
+struct sigv4_param {         /* one query parameter, both parts encoded */
+	char *name;
+	char *value;
+};
+
+struct sigv4_hdr {           /* one input header, for sorting */
+	char *name;          /* lower-cased copy */
+	const char *value;   /* points into the input; may be a token */
+	size_t order;        /* input position (same-name values keep it) */
+};
+
+static int
+uri_unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	    c == '~';
+}
+
+char *
+ar_uri_encode(const char *s, size_t n, int keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char c;
+	char *out, *o;
+	size_t i;
+
+	/* At most 3 bytes out per byte in.  An n for which 3n+1 would wrap
+	 * asks xmalloc for SIZE_MAX, which fails as out of memory. */
+	out = xmalloc(n > (SIZE_MAX - 1) / 3 ? SIZE_MAX : 3 * n + 1);
+	for (o = out, i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (uri_unreserved(c) || (keep_slash && c == '/')) {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '%';
+		*o++ = hex[c >> 4];
+		*o++ = hex[c & 15];
+	}
+	*o = '\0';
+	return out;
+}
+
+static int
+uri_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Percent-decode s[0..n) into *out (which may then hold NUL bytes).  A '%'
+ * not followed by two hex digits stays a literal '%'.  '+' stays '+': the
+ * query is RFC 3986, not a form, so "a+b" signs as "a%2Bb".
+ */
+static void
+uri_decode(const char *s, size_t n, struct ar_buf *out)
+{
+	size_t i;
+	char c;
+
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (c == '%' && i + 2 < n && uri_hex_value(s[i + 1]) >= 0 &&
+		    uri_hex_value(s[i + 2]) >= 0) {
+			c = (char)(uri_hex_value(s[i + 1]) * 16 +
+			    uri_hex_value(s[i + 2]));
+			i += 2;
+		}
+		buf_add(out, &c, 1);
+	}
+}
+
+static void
+sigv4_hex(const unsigned char *p, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Lower-case hex SHA-256 of p[0..n): the payload hash and the hash of the
+ * canonical request. */
+static void
+sigv4_hex_sha256(const void *p, size_t n, char out[65])
+{
+	br_sha256_context c;
+	unsigned char h[32];
+
+	br_sha256_init(&c);
+	if (n > 0)
+		br_sha256_update(&c, p, n);
+	br_sha256_out(&c, h);
+	sigv4_hex(h, sizeof(h), out);
+	ar_wipe(&c, sizeof(c));
+}
+
+/* out = HMAC-SHA256(key, msg).  The BearSSL contexts hold key material
+ * (the padded key state) and are wiped. */
+static void
+sigv4_hmac(const void *key, size_t klen, const void *msg, size_t mlen,
+    unsigned char out[32])
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, key, klen);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, msg, mlen);
+	br_hmac_out(&hc, out);
+	ar_wipe(&kc, sizeof(kc));
+	ar_wipe(&hc, sizeof(hc));
+}
+
+/* ---- input checks ---- */
+
+/* "YYYYMMDDTHHMMSSZ", the x-amz-date format [IAM]. */
+static int
+sigv4_date_ok(const char *d)
+{
+	return strlen(d) == SIGV4_DATE_LEN && all_digits(d, 8) &&
+	    d[8] == 'T' && all_digits(d + 9, 6) && d[15] == 'Z';
+}
+
+/* A credential-scope part (region, service, access key id): non-empty,
+ * printable, and free of the '/' that separates the scope and the ','
+ * that separates the Authorization fields. */
+static int
+sigv4_scope_part_ok(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s >= 0x7f || *s == '/' || *s == ',')
+			return 0;
+	return 1;
+}
+
+static int
+sigv4_method_ok(const char *m)
+{
+	if (*m == '\0')
+		return 0;
+	for (; *m != '\0'; m++)
+		if (*m < 'A' || *m > 'Z')
+			return 0;
+	return 1;
+}
+
+static int
+sigv4_check_input(const struct sigv4_input *in, struct ar_err *err)
+{
+	if (in->method == NULL || in->path == NULL || in->query == NULL ||
+	    in->region == NULL || in->service == NULL ||
+	    in->amz_date == NULL || in->access_key == NULL ||
+	    in->secret_key == NULL || in->headers == NULL ||
+	    (in->body == NULL && in->body_len > 0))
+		return ar_fail(err, AR_EGENERAL, "sigv4: a request field "
+		    "is missing");
+	if (in->nheaders == 0)
+		return ar_fail(err, AR_EGENERAL, "sigv4: no headers to sign");
+	if (!sigv4_method_ok(in->method))
+		return ar_fail(err, AR_EGENERAL, "sigv4: bad method");
+	if (in->path[0] != '/')
+		return ar_fail(err, AR_EGENERAL, "sigv4: path must start "
+		    "with '/'");
+	if (!sigv4_date_ok(in->amz_date))
+		return ar_fail(err, AR_EGENERAL, "sigv4: bad x-amz-date "
+		    "\"%.32s\" (want YYYYMMDDTHHMMSSZ)", in->amz_date);
+	if (!sigv4_scope_part_ok(in->region) ||
+	    !sigv4_scope_part_ok(in->service))
+		return ar_fail(err, AR_EGENERAL, "sigv4: bad region or "
+		    "service name");
+	if (!sigv4_scope_part_ok(in->access_key) || in->secret_key[0] == '\0')
+		return ar_fail(err, AR_EGENERAL, "sigv4: empty or malformed "
+		    "access key");
+	return 0;
+}
+
+/* ---- canonical URI ---- */
+
+/*
+ * Remove dot segments (RFC 3986 5.2.4) and empty segments ("//"), as
+ * botocore's remove_dot_segments does: the result starts with '/' and
+ * keeps a trailing '/' only if the input had one and a segment is left.
+ * "/a/b/../c/./d//" -> "/a/c/d/", "/./" -> "/", "//" -> "/",
+ * "/a/.." -> "/".
+ */
+static char *
+sigv4_normalize_path(const char *path)
+{
+	size_t len = strlen(path), i = 0, o = 1, s, n;
+	char *out = xmalloc(len + 3);
+
+	out[0] = '/';                      /* out[0..o) is "/seg/seg" */
+	while (path[i] != '\0') {
+		while (path[i] == '/')
+			i++;
+		for (s = i; path[i] != '\0' && path[i] != '/'; i++)
+			;
+		n = i - s;
+		if (n == 0 || (n == 1 && path[s] == '.'))
+			continue;
+		if (n == 2 && path[s] == '.' && path[s + 1] == '.') {
+			while (o > 1 && out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+			continue;
+		}
+		if (o > 1)
+			out[o++] = '/';
+		memcpy(out + o, path + s, n);
+		o += n;
+	}
+	if (o > 1 && len > 0 && path[len - 1] == '/')
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * The canonical URI.  Every service but S3 signs the normalised path
+ * URI-encoded once more than it is on the request line: [IAM] "each path
+ * segment must be URI-encoded twice (except for Amazon S3 which only gets
+ * URI-encoded once)", so a "%20" sent becomes "%2520" signed.  S3
+ * (normalize_path == 0) signs the path exactly as sent.
+ */
+static void
+sigv4_add_path(struct ar_buf *cr, const char *path, int normalize)
+{
+	char *norm, *enc;
+
+	if (!normalize) {
+		buf_adds(cr, path);
+		return;
+	}
+	norm = sigv4_normalize_path(path);
+	enc = ar_uri_encode(norm, strlen(norm), 1);
+	buf_adds(cr, enc);
+	free(enc);
+	free(norm);
+}
+
+/* ---- canonical query ---- */
+
+/* Decode one name or value as sent, then encode it the one SigV4 way
+ * (RFC 3986, upper-case hex, '/' and '=' encoded too) [IAM]. */
+static char *
+sigv4_query_part(const char *s, size_t n)
+{
+	struct ar_buf dec = { 0 };
+	char *enc;
+
+	uri_decode(s, n, &dec);
+	enc = ar_uri_encode(dec.p != NULL ? dec.p : "", dec.len, 0);
+	buf_free(&dec);
+	return enc;
+}
+
+static int
+sigv4_param_cmp(const void *a, const void *b)
+{
+	const struct sigv4_param *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : strcmp(x->value, y->value);
+}
+
+/* Split q on '&' into encoded name/value pairs.  Empty pieces ("a&&b")
+ * are dropped; a piece without '=' has an empty value [IAM]. */
+static struct sigv4_param *
+sigv4_parse_query(const char *q, size_t *np)
+{
+	struct sigv4_param *p;
+	const char *s, *end, *eq;
+	size_t max = 1;
+
+	for (s = q; *s != '\0'; s++)
+		max += *s == '&';
+	p = xcalloc(max, sizeof(*p));
+	*np = 0;
+	for (s = q; *s != '\0'; s = *end == '&' ? end + 1 : end) {
+		end = s + strcspn(s, "&");
+		if (end == s)
+			continue;
+		eq = memchr(s, '=', (size_t)(end - s));
+		if (eq == NULL)
+			eq = end;
+		p[*np].name = sigv4_query_part(s, (size_t)(eq - s));
+		p[*np].value = eq < end ?
+		    sigv4_query_part(eq + 1, (size_t)(end - eq - 1)) :
+		    xstrdup("");
+		(*np)++;
+	}
+	return p;
+}
+
+/* Sorted by encoded name, then encoded value (byte order) [IAM]. */
+static void
+sigv4_add_query(struct ar_buf *cr, const char *q)
+{
+	struct sigv4_param *p;
+	size_t np, i;
+
+	p = sigv4_parse_query(q, &np);
+	qsort(p, np, sizeof(*p), sigv4_param_cmp);
+	for (i = 0; i < np; i++) {
+		buf_addf(cr, "%s%s=%s", i > 0 ? "&" : "", p[i].name,
+		    p[i].value);
+		free(p[i].name);
+		free(p[i].value);
+	}
+	free(p);
+}
+
+/* ---- canonical headers ---- */
+
+/* RFC 9110 tchar: what a header name may hold. */
+static int
+sigv4_tchar(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' &&
+	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static int
+sigv4_header_ok(const struct sigv4_header *h)
+{
+	const char *s;
+
+	if (h->name == NULL || h->value == NULL || h->name[0] == '\0')
+		return 0;
+	for (s = h->name; *s != '\0'; s++)
+		if (!sigv4_tchar((unsigned char)*s))
+			return 0;
+	/* A line break would let a value forge canonical header lines;
+	 * folded (obs-fold) values must be unfolded by the caller. */
+	return strpbrk(h->value, "\r\n") == NULL;
+}
+
+static int
+sigv4_hdr_cmp(const void *a, const void *b)
+{
+	const struct sigv4_hdr *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void
+sigv4_free_headers(struct sigv4_hdr *h, size_t n)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(h[i].name);
+	free(h);
+}
+
+/* Copy the headers with lower-cased names, sorted by name; same-name
+ * headers keep their input order. */
+static int
+sigv4_collect_headers(const struct sigv4_input *in, struct sigv4_hdr **out,
+    struct ar_err *err)
+{
+	struct sigv4_hdr *h;
+	size_t i;
+	char *c;
+
+	*out = NULL;
+	for (i = 0; i < in->nheaders; i++)
+		if (!sigv4_header_ok(&in->headers[i]))
+			return ar_fail(err, AR_EGENERAL, "sigv4: header %zu "
+			    "has a bad name or a line break in its value", i);
+	h = xcalloc(in->nheaders, sizeof(*h));
+	for (i = 0; i < in->nheaders; i++) {
+		h[i].name = xstrdup(in->headers[i].name);
+		for (c = h[i].name; *c != '\0'; c++)
+			*c = (char)tolower((unsigned char)*c);
+		h[i].value = in->headers[i].value;
+		h[i].order = i;
+	}
+	qsort(h, in->nheaders, sizeof(*h), sigv4_hdr_cmp);
+	*out = h;
+	return 0;
+}
+
+/* The value with leading and trailing blanks removed and every inner run
+ * of blanks (SP, HTAB) made one space [IAM: "Trimall"]. */
+static void
+sigv4_add_trimmed(struct ar_buf *cr, const char *v)
+{
+	size_t n;
+
+	v += strspn(v, " \t");
+	while (*v != '\0') {
+		n = strcspn(v, " \t");
+		buf_add(cr, v, n);
+		v += n;
+		v += strspn(v, " \t");
+		if (*v != '\0')
+			buf_add(cr, " ", 1);
+	}
+}
+
+/* "name:value\n" per distinct name, same-name values joined with ','
+ * in input order [IAM]; the names also go, ';'-joined, into sh. */
+static void
+sigv4_add_headers(struct ar_buf *cr, struct ar_buf *sh,
+    const struct sigv4_hdr *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0 && strcmp(h[i].name, h[i - 1].name) == 0) {
+			buf_add(cr, ",", 1);
+		} else {
+			if (i > 0)
+				buf_add(cr, "\n", 1);
+			buf_addf(cr, "%s:", h[i].name);
+			buf_addf(sh, "%s%s", sh->len > 0 ? ";" : "",
+			    h[i].name);
+		}
+		sigv4_add_trimmed(cr, h[i].value);
+	}
+	buf_add(cr, "\n", 1);
+}
+
+/* ---- the signature ---- */
+
+/*
+ * method \n canonical URI \n canonical query \n canonical headers \n
+ * signed headers \n hex(SHA-256(body)) [IAM].  The canonical headers end
+ * with their own '\n', hence the blank line before the signed headers.
+ */
+static int
+sigv4_canonical_request(const struct sigv4_input *in, struct ar_buf *cr,
+    struct ar_buf *sh, struct ar_err *err)
+{
+	struct sigv4_hdr *h;
+	char hash[65];
+
+	if (sigv4_collect_headers(in, &h, err) == -1)
+		return -1;
+	buf_addf(cr, "%s\n", in->method);
+	sigv4_add_path(cr, in->path, in->normalize_path);
+	buf_add(cr, "\n", 1);
+	sigv4_add_query(cr, in->query);
+	buf_add(cr, "\n", 1);
+	sigv4_add_headers(cr, sh, h, in->nheaders);
+	buf_addf(cr, "\n%s\n", sh->p);
+	sigv4_hex_sha256(in->body, in->body_len, hash);
+	buf_adds(cr, hash);
+	sigv4_free_headers(h, in->nheaders);
+	return 0;
+}
+
+/*
+ * kDate = HMAC("AWS4" + secret, date), kRegion = HMAC(kDate, region),
+ * kService = HMAC(kRegion, service), kSigning = HMAC(kService,
+ * "aws4_request") [IAM].  Every link but the last is wiped here; the
+ * caller wipes key.
+ */
+static void
+sigv4_signing_key(const struct sigv4_input *in, unsigned char key[32])
+{
+	struct ar_buf ksecret = { .secret = 1 };
+	unsigned char next[32];
+
+	buf_adds(&ksecret, "AWS4");
+	buf_adds(&ksecret, in->secret_key);
+	sigv4_hmac(ksecret.p, ksecret.len, in->amz_date, 8, key);
+	sigv4_hmac(key, 32, in->region, strlen(in->region), next);
+	sigv4_hmac(next, 32, in->service, strlen(in->service), key);
+	sigv4_hmac(key, 32, "aws4_request", 12, next);
+	memcpy(key, next, 32);
+	ar_wipe(next, sizeof(next));
+	buf_free(&ksecret);
+}
+
+/* ALGORITHM \n amz_date \n scope \n hex(SHA-256(canonical request)). */
+static void
+sigv4_string_to_sign(const char *amz_date, const char *scope,
+    const struct ar_buf *cr, struct ar_buf *sts)
+{
+	char hash[65];
+
+	sigv4_hex_sha256(cr->p, cr->len, hash);
+	buf_addf(sts, SIGV4_ALGORITHM "\n%s\n%s\n%s", amz_date, scope, hash);
+}
+
+int
+sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
+    struct ar_err *err)
+{
+	struct ar_buf cr = { .secret = 1 };  /* may carry the session token */
+	struct ar_buf sh = { 0 }, scope = { 0 }, sts = { 0 }, auth = { 0 };
+	unsigned char key[32], mac[32];
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (in == NULL) {
+		ar_fail(err, AR_EGENERAL, "sigv4: no request");
+		goto done;
+	}
+	if (sigv4_check_input(in, err) == -1 ||
+	    sigv4_canonical_request(in, &cr, &sh, err) == -1)
+		goto done;
+	buf_addf(&scope, "%.8s/%s/%s/aws4_request", in->amz_date, in->region,
+	    in->service);
+	sigv4_string_to_sign(in->amz_date, scope.p, &cr, &sts);
+	sigv4_signing_key(in, key);
+	sigv4_hmac(key, sizeof(key), sts.p, sts.len, mac);
+	sigv4_hex(mac, sizeof(mac), out->signature);
+	buf_addf(&auth, SIGV4_ALGORITHM " Credential=%s/%s, SignedHeaders=%s, "
+	    "Signature=%s", in->access_key, scope.p, sh.p, out->signature);
+	out->canonical_request = buf_take(&cr);
+	out->string_to_sign = buf_take(&sts);
+	out->signed_headers = buf_take(&sh);
+	out->authorization = buf_take(&auth);
+	rc = 0;
+done:
+	ar_wipe(key, sizeof(key));
+	ar_wipe(mac, sizeof(mac));
+	buf_free(&cr);
+	buf_free(&sh);
+	buf_free(&scope);
+	buf_free(&sts);
+	buf_free(&auth);
+	return rc;
+}
+
+void
+sigv4_output_free(struct sigv4_output *out)
+{
+	if (out == NULL)
+		return;
+	ar_free_secret(out->canonical_request); /* holds the session token */
+	free(out->string_to_sign);
+	free(out->signed_headers);
+	free(out->authorization);
+	memset(out, 0, sizeof(*out));
+}
+
+
+/* ========================================================================
+ * 5. Child processes
+ *
+ * Owns: running credential_process and mfa_process commands without a
+ * shell, with a deadline and capped output.  Calls section 1.
+ * ======================================================================== */
+
+struct proc_result {         /* caller-owned; proc_result_free wipes */
+	int status;          /* exit code, or 128 + signal */
+	int timed_out;
+	struct ar_buf out;   /* stdout (secret: credentials, MFA codes) */
+	struct ar_buf err;   /* stderr, shown in error messages */
+};
+
+static void
+proc_result_free(struct proc_result *r)
+{
+	buf_free(&r->out);
+	buf_free(&r->err);
+}
+
+static void
+proc_child(char *const argv[], int out_fd, int err_fd)
+{
+	if (dup2(out_fd, 1) == -1 || dup2(err_fd, 2) == -1)
+		_exit(127);
+	execvp(argv[0], argv);
+	dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Read what is ready on fd into b; returns 1 at EOF, 0 otherwise, -1 on
+ * overflow. */
+static int
+proc_drain(int fd, struct ar_buf *b)
+{
+	char chunk[4096];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+	int rc = 0;
+
+	if (n == -1)
+		return errno == EINTR || errno == EAGAIN ? 0 : 1;
+	if (n == 0)
+		return 1;
+	if (b->len + (size_t)n > AR_PROC_MAX_OUTPUT)
+		rc = -1;
+	else
+		buf_add(b, chunk, (size_t)n);
+	ar_wipe(chunk, sizeof(chunk));
+	return rc;
+}
+
+/* Collect both pipes until EOF, the deadline or an overflow. */
+static int
+proc_collect(int fds[2], struct proc_result *r, int timeout_s)
+{
+	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
+	struct pollfd pfd[2];
+	struct ar_buf *bufs[2] = { &r->out, &r->err };
+	int open_n = 2, i, n, rc;
+
+	while (open_n > 0) {
+		int64_t left = deadline - now_ms();
+
+		if (left <= 0) {
+			r->timed_out = 1;
+			return -1;
+		}
+		for (i = 0; i < 2; i++) {
+			pfd[i].fd = fds[i];
+			pfd[i].events = POLLIN;
+		}
+		n = poll(pfd, 2, (int)left);
+		if (n == -1 && errno != EINTR)
+			return -1;
+		for (i = 0; n > 0 && i < 2; i++) {
+			if (fds[i] == -1 || !(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			rc = proc_drain(fds[i], bufs[i]);
+			if (rc == -1)
+				return -2;
+			if (rc == 1) {
+				close(fds[i]);
+				fds[i] = -1;
+				open_n--;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Run argv[0] (searched in PATH, no shell) with stdin inherited and stdout
+ * and stderr captured.  A command that runs past timeout_s is killed.
+ */
+static int
+proc_run(char *const argv[], int timeout_s, struct proc_result *r,
+    struct ar_err *err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2], i, st, rc;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->out.secret = 1;
+	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot create a pipe: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0)
+		proc_child(argv, po[1], pe[1]);
+	close(po[1]);
+	close(pe[1]);
+	fds[0] = po[0];
+	fds[1] = pe[0];
+	rc = proc_collect(fds, r, timeout_s);
+	if (rc != 0)
+		kill(pid, SIGKILL);
+	for (i = 0; i < 2; i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	if (r->timed_out)
+		return ar_fail(err, AR_EAWS, "`%s` did not finish within %d s "
+		    "and was killed", argv[0], timeout_s);
+	if (rc == -2)
+		return ar_fail(err, AR_EAWS, "`%s` printed more than %u bytes",
+		    argv[0], AR_PROC_MAX_OUTPUT);
+	return rc == 0 ? 0 : ar_fail(err, AR_EGENERAL, "cannot read the "
+	    "output of `%s`: %s", argv[0], strerror(errno));
+fail:
+	for (i = 0; i < 2; i++) {
+		if (po[i] != -1)
+			close(po[i]);
+		if (pe[i] != -1)
+			close(pe[i]);
+	}
+	return -1;
+}
+
+/* The last line of a process's stderr, trimmed, for error messages. */
+static const char *
+proc_err_tail(struct proc_result *r)
+{
+	char *s = r->err.p, *nl;
+
+	if (s == NULL)
+		return "";
+	while (r->err.len > 0 && isspace((unsigned char)s[r->err.len - 1]))
+		s[--r->err.len] = '\0';
+	nl = strrchr(s, '\n');
+	return nl != NULL ? nl + 1 : s;
+}
+
+/* ========================================================================
+ * 6. HTTP transport (libcurl + BearSSL)
+ *
+ * Owns: one HTTP exchange with TLS 1.2+, verification always on, the
+ * compiled-in Amazon roots, timeouts and the body cap.  Calls section 1.
+ * ======================================================================== */
+
+/*
+ * The five Amazon Trust Services roots (https://www.amazontrust.com/
+ * repository/), which every STS endpoint chains to.
+ */
+/* Amazon Trust Services root certificates, embedded as CURLOPT_CAINFO_BLOB trust anchors.
+ *
+ * Generated from Debian 12 ca-certificates 20230311+deb12u1,
+ * /usr/share/ca-certificates/mozilla/{Amazon_Root_CA_1..4,Starfield_Services_Root_Certificate_Authority_-_G2}.crt
+ * Amazon recommends trusting all five roots (https://www.amazontrust.com/repository/).
+ *
+ * Checked: amazontrust.com/repository publishes, for each root, the SHA-256 hash of the
+ * Subject Public Key Information (not the certificate fingerprint). For all five certificates
+ * below, sha256(DER SubjectPublicKeyInfo) was computed with
+ *   openssl x509 -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum
+ * and matched the published value (checked 2026-11-28 against the stored copy of
+ * https://www.amazontrust.com/repository/). The certificate SHA-256 fingerprints are given as
+ * computed locally (openssl x509 -fingerprint -sha256).
+ */
+
+static const char ar_amazon_roots_pem[] =
+    /* Subject:   CN=Amazon Root CA 1,O=Amazon,C=US
+     * Validity:  May 26 00:00:00 2015 GMT .. Jan 17 00:00:00 2038 GMT
+     * SHA-256 fingerprint (certificate DER):
+     *   8E:CD:E6:88:4F:3D:87:B1:12:5B:A3:1A:C3:FC:B1:3D:70:16:DE:7F:57:CC:90:4F:E1:CB:97:C6:AE:98:19:6E
+     * SHA-256 of SubjectPublicKeyInfo: fbe3018031f9586bcbf41727e417b7d1c45c2f47f93be372a17b96b50757d5a2
+     *   == value published at https://www.amazontrust.com/repository/ (checked) */
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIDQTCCAimgAwIBAgITBmyfz5m/jAo54vB4ikPmljZbyjANBgkqhkiG9w0BAQsF\n"
+    "ADA5MQswCQYDVQQGEwJVUzEPMA0GA1UEChMGQW1hem9uMRkwFwYDVQQDExBBbWF6\n"
+    "b24gUm9vdCBDQSAxMB4XDTE1MDUyNjAwMDAwMFoXDTM4MDExNzAwMDAwMFowOTEL\n"
+    "MAkGA1UEBhMCVVMxDzANBgNVBAoTBkFtYXpvbjEZMBcGA1UEAxMQQW1hem9uIFJv\n"
+    "b3QgQ0EgMTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBALJ4gHHKeNXj\n"
+    "ca9HgFB0fW7Y14h29Jlo91ghYPl0hAEvrAIthtOgQ3pOsqTQNroBvo3bSMgHFzZM\n"
+    "9O6II8c+6zf1tRn4SWiw3te5djgdYZ6k/oI2peVKVuRF4fn9tBb6dNqcmzU5L/qw\n"
+    "IFAGbHrQgLKm+a/sRxmPUDgH3KKHOVj4utWp+UhnMJbulHheb4mjUcAwhmahRWa6\n"
+    "VOujw5H5SNz/0egwLX0tdHA114gk957EWW67c4cX8jJGKLhD+rcdqsq08p8kDi1L\n"
+    "93FcXmn/6pUCyziKrlA4b9v7LWIbxcceVOF34GfID5yHI9Y/QCB/IIDEgEw+OyQm\n"
+    "jgSubJrIqg0CAwEAAaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMC\n"
+    "AYYwHQYDVR0OBBYEFIQYzIU07LwMlJQuCFmcx7IQTgoIMA0GCSqGSIb3DQEBCwUA\n"
+    "A4IBAQCY8jdaQZChGsV2USggNiMOruYou6r4lK5IpDB/G/wkjUu0yKGX9rbxenDI\n"
+    "U5PMCCjjmCXPI6T53iHTfIUJrU6adTrCC2qJeHZERxhlbI1Bjjt/msv0tadQ1wUs\n"
+    "N+gDS63pYaACbvXy8MWy7Vu33PqUXHeeE6V/Uq2V8viTO96LXFvKWlJbYK8U90vv\n"
+    "o/ufQJVtMVT8QtPHRh8jrdkPSHCa2XV4cdFyQzR1bldZwgJcJmApzyMZFo6IQ6XU\n"
+    "5MsI+yMRQ+hDKXJioaldXgjUkK642M4UwtBV8ob2xJNDd2ZhwLnoQdeXeGADbkpy\n"
+    "rqXRfboQnoZsG4q5WTP468SQvvG5\n"
+    "-----END CERTIFICATE-----\n"
+    /* Subject:   CN=Amazon Root CA 2,O=Amazon,C=US
+     * Validity:  May 26 00:00:00 2015 GMT .. May 26 00:00:00 2040 GMT
+     * SHA-256 fingerprint (certificate DER):
+     *   1B:A5:B2:AA:8C:65:40:1A:82:96:01:18:F8:0B:EC:4F:62:30:4D:83:CE:C4:71:3A:19:C3:9C:01:1E:A4:6D:B4
+     * SHA-256 of SubjectPublicKeyInfo: 7f4296fc5b6a4e3b35d3c369623e364ab1af381d8fa7121533c9d6c633ea2461
+     *   == value published at https://www.amazontrust.com/repository/ (checked) */
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIFQTCCAymgAwIBAgITBmyf0pY1hp8KD+WGePhbJruKNzANBgkqhkiG9w0BAQwF\n"
+    "ADA5MQswCQYDVQQGEwJVUzEPMA0GA1UEChMGQW1hem9uMRkwFwYDVQQDExBBbWF6\n"
+    "b24gUm9vdCBDQSAyMB4XDTE1MDUyNjAwMDAwMFoXDTQwMDUyNjAwMDAwMFowOTEL\n"
+    "MAkGA1UEBhMCVVMxDzANBgNVBAoTBkFtYXpvbjEZMBcGA1UEAxMQQW1hem9uIFJv\n"
+    "b3QgQ0EgMjCCAiIwDQYJKoZIhvcNAQEBBQADggIPADCCAgoCggIBAK2Wny2cSkxK\n"
+    "gXlRmeyKy2tgURO8TW0G/LAIjd0ZEGrHJgw12MBvIITplLGbhQPDW9tK6Mj4kHbZ\n"
+    "W0/jTOgGNk3Mmqw9DJArktQGGWCsN0R5hYGCrVo34A3MnaZMUnbqQ523BNFQ9lXg\n"
+    "1dKmSYXpN+nKfq5clU1Imj+uIFptiJXZNLhSGkOQsL9sBbm2eLfq0OQ6PBJTYv9K\n"
+    "8nu+NQWpEjTj82R0Yiw9AElaKP4yRLuH3WUnAnE72kr3H9rN9yFVkE8P7K6C4Z9r\n"
+    "2UXTu/Bfh+08LDmG2j/e7HJV63mjrdvdfLC6HM783k81ds8P+HgfajZRRidhW+me\n"
+    "z/CiVX18JYpvL7TFz4QuK/0NURBs+18bvBt+xa47mAExkv8LV/SasrlX6avvDXbR\n"
+    "8O70zoan4G7ptGmh32n2M8ZpLpcTnqWHsFcQgTfJU7O7f/aS0ZzQGPSSbtqDT6Zj\n"
+    "mUyl+17vIWR6IF9sZIUVyzfpYgwLKhbcAS4y2j5L9Z469hdAlO+ekQiG+r5jqFoz\n"
+    "7Mt0Q5X5bGlSNscpb/xVA1wf+5+9R+vnSUeVC06JIglJ4PVhHvG/LopyboBZ/1c6\n"
+    "+XUyo05f7O0oYtlNc/LMgRdg7c3r3NunysV+Ar3yVAhU/bQtCSwXVEqY0VThUWcI\n"
+    "0u1ufm8/0i2BWSlmy5A5lREedCf+3euvAgMBAAGjQjBAMA8GA1UdEwEB/wQFMAMB\n"
+    "Af8wDgYDVR0PAQH/BAQDAgGGMB0GA1UdDgQWBBSwDPBMMPQFWAJI/TPlUq9LhONm\n"
+    "UjANBgkqhkiG9w0BAQwFAAOCAgEAqqiAjw54o+Ci1M3m9Zh6O+oAA7CXDpO8Wqj2\n"
+    "LIxyh6mx/H9z/WNxeKWHWc8w4Q0QshNabYL1auaAn6AFC2jkR2vHat+2/XcycuUY\n"
+    "+gn0oJMsXdKMdYV2ZZAMA3m3MSNjrXiDCYZohMr/+c8mmpJ5581LxedhpxfL86kS\n"
+    "k5Nrp+gvU5LEYFiwzAJRGFuFjWJZY7attN6a+yb3ACfAXVU3dJnJUH/jWS5E4ywl\n"
+    "7uxMMne0nxrpS10gxdr9HIcWxkPo1LsmmkVwXqkLN1PiRnsn/eBG8om3zEK2yygm\n"
+    "btmlyTrIQRNg91CMFa6ybRoVGld45pIq2WWQgj9sAq+uEjonljYE1x2igGOpm/Hl\n"
+    "urR8FLBOybEfdF849lHqm/osohHUqS0nGkWxr7JOcQ3AWEbWaQbLU8uz/mtBzUF+\n"
+    "fUwPfHJ5elnNXkoOrJupmHN5fLT0zLm4BwyydFy4x2+IoZCn9Kr5v2c69BoVYh63\n"
+    "n749sSmvZ6ES8lgQGVMDMBu4Gon2nL2XA46jCfMdiyHxtN/kHNGfZQIG6lzWE7OE\n"
+    "76KlXIx3KadowGuuQNKotOrN8I1LOJwZmhsoVLiJkO/KdYE+HvJkJMcYr07/R54H\n"
+    "9jVlpNMKVv/1F2Rs76giJUmTtt8AF9pYfl3uxRuw0dFfIRDH+fO6AgonB8Xx1sfT\n"
+    "4PsJYGw=\n"
+    "-----END CERTIFICATE-----\n"
+    /* Subject:   CN=Amazon Root CA 3,O=Amazon,C=US
+     * Validity:  May 26 00:00:00 2015 GMT .. May 26 00:00:00 2040 GMT
+     * SHA-256 fingerprint (certificate DER):
+     *   18:CE:6C:FE:7B:F1:4E:60:B2:E3:47:B8:DF:E8:68:CB:31:D0:2E:BB:3A:DA:27:15:69:F5:03:43:B4:6D:B3:A4
+     * SHA-256 of SubjectPublicKeyInfo: 36abc32656acfc645c61b71613c4bf21c787f5cabbee48348d58597803d7abc9
+     *   == value published at https://www.amazontrust.com/repository/ (checked) */
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBtjCCAVugAwIBAgITBmyf1XSXNmY/Owua2eiedgPySjAKBggqhkjOPQQDAjA5\n"
+    "MQswCQYDVQQGEwJVUzEPMA0GA1UEChMGQW1hem9uMRkwFwYDVQQDExBBbWF6b24g\n"
+    "Um9vdCBDQSAzMB4XDTE1MDUyNjAwMDAwMFoXDTQwMDUyNjAwMDAwMFowOTELMAkG\n"
+    "A1UEBhMCVVMxDzANBgNVBAoTBkFtYXpvbjEZMBcGA1UEAxMQQW1hem9uIFJvb3Qg\n"
+    "Q0EgMzBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCmXp8ZBf8ANm+gBG1bG8lKl\n"
+    "ui2yEujSLtf6ycXYqm0fc4E7O5hrOXwzpcVOho6AF2hiRVd9RFgdszflZwjrZt6j\n"
+    "QjBAMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgGGMB0GA1UdDgQWBBSr\n"
+    "ttvXBp43rDCGB5Fwx5zEGbF4wDAKBggqhkjOPQQDAgNJADBGAiEA4IWSoxe3jfkr\n"
+    "BqWTrBqYaGFy+uGh0PsceGCmQ5nFuMQCIQCcAu/xlJyzlvnrxir4tiz+OpAUFteM\n"
+    "YyRIHN8wfdVoOw==\n"
+    "-----END CERTIFICATE-----\n"
+    /* Subject:   CN=Amazon Root CA 4,O=Amazon,C=US
+     * Validity:  May 26 00:00:00 2015 GMT .. May 26 00:00:00 2040 GMT
+     * SHA-256 fingerprint (certificate DER):
+     *   E3:5D:28:41:9E:D0:20:25:CF:A6:90:38:CD:62:39:62:45:8D:A5:C6:95:FB:DE:A3:C2:2B:0B:FB:25:89:70:92
+     * SHA-256 of SubjectPublicKeyInfo: f7ecded5c66047d28ed6466b543c40e0743abe81d109254dcf845d4c2c7853c5
+     *   == value published at https://www.amazontrust.com/repository/ (checked) */
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIB8jCCAXigAwIBAgITBmyf18G7EEwpQ+Vxe3ssyBrBDjAKBggqhkjOPQQDAzA5\n"
+    "MQswCQYDVQQGEwJVUzEPMA0GA1UEChMGQW1hem9uMRkwFwYDVQQDExBBbWF6b24g\n"
+    "Um9vdCBDQSA0MB4XDTE1MDUyNjAwMDAwMFoXDTQwMDUyNjAwMDAwMFowOTELMAkG\n"
+    "A1UEBhMCVVMxDzANBgNVBAoTBkFtYXpvbjEZMBcGA1UEAxMQQW1hem9uIFJvb3Qg\n"
+    "Q0EgNDB2MBAGByqGSM49AgEGBSuBBAAiA2IABNKrijdPo1MN/sGKe0uoe0ZLY7Bi\n"
+    "9i0b2whxIdIA6GO9mif78DluXeo9pcmBqqNbIJhFXRbb/egQbeOc4OO9X4Ri83Bk\n"
+    "M6DLJC9wuoihKqB1+IGuYgbEgds5bimwHvouXKNCMEAwDwYDVR0TAQH/BAUwAwEB\n"
+    "/zAOBgNVHQ8BAf8EBAMCAYYwHQYDVR0OBBYEFNPsxzplbszh2naaVvuc84ZtV+WB\n"
+    "MAoGCCqGSM49BAMDA2gAMGUCMDqLIfG9fhGt0O9Yli/W651+kI0rz2ZVwyzjKKlw\n"
+    "CkcO8DdZEv8tmZQoTipPNU0zWgIxAOp1AE47xDqUEpHJWEadIRNyp4iciuRMStuW\n"
+    "1KyLa2tJElMzrdfkviT8tQp21KW8EA==\n"
+    "-----END CERTIFICATE-----\n"
+    /* Subject:   CN=Starfield Services Root Certificate Authority - G2,O=Starfield Technologies\, Inc.,L=Scottsdale,ST=Arizona,C=US
+     * Validity:  Sep  1 00:00:00 2009 GMT .. Dec 31 23:59:59 2037 GMT
+     * SHA-256 fingerprint (certificate DER):
+     *   56:8D:69:05:A2:C8:87:08:A4:B3:02:51:90:ED:CF:ED:B1:97:4A:60:6A:13:C6:E5:29:0F:CB:2A:E6:3E:DA:B5
+     * SHA-256 of SubjectPublicKeyInfo: 2b071c59a0a0ae76b0eadb2bad23bad4580b69c3601b630c2eaf0613afa83f92
+     *   == value published at https://www.amazontrust.com/repository/ (checked) */
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIID7zCCAtegAwIBAgIBADANBgkqhkiG9w0BAQsFADCBmDELMAkGA1UEBhMCVVMx\n"
+    "EDAOBgNVBAgTB0FyaXpvbmExEzARBgNVBAcTClNjb3R0c2RhbGUxJTAjBgNVBAoT\n"
+    "HFN0YXJmaWVsZCBUZWNobm9sb2dpZXMsIEluYy4xOzA5BgNVBAMTMlN0YXJmaWVs\n"
+    "ZCBTZXJ2aWNlcyBSb290IENlcnRpZmljYXRlIEF1dGhvcml0eSAtIEcyMB4XDTA5\n"
+    "MDkwMTAwMDAwMFoXDTM3MTIzMTIzNTk1OVowgZgxCzAJBgNVBAYTAlVTMRAwDgYD\n"
+    "VQQIEwdBcml6b25hMRMwEQYDVQQHEwpTY290dHNkYWxlMSUwIwYDVQQKExxTdGFy\n"
+    "ZmllbGQgVGVjaG5vbG9naWVzLCBJbmMuMTswOQYDVQQDEzJTdGFyZmllbGQgU2Vy\n"
+    "dmljZXMgUm9vdCBDZXJ0aWZpY2F0ZSBBdXRob3JpdHkgLSBHMjCCASIwDQYJKoZI\n"
+    "hvcNAQEBBQADggEPADCCAQoCggEBANUMOsQq+U7i9b4Zl1+OiFOxHz/Lz58gE20p\n"
+    "OsgPfTz3a3Y4Y9k2YKibXlwAgLIvWX/2h/klQ4bnaRtSmpDhcePYLQ1Ob/bISdm2\n"
+    "8xpWriu2dBTrz/sm4xq6HZYuajtYlIlHVv8loJNwU4PahHQUw2eeBGg6345AWh1K\n"
+    "Ts9DkTvnVtYAcMtS7nt9rjrnvDH5RfbCYM8TWQIrgMw0R9+53pBlbQLPLJGmpufe\n"
+    "hRhJfGZOozptqbXuNC66DQO4M99H67FrjSXZm86B0UVGMpZwh94CDklDhbZsc7tk\n"
+    "6mFBrMnUVN+HL8cisibMn1lUaJ/8viovxFUcdUBgF4UCVTmLfwUCAwEAAaNCMEAw\n"
+    "DwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwHQYDVR0OBBYEFJxfAN+q\n"
+    "AdcwKziIorhtSpzyEZGDMA0GCSqGSIb3DQEBCwUAA4IBAQBLNqaEd2ndOxmfZyMI\n"
+    "bw5hyf2E3F/YNoHN2BtBLZ9g3ccaaNnRbobhiCPPE95Dz+I0swSdHynVv/heyNXB\n"
+    "ve6SbzJ08pGCL72CQnqtKrcgfU28elUSwhXqvfdqlS5sdJ/PHLTyxQGjhdByPq1z\n"
+    "qwubdQxtRbeOlKyWN7Wg0I8VRw7j6IPdj/3vQQF3zCepYoUz8jcI73HPdwbeyBkd\n"
+    "iEDPfUYd/x7H4c7/I9vG+o1VTqkC50cRRj70/b17KSa7qWFiNyi2LSr2EIZkyXCn\n"
+    "0q23KXB56jzaYyWf/Wi3MOxw+3WKt21gZ7IeyLnp2KhvAotnDU0mV3HaIPzBSlCN\n"
+    "sSi6\n"
+    "-----END CERTIFICATE-----\n";
+
+
+struct http_req {            /* caller-owned */
+	const char *method;  /* "GET", "POST" or "PUT" */
+	const char *url;
+	const char *const *headers; /* "Name: value", NULL-terminated; may
+				       hold a secret (tokens) */
+	const char *body;    /* secret when it carries an MFA code */
+	size_t body_len;
+	long timeout_ms;     /* total; connect is capped by AR_HTTP_CONNECT_MS */
+	const char *ca_file; /* PEM bundle, or NULL for the Amazon roots */
+	int verbose;         /* log the exchange, redacted, to stderr */
+};
+
+struct http_resp {           /* caller-owned; http_resp_free wipes */
+	long status;
+	struct ar_buf body;  /* secret: it may carry credentials */
+	time_t date;         /* the Date header, 0 if absent */
+	int retryable;       /* a failure worth another attempt */
+};
+
+static void
+http_resp_free(struct http_resp *r)
+{
+	buf_free(&r->body);
+}
+
+static size_t
+http_on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct ar_buf *b = arg;
+
+	if (b->len + n > AR_HTTP_MAX_BODY)
+		return 0; /* curl then fails with CURLE_WRITE_ERROR */
+	buf_add(b, data, n);
+	(void)size;
+	return n;
+}
+
+/* Date: Sat, 28 Nov 2026 14:22:01 GMT (RFC 7231 IMF-fixdate). */
+static time_t
+http_parse_date(const char *v)
+{
+	static const char *mons = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	const char *m;
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(v, "%*3s, %d %3s %d %d:%d:%d GMT", &tm.tm_mday, mon,
+	    &tm.tm_year, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return 0;
+	mon[3] = '\0';
+	if ((m = strstr(mons, mon)) == NULL || (m - mons) % 3 != 0)
+		return 0;
+	tm.tm_mon = (int)(m - mons) / 3;
+	tm.tm_year -= 1900;
+	return timegm(&tm);
+}
+
+static size_t
+http_on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_resp *r = arg;
+	char line[128];
+
+	if (n > 5 && n < sizeof(line) && strncasecmp(data, "date:", 5) == 0) {
+		memcpy(line, data + 5, n - 5);
+		line[n - 5] = '\0';
+		r->date = http_parse_date(line + strspn(line, " \t"));
+	}
+	(void)size;
+	return n;
+}
+
+/* Verbose log: connection info and headers, secrets redacted, no bodies. */
+static int
+http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
+{
+	const char *redact[] = { "authorization:", "x-amz-security-token:",
+	    "x-aws-ec2-metadata-token:", NULL };
+	const char *p = data, *end = data + n, *nl;
+	int i;
+
+	(void)h;
+	(void)arg;
+	if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_OUT &&
+	    type != CURLINFO_HEADER_IN)
+		return 0;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		for (i = 0; redact[i] != NULL; i++)
+			if ((size_t)(nl - p) >= strlen(redact[i]) &&
+			    strncasecmp(p, redact[i], strlen(redact[i])) == 0)
+				break;
+		if (nl - p > 1 || (nl - p == 1 && *p != '\r'))
+			fprintf(stderr, "awsrole: http %s %.*s%s\n",
+			    type == CURLINFO_HEADER_OUT ? ">" :
+			    type == CURLINFO_HEADER_IN ? "<" : "*",
+			    redact[i] != NULL ? (int)strlen(redact[i]) :
+			    (int)(nl - p - (nl[-1] == '\r')), p,
+			    redact[i] != NULL ? " [redacted]" : "");
+		if (nl == end)
+			break;
+	}
+	return 0;
+}
+
+static int
+http_tls_fail(const char *url, const char *detail, struct ar_err *err)
+{
+	const char *why = detail;
+
+	if (strstr(detail, "0x0003") || strstr(detail, "0x0004") ||
+	    strstr(detail, "0x0146"))
+		why = "the server does not offer TLS 1.2 or later, which "
+		    "awsrole requires";
+	else if (strstr(detail, "expired"))
+		why = "the server's certificate is expired or not yet valid";
+	else if (strstr(detail, "server name"))
+		why = "the server's certificate is for another host name";
+	else if (strstr(detail, "trust anchor"))
+		why = "the server's certificate is not signed by a trusted CA "
+		    "(self-signed, or an unknown CA)";
+	ar_fail(err, AR_ENET, "TLS verification of %s failed: %s", url, why);
+	return ar_fix(err, "if a proxy or test server re-signs TLS, point "
+	    "AWS_CA_BUNDLE (or ca_bundle in the profile) at its CA in PEM; "
+	    "otherwise check the endpoint and the system clock");
+}
+
+/* Turn a curl failure into a clear error; sets r->retryable. */
+static int
+http_fail(CURLcode rc, const char *detail, const struct http_req *q,
+    struct http_resp *r, struct ar_err *err)
+{
+	r->retryable = 1;
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		ar_fail(err, AR_ENET, "cannot resolve the host of %s: %s",
+		    q->url, detail);
+		return ar_fix(err, "check the endpoint (AWS_ENDPOINT_URL_STS, "
+		    "AWS_ENDPOINT_URL, endpoint_url, region), DNS and any "
+		    "HTTPS_PROXY");
+	case CURLE_COULDNT_CONNECT:
+		ar_fail(err, AR_ENET, "cannot connect to %s: %s", q->url,
+		    detail);
+		return ar_fix(err, "check the endpoint, the network and any "
+		    "HTTPS_PROXY/NO_PROXY setting");
+	case CURLE_OPERATION_TIMEDOUT:
+		ar_fail(err, AR_ENET, "%s did not answer within %ld ms",
+		    q->url, q->timeout_ms);
+		return ar_fix(err, "check the network path to the endpoint "
+		    "and any proxy");
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		r->retryable = 0;
+		return ar_fail(err, AR_ENET, "the response from %s is larger "
+		    "than the limit of %u bytes", q->url, AR_HTTP_MAX_BODY);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+		r->retryable = 0;
+		return http_tls_fail(q->url, detail, err);
+	default:
+		ar_fail(err, AR_ENET, "HTTP request to %s failed: %s", q->url,
+		    *detail ? detail : curl_easy_strerror(rc));
+		return ar_fix(err, "check the network and the endpoint");
+	}
+}
+
+static CURLcode
+http_setup(CURL *h, const struct http_req *q, struct http_resp *r,
+    struct curl_slist *hdrs)
+{
+	struct curl_blob roots = { (void *)ar_amazon_roots_pem,
+	    sizeof(ar_amazon_roots_pem) - 1, CURL_BLOB_NOCOPY };
+	long connect_ms = q->timeout_ms < AR_HTTP_CONNECT_MS ?
+	    q->timeout_ms : AR_HTTP_CONNECT_MS;
+	CURLcode rc = CURLE_OK;
+
+#define SET(opt, val) \
+	do { if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val); } while (0)
+	SET(CURLOPT_URL, q->url);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_CUSTOMREQUEST, q->method);
+	SET(CURLOPT_HTTPHEADER, hdrs);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	SET(CURLOPT_TIMEOUT_MS, q->timeout_ms);
+	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET(CURLOPT_LOW_SPEED_TIME, (long)AR_HTTP_LOW_SPEED_S);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AR_HTTP_MAX_BODY);
+	SET(CURLOPT_WRITEFUNCTION, http_on_body);
+	SET(CURLOPT_WRITEDATA, &r->body);
+	SET(CURLOPT_HEADERFUNCTION, http_on_header);
+	SET(CURLOPT_HEADERDATA, r);
+	SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	SET(CURLOPT_USERAGENT, "awsrole/" AWSROLE_VERSION);
+	if (q->ca_file != NULL)
+		SET(CURLOPT_CAINFO, q->ca_file);
+	else
+		SET(CURLOPT_CAINFO_BLOB, &roots);
+	if (q->body != NULL) {
+		SET(CURLOPT_POSTFIELDS, q->body);
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)q->body_len);
+	} else if (strcmp(q->method, "PUT") == 0) {
+		SET(CURLOPT_POSTFIELDS, "");
+	}
+	if (q->verbose) {
+		SET(CURLOPT_DEBUGFUNCTION, http_on_debug);
+		SET(CURLOPT_VERBOSE, 1L);
+	}
+#undef SET
+	return rc;
+}
+
+/* A CA bundle that does not exist or cannot be read is the user's error,
+ * not a TLS failure: say so before connecting. */
+static int
+http_check_ca(const char *path, struct ar_err *err)
+{
+	if (path == NULL || access(path, R_OK) == 0)
+		return 0;
+	ar_fail(err, AR_ECONFIG, "the CA bundle %s cannot be read: %s", path,
+	    strerror(errno));
+	return ar_fix(err, "fix or unset AWS_CA_BUNDLE (or ca_bundle in the "
+	    "profile); without it awsrole trusts the Amazon roots built in");
+}
+
+/* One HTTP exchange.  The response body is kept whatever the status. */
+static int
+http_do(const struct http_req *q, struct http_resp *r, struct ar_err *err)
+{
+	char detail[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdrs = NULL, *t;
+	CURL *h = NULL;
+	CURLcode rc;
+	size_t i;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->body.secret = 1;
+	if (http_check_ca(q->ca_file, err) == -1)
+		return -1;
+	for (i = 0; q->headers != NULL && q->headers[i] != NULL; i++) {
+		if ((t = curl_slist_append(hdrs, q->headers[i])) == NULL)
+			oom();
+		hdrs = t;
+	}
+	if ((h = curl_easy_init()) == NULL) {
+		ar_fail(err, AR_EGENERAL, "cannot initialise libcurl");
+		goto out;
+	}
+	rc = http_setup(h, q, r, hdrs);
+	if (rc == CURLE_OK)
+		rc = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+	if (rc == CURLE_OK)
+		rc = curl_easy_perform(h);
+	if (rc != CURLE_OK) {
+		http_fail(rc, detail, q, r, err);
+		goto out;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	ret = 0;
+out:
+	curl_easy_cleanup(h);
+	for (t = hdrs; t != NULL; t = t->next)
+		ar_wipe(t->data, strlen(t->data));
+	curl_slist_free_all(hdrs);
+	return ret;
+}
+
+/* ========================================================================
+ * 7. XML reader (STS responses)
+ *
+ * Owns: a strict reader for the small XML documents STS returns.  It keeps
+ * the text of every leaf element under its path ("A/B/C").  Anything an
+ * STS response never contains -- DOCTYPE, entities beyond the five
+ * predefined ones, CDATA, comments -- is refused, so there is no entity
+ * expansion to abuse.  Calls section 1.
+ * ======================================================================== */
+
+#define XML_MAX_DEPTH 16
+#define XML_MAX_NODES 256
+
+struct xml_node {
+	char *path;          /* "AssumeRoleResponse/AssumeRoleResult/..." */
+	char *text;          /* decoded; secret */
+};
+
+struct xml_doc {             /* xml_parse fills, xml_free wipes and frees */
+	struct xml_node *n;
+	size_t count;
+};
+
+static void
+xml_free(struct xml_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->count; i++) {
+		free(d->n[i].path);
+		ar_free_secret(d->n[i].text);
+	}
+	free(d->n);
+	d->n = NULL;
+	d->count = 0;
+}
+
+/* The text of the first leaf whose path is `suffix` or ends in "/suffix". */
+static const char *
+xml_get(const struct xml_doc *d, const char *suffix)
+{
+	size_t i, sl = strlen(suffix), pl;
+
+	for (i = 0; i < d->count; i++) {
+		pl = strlen(d->n[i].path);
+		if (pl >= sl && strcmp(d->n[i].path + pl - sl, suffix) == 0 &&
+		    (pl == sl || d->n[i].path[pl - sl - 1] == '/'))
+			return d->n[i].text;
+	}
+	return NULL;
+}
+
+struct xml_parser {
+	const char *p, *end, *start;
+	char *stack[XML_MAX_DEPTH];
+	int depth;
+	int had_child[XML_MAX_DEPTH];
+	struct ar_buf text;  /* text of the current element */
+	struct ar_buf path;
+	struct xml_doc *doc;
+	struct ar_err *err;
+};
+
+static int
+xml_error(struct xml_parser *x, const char *what)
+{
+	return ar_fail(x->err, AR_EAWS, "malformed XML from the server (%s "
+	    "at byte %ld)", what, (long)(x->p - x->start));
+}
+
+static void
+utf8_put(struct ar_buf *b, unsigned long c)
+{
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c, n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	buf_add(b, u, n);
+}
+
+/* &lt; &gt; &amp; &quot; &apos; &#N; &#xN; -- nothing else. */
+static int
+xml_entity(struct xml_parser *x)
+{
+	static const struct { const char *name; char c; } pre[] = {
+		{ "lt;", '<' }, { "gt;", '>' }, { "amp;", '&' },
+		{ "quot;", '"' }, { "apos;", '\'' } };
+	const char *semi;
+	unsigned long c;
+	char *end;
+	size_t i;
+
+	x->p++;
+	semi = memchr(x->p, ';', (size_t)(x->end - x->p));
+	if (semi == NULL || semi - x->p > 10)
+		return xml_error(x, "unterminated entity");
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (strncmp(x->p, pre[i].name, strlen(pre[i].name)) == 0) {
+			buf_add(&x->text, &pre[i].c, 1);
+			x->p = semi + 1;
+			return 0;
+		}
+	if (*x->p != '#')
+		return xml_error(x, "an entity reference, which is refused");
+	errno = 0;
+	c = x->p[1] == 'x' ? strtoul(x->p + 2, &end, 16) :
+	    strtoul(x->p + 1, &end, 10);
+	if (errno != 0 || end != semi || c == 0 || c > 0x10ffff)
+		return xml_error(x, "a bad character reference");
+	utf8_put(&x->text, c);
+	x->p = semi + 1;
+	return 0;
+}
+
+static int
+xml_is_name(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
+	    c == ':';
+}
+
+/* After '<name': skip attributes up to '>' or '/>'; sets *empty. */
+static int
+xml_skip_attrs(struct xml_parser *x, int *empty)
+{
+	const char *q;
+
+	while (x->p < x->end && *x->p != '>') {
+		if (*x->p == '"' || *x->p == '\'') {
+			q = memchr(x->p + 1, *x->p, (size_t)(x->end - x->p - 1));
+			if (q == NULL)
+				return xml_error(x, "unterminated attribute");
+			x->p = q;
+		} else if (*x->p == '<') {
+			return xml_error(x, "'<' inside a tag");
+		}
+		x->p++;
+	}
+	if (x->p >= x->end)
+		return xml_error(x, "truncated tag");
+	*empty = x->p[-1] == '/';
+	x->p++;
+	return 0;
+}
+
+static int
+xml_open(struct xml_parser *x)
+{
+	const char *name = ++x->p;
+	int empty = 0;
+
+	while (x->p < x->end && xml_is_name(*x->p))
+		x->p++;
+	if (x->p == name)
+		return xml_error(x, "a tag without a name");
+	if (x->depth == XML_MAX_DEPTH)
+		return xml_error(x, "nesting deeper than the limit");
+	if (x->depth > 0)
+		x->had_child[x->depth - 1] = 1;
+	x->stack[x->depth] = xstrndup(name, (size_t)(x->p - name));
+	x->had_child[x->depth] = 0;
+	x->depth++;
+	if (xml_skip_attrs(x, &empty) == -1)
+		return -1;
+	x->text.len = 0;
+	if (x->text.p != NULL)
+		x->text.p[0] = '\0';
+	return empty ? 1 : 0;
+}
+
+static int
+xml_record_leaf(struct xml_parser *x)
+{
+	int i;
+
+	if (x->doc->count == XML_MAX_NODES)
+		return xml_error(x, "more elements than the limit");
+	x->path.len = 0;
+	for (i = 0; i < x->depth; i++) {
+		if (i > 0)
+			buf_add(&x->path, "/", 1);
+		buf_adds(&x->path, x->stack[i]);
+	}
+	x->doc->n = xrealloc(x->doc->n, (x->doc->count + 1) *
+	    sizeof(*x->doc->n));
+	x->doc->n[x->doc->count].path = xstrdup(x->path.p);
+	x->doc->n[x->doc->count].text = xstrdup(x->text.p ? x->text.p : "");
+	x->doc->count++;
+	return 0;
+}
+
+/* Close the innermost element ('/>' when name is NULL). */
+static int
+xml_close(struct xml_parser *x, const char *name, size_t len)
+{
+	char *top;
+
+	if (x->depth == 0)
+		return xml_error(x, "a closing tag without an opening one");
+	top = x->stack[x->depth - 1];
+	if (name != NULL && (strlen(top) != len || strncmp(top, name, len)))
+		return xml_error(x, "mismatched closing tag");
+	if (!x->had_child[x->depth - 1] && xml_record_leaf(x) == -1)
+		return -1;
+	free(top);
+	x->depth--;
+	x->text.len = 0;
+	if (x->text.p != NULL)
+		ar_wipe(x->text.p, x->text.cap);
+	return 0;
+}
+
+static int
+xml_tag(struct xml_parser *x, int *done)
+{
+	const char *name, *gt;
+	int rc;
+
+	if (x->p + 1 >= x->end)
+		return xml_error(x, "truncated document");
+	if (x->p[1] == '!')
+		return xml_error(x, "a DOCTYPE, CDATA section or comment, "
+		    "which is refused");
+	if (x->p[1] == '?') {
+		gt = strstr(x->p, "?>");
+		if (gt == NULL || gt >= x->end || x->depth > 0)
+			return xml_error(x, "a bad processing instruction");
+		x->p = gt + 2;
+		return 0;
+	}
+	if (x->p[1] != '/') {
+		if (*done)
+			return xml_error(x, "a second root element");
+		rc = xml_open(x);
+		if (rc == 1)
+			rc = xml_close(x, NULL, 0);
+		*done = x->depth == 0;
+		return rc;
+	}
+	name = x->p + 2;
+	gt = memchr(name, '>', (size_t)(x->end - name));
+	if (gt == NULL)
+		return xml_error(x, "truncated closing tag");
+	x->p = gt + 1;
+	rc = xml_close(x, name, (size_t)(gt - name));
+	*done = x->depth == 0;
+	return rc;
+}
+
+static int
+xml_run(struct xml_parser *x)
+{
+	int done = 0;
+
+	while (x->p < x->end) {
+		if (*x->p == '<') {
+			if (xml_tag(x, &done) == -1)
+				return -1;
+		} else if (x->depth == 0) {
+			if (!isspace((unsigned char)*x->p))
+				return xml_error(x, "text outside the root");
+			x->p++;
+		} else if (*x->p == '&') {
+			if (xml_entity(x) == -1)
+				return -1;
+		} else if (*x->p == '\0') {
+			return xml_error(x, "a NUL byte");
+		} else {
+			buf_add(&x->text, x->p++, 1);
+		}
+	}
+	return done && x->depth == 0 ? 0 : xml_error(x, "truncated document");
+}
+
+/* Parse buf into d.  On error d is empty and err says where. */
+static int
+xml_parse(const char *buf, size_t len, struct xml_doc *d, struct ar_err *err)
+{
+	struct xml_parser x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	memset(d, 0, sizeof(*d));
+	x.p = x.start = buf;
+	x.end = buf + len;
+	x.doc = d;
+	x.err = err;
+	x.text.secret = 1;
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		x.p += 3;
+	rc = xml_run(&x);
+	while (x.depth > 0)
+		free(x.stack[--x.depth]);
+	buf_free(&x.text);
+	buf_free(&x.path);
+	if (rc == -1)
+		xml_free(d);
+	return rc;
+}
+
+/* ========================================================================
+ * 8. STS client
+ *
+ * Owns: the STS endpoint and signing region, the Query protocol (form
+ * body, SigV4, XML answer), retries with backoff, and turning STS errors
+ * into a cause and a fix.  Calls sections 1, 3, 4, 6, 7.
+ * ======================================================================== */
+
+#define STS_VERSION "2011-06-15"
+
+static void
+creds_clear(struct creds *c)
+{
+	free(c->akid);
+	ar_free_secret(c->secret);
+	ar_free_secret(c->token);
+	free(c->arn);
+	free(c->role_id);
+	free(c->account);
+	memset(c, 0, sizeof(*c));
+}
+
+struct sts_endpoint {        /* filled by sts_endpoint_resolve */
+	char url[512];       /* scheme://host[:port]/path */
+	char host[256];      /* the Host header: host[:port] */
+	char path[256];      /* the request path, "/" at least */
+	char region[64];     /* the SigV4 signing region */
+	const char *ca_file; /* NULL: the compiled-in Amazon roots */
+	int verbose;
+};
+
+struct sts_param {
+	const char *name;
+	const char *value;
+	int secret;          /* redacted in verbose output */
+};
+
+/* Regions whose STS requests the legacy global endpoint served. */
+static int
+sts_legacy_region(const char *r)
+{
+	static const char *legacy[] = { "ap-northeast-1", "ap-south-1",
+	    "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
+	    "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2",
+	    "eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-1",
+	    "us-west-2", NULL };
+	int i;
+
+	for (i = 0; legacy[i] != NULL; i++)
+		if (strcmp(r, legacy[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_loopback_host(const char *h, size_t n)
+{
+	return (n == 9 && strncmp(h, "localhost", 9) == 0) ||
+	    (n >= 4 && strncmp(h, "127.", 4) == 0) ||
+	    (n == 5 && strncmp(h, "[::1]", 5) == 0);
+}
+
+/* Split an endpoint URL into host and path; https, or http to loopback. */
+static int
+sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
+{
+	const char *h, *slash;
+	size_t hn;
+
+	if (str_has_prefix(url, "https://"))
+		h = url + 8;
+	else if (str_has_prefix(url, "http://"))
+		h = url + 7;
+	else
+		return ar_fail(err, AR_ECONFIG, "endpoint URL %s must start "
+		    "with https://", url);
+	slash = strchr(h, '/');
+	hn = slash ? (size_t)(slash - h) : strlen(h);
+	if (hn == 0 || hn >= sizeof(ep->host) || strpbrk(url, " \r\n?#@"))
+		return ar_fail(err, AR_ECONFIG, "endpoint URL %s is not a "
+		    "valid https URL", url);
+	if (h == url + 7 && !is_loopback_host(h, strcspn(h, ":/")))
+		return ar_fail(err, AR_ECONFIG, "endpoint URL %s uses plain "
+		    "http, which would send credentials in clear text; use "
+		    "https", url);
+	memcpy(ep->host, h, hn);
+	ep->host[hn] = '\0';
+	snprintf(ep->path, sizeof(ep->path), "%s", slash && *slash ? slash : "/");
+	if ((size_t)snprintf(ep->url, sizeof(ep->url), "%.*s%s",
+	    (int)(h - url + hn), url, ep->path) >= sizeof(ep->url))
+		return ar_fail(err, AR_ECONFIG, "endpoint URL is too long");
+	return 0;
+}
+
+/* Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region. */
+static const char *
+region_pick(const struct profile *p, const char *region_opt)
+{
+	const char *r = region_opt;
+
+	if (r == NULL)
+		r = env_nonempty("AWS_REGION");
+	if (r == NULL)
+		r = env_nonempty("AWS_DEFAULT_REGION");
+	if (r == NULL && p != NULL)
+		r = profile_get(p, "region");
+	return r != NULL && *r != '\0' ? r : NULL;
+}
+
+/*
+ * Endpoint: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's
+ * endpoint_url, else sts.<region>.amazonaws.com -- or the global endpoint
+ * signed as us-east-1 when sts_regional_endpoints = legacy.
+ */
+static int
+sts_endpoint_resolve(const struct profile *p, const char *region_opt,
+    int verbose, struct sts_endpoint *ep, struct ar_err *err)
+{
+	const char *region = region_pick(p, region_opt), *url, *legacy;
+	char def[300];
+
+	memset(ep, 0, sizeof(*ep));
+	ep->verbose = verbose;
+	if (region == NULL) {
+		ar_fail(err, AR_ECONFIG, "no AWS region is set for %s%s%s",
+		    p ? "profile " : "the environment", p ? p->name : "", "");
+		return ar_fix(err, "add `region = <region>` to the profile, "
+		    "or pass --region, or set AWS_REGION");
+	}
+	if (strlen(region) >= sizeof(ep->region) ||
+	    strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    strlen(region))
+		return ar_fail(err, AR_ECONFIG, "region \"%s\" is not a valid "
+		    "AWS region name", region);
+	snprintf(ep->region, sizeof(ep->region), "%s", region);
+	ep->ca_file = env_nonempty("AWS_CA_BUNDLE");
+	if (ep->ca_file == NULL && p != NULL)
+		ep->ca_file = profile_get(p, "ca_bundle");
+	url = env_nonempty("AWS_ENDPOINT_URL_STS");
+	if (url == NULL)
+		url = env_nonempty("AWS_ENDPOINT_URL");
+	if (url == NULL && p != NULL)
+		url = profile_get(p, "endpoint_url");
+	if (url != NULL)
+		return sts_parse_url(url, ep, err);
+	legacy = env_nonempty("AWS_STS_REGIONAL_ENDPOINTS");
+	if (legacy == NULL && p != NULL)
+		legacy = profile_get(p, "sts_regional_endpoints");
+	if (str_eq(legacy, "legacy") && sts_legacy_region(region)) {
+		snprintf(ep->region, sizeof(ep->region), "us-east-1");
+		snprintf(def, sizeof(def), "https://sts.amazonaws.com/");
+	} else {
+		snprintf(def, sizeof(def), "https://sts.%s.amazonaws.%s/",
+		    region, str_has_prefix(region, "cn-") ? "com.cn" : "com");
+	}
+	return sts_parse_url(def, ep, err);
+}
+
+static void
+sts_form_body(const char *action, const struct sts_param *p, size_t n,
+    struct ar_buf *body)
+{
+	char *v;
+	size_t i;
+
+	body->secret = 1;
+	buf_addf(body, "Action=%s&Version=%s", action, STS_VERSION);
+	for (i = 0; i < n; i++) {
+		if (p[i].value == NULL)
+			continue;
+		v = ar_uri_encode(p[i].value, strlen(p[i].value), 0);
+		buf_addf(body, "&%s=%s", p[i].name, v);
+		ar_free_secret(v);
+	}
+}
+
+static void
+sts_log_request(const struct sts_endpoint *ep, const char *action,
+    const struct sts_param *p, size_t n, int attempt)
+{
+	size_t i;
+
+	if (!ep->verbose)
+		return;
+	fprintf(stderr, "awsrole: sts %s %s (attempt %d, region %s)", action,
+	    ep->url, attempt, ep->region);
+	for (i = 0; i < n; i++)
+		if (p[i].value != NULL)
+			fprintf(stderr, " %s=%s", p[i].name,
+			    p[i].secret ? "[redacted]" : p[i].value);
+	fputc('\n', stderr);
+}
+
+/* Headers for one attempt: Host, Content-Type, X-Amz-Date, the session
+ * token when there is one, and the SigV4 Authorization. */
+static int
+sts_sign(const struct sts_endpoint *ep, const struct creds *signer,
+    const struct ar_buf *body, char **hdr, struct ar_err *err)
+{
+	static const char ctype[] =
+	    "application/x-www-form-urlencoded; charset=utf-8";
+	struct sigv4_header sh[4];
+	struct sigv4_input in;
+	struct sigv4_output out;
+	char date[20];
+	time_t t = now_s();
+	struct tm tm;
+	size_t n = 0;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y%m%dT%H%M%SZ", &tm);
+	hdr[n] = NULL;
+	sh[0] = (struct sigv4_header){ "Content-Type", ctype };
+	sh[1] = (struct sigv4_header){ "Host", ep->host };
+	sh[2] = (struct sigv4_header){ "X-Amz-Date", date };
+	sh[3] = (struct sigv4_header){ "X-Amz-Security-Token",
+	    signer ? signer->token : NULL };
+	for (n = 0; n < 4 && sh[n].value != NULL; n++) {
+		struct ar_buf h = { NULL, 0, 0, 1 };
+
+		buf_addf(&h, "%s: %s", sh[n].name, sh[n].value);
+		hdr[n] = buf_take(&h);
+	}
+	hdr[n] = NULL;
+	if (signer == NULL)
+		return 0;
+	memset(&in, 0, sizeof(in));
+	in.method = "POST";
+	in.path = ep->path;
+	in.query = "";
+	in.headers = sh;
+	in.nheaders = n;
+	in.body = body->p;
+	in.body_len = body->len;
+	in.region = ep->region;
+	in.service = "sts";
+	in.amz_date = date;
+	in.access_key = signer->akid;
+	in.secret_key = signer->secret;
+	in.normalize_path = 1;
+	if (sigv4_sign(&in, &out, err) == -1)
+		return -1;
+	hdr[n] = xmalloc(strlen(out.authorization) + 16);
+	sprintf(hdr[n], "Authorization: %s", out.authorization);
+	hdr[n + 1] = NULL;
+	sigv4_output_free(&out);
+	return 0;
+}
+
+static void
+sts_headers_free(char **hdr)
+{
+	size_t i;
+
+	for (i = 0; hdr[i] != NULL; i++)
+		ar_free_secret(hdr[i]);
+	hdr[0] = NULL;
+}
+
+/* The fix for an STS error code, as the scenario's troubleshooting list
+ * and FACTS.md describe them. */
+static const char *
+sts_error_fix(const char *code, const char *msg)
+{
+	if (str_eq(code, "AccessDenied") && strstr(msg, "MultiFactor"))
+		return "the MFA code was wrong or already used: wait for the "
+		    "next code; check mfa_serial and the device's time sync";
+	if (str_eq(code, "AccessDenied"))
+		return "check the role's trust policy (it must trust the "
+		    "source user, with aws:MultiFactorAuthPresent if MFA is "
+		    "required), the source user's permission policy "
+		    "(sts:AssumeRole on role_arn) and mfa_serial";
+	if (str_eq(code, "InvalidClientTokenId"))
+		return "the access key id is unknown or disabled: check "
+		    "aws_access_key_id (quotes around it are kept as part of "
+		    "the key) or the AWS_ACCESS_KEY_ID variable";
+	if (str_eq(code, "SignatureDoesNotMatch") && strstr(msg, "time"))
+		return "the request time is off: check the system clock (NTP)";
+	if (str_eq(code, "SignatureDoesNotMatch"))
+		return "the secret access key does not match the key id: "
+		    "check aws_secret_access_key (no quotes) or "
+		    "AWS_SECRET_ACCESS_KEY";
+	if (str_eq(code, "RequestExpired") || strstr(msg, "Signature expired"))
+		return "the system clock is off by more than 5 minutes: sync "
+		    "it (NTP) and retry";
+	if (str_eq(code, "ExpiredToken"))
+		return "the session token has expired: log in again "
+		    "(awsrole login PROFILE) or refresh AWS_SESSION_TOKEN";
+	if (str_eq(code, "ValidationError") && strstr(msg, "DurationSeconds"))
+		return "duration_seconds exceeds the role's maximum session "
+		    "duration: lower it, or raise the role's "
+		    "MaxSessionDuration (chained roles: 3600 at most)";
+	if (str_eq(code, "RegionDisabledException"))
+		return "STS is not activated in this region for the account: "
+		    "activate it in IAM, or use another region";
+	return "see the message above";
+}
+
+static int
+sts_retryable_code(const char *code, long status)
+{
+	return str_eq(code, "Throttling") || str_eq(code, "ThrottlingException") ||
+	    str_eq(code, "RequestLimitExceeded") ||
+	    str_eq(code, "IDPCommunicationError") || status == 500 ||
+	    status == 502 || status == 503 || status == 504;
+}
+
+/* A non-200 answer: one line with code, message and request id. */
+static int
+sts_error(const char *action, const struct http_resp *r, int *retry,
+    struct ar_err *err)
+{
+	struct xml_doc d;
+	struct ar_err ignore;
+	const char *code = NULL, *msg = NULL, *rid = NULL;
+	int rc;
+
+	rc = xml_parse(r->body.p ? r->body.p : "", r->body.len, &d, &ignore);
+	if (rc == 0) {
+		code = xml_get(&d, "Error/Code");
+		msg = xml_get(&d, "Error/Message");
+		rid = xml_get(&d, "RequestId");
+	}
+	*retry = sts_retryable_code(code, r->status);
+	if (code == NULL) {
+		ar_fail(err, AR_EAWS, "STS %s failed with HTTP %ld and a body "
+		    "that is not an STS error", action, r->status);
+		ar_fix(err, "check the endpoint: it may not be STS");
+	} else {
+		ar_fail(err, AR_EAWS, "STS %s failed: %s: %s (HTTP %ld, "
+		    "request id %s)", action, code, msg ? msg : "",
+		    r->status, rid ? rid : "none");
+		ar_fix(err, "%s", sts_error_fix(code, msg ? msg : ""));
+	}
+	if (rc == 0)
+		xml_free(&d);
+	return -1;
+}
+
+/* Standard-mode backoff: random in [0, min(2^attempt s, cap)). */
+static void
+sts_backoff(int attempt)
+{
+	long cap = 1000L << (attempt - 1);
+	unsigned int seed = (unsigned int)(now_ms() ^ getpid());
+
+	if (cap > AR_STS_BACKOFF_MAX_MS)
+		cap = AR_STS_BACKOFF_MAX_MS;
+	sleep_ms(rand_r(&seed) % cap);
+}
+
+/* One attempt; *retry says whether a failure is worth another. */
+static int
+sts_attempt(const struct sts_endpoint *ep, const struct creds *signer,
+    const char *action, const struct ar_buf *body, struct xml_doc *out,
+    time_t *server_date, int *retry, struct ar_err *err)
+{
+	char *hdr[6] = { NULL };
+	struct http_req q;
+	struct http_resp r;
+	int rc = -1;
+
+	*retry = 0;
+	if (sts_sign(ep, signer, body, hdr, err) == -1)
+		goto out;
+	memset(&q, 0, sizeof(q));
+	q.method = "POST";
+	q.url = ep->url;
+	q.headers = (const char *const *)hdr;
+	q.body = body->p;
+	q.body_len = body->len;
+	q.timeout_ms = AR_HTTP_TOTAL_MS;
+	q.ca_file = ep->ca_file;
+	q.verbose = ep->verbose;
+	if (http_do(&q, &r, err) == -1) {
+		*retry = r.retryable;
+		goto out;
+	}
+	if (server_date != NULL)
+		*server_date = r.date;
+	if (r.status != 200)
+		sts_error(action, &r, retry, err);
+	else if (xml_parse(r.body.p ? r.body.p : "", r.body.len, out, err) == 0)
+		rc = 0;
+	http_resp_free(&r);
+out:
+	sts_headers_free(hdr);
+	return rc;
+}
+
+/*
+ * Call STS `action` with params, signed by signer (NULL: unsigned, as
+ * AssumeRoleWithWebIdentity is).  Retries throttling, 5xx and network
+ * failures with backoff, at most AR_STS_ATTEMPTS times.
+ */
+static int
+sts_call(const struct sts_endpoint *ep, const struct creds *signer,
+    const char *action, const struct sts_param *p, size_t n,
+    struct xml_doc *out, time_t *server_date, struct ar_err *err)
+{
+	struct ar_buf body = { NULL, 0, 0, 1 };
+	int attempt, retry = 0, rc = -1;
+
+	sts_form_body(action, p, n, &body);
+	for (attempt = 1; attempt <= AR_STS_ATTEMPTS; attempt++) {
+		if (attempt > 1)
+			sts_backoff(attempt - 1);
+		sts_log_request(ep, action, p, n, attempt);
+		rc = sts_attempt(ep, signer, action, &body, out, server_date,
+		    &retry, err);
+		if (rc == 0 || !retry)
+			break;
+		if (ep->verbose)
+			fprintf(stderr, "awsrole: retrying: %s\n", err->msg);
+	}
+	if (rc == -1 && retry && attempt > AR_STS_ATTEMPTS) {
+		size_t l = strlen(err->msg);
+
+		snprintf(err->msg + l, sizeof(err->msg) - l, " (gave up "
+		    "after %d attempts)", AR_STS_ATTEMPTS);
+	}
+	buf_free(&body);
+	return rc;
+}
+
+struct caller_identity {
+	char *user_id, *account, *arn;
+};
+
+static void
+caller_identity_free(struct caller_identity *c)
+{
+	free(c->user_id);
+	free(c->account);
+	free(c->arn);
+	memset(c, 0, sizeof(*c));
+}
+
+static int
+sts_get_caller_identity(const struct sts_endpoint *ep, const struct creds *c,
+    struct caller_identity *id, time_t *server_date, struct ar_err *err)
+{
+	struct xml_doc d;
+	const char *u, *a, *arn;
+
+	memset(id, 0, sizeof(*id));
+	if (sts_call(ep, c, "GetCallerIdentity", NULL, 0, &d, server_date,
+	    err) == -1)
+		return -1;
+	u = xml_get(&d, "GetCallerIdentityResult/UserId");
+	a = xml_get(&d, "GetCallerIdentityResult/Account");
+	arn = xml_get(&d, "GetCallerIdentityResult/Arn");
+	if (u == NULL || a == NULL || arn == NULL) {
+		xml_free(&d);
+		return ar_fail(err, AR_EAWS, "the GetCallerIdentity answer "
+		    "lacks UserId, Account or Arn");
+	}
+	id->user_id = xstrdup(u);
+	id->account = xstrdup(a);
+	id->arn = xstrdup(arn);
+	xml_free(&d);
+	return 0;
+}
+
+/* The account id in an ARN (arn:aws:sts::123456789012:...), or NULL. */
+static char *
+arn_account(const char *arn)
+{
+	const char *p = arn;
+	int i;
+
+	for (i = 0; i < 4 && p != NULL; i++)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
+		return NULL;
+	return xstrndup(p, 12);
+}
+
+/* Credentials out of an AssumeRole* answer.  Expired ones are refused. */
+static int
+sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
+    struct ar_err *err)
+{
+	static const char *need[] = { "Credentials/AccessKeyId",
+	    "Credentials/SecretAccessKey", "Credentials/SessionToken",
+	    "Credentials/Expiration", NULL };
+	const char *arn;
+	int i;
+
+	for (i = 0; need[i] != NULL; i++)
+		if (xml_get(d, need[i]) == NULL || !*xml_get(d, need[i]))
+			return ar_fail(err, AR_EAWS, "the %s answer lacks %s",
+			    action, need[i]);
+	if (iso8601_parse(xml_get(d, "Credentials/Expiration"),
+	    &c->expires) == -1)
+		return ar_fail(err, AR_EAWS, "the %s answer has an unreadable "
+		    "Expiration", action);
+	if (c->expires <= now_s()) {
+		ar_fail(err, AR_EAWS, "%s returned credentials that expired "
+		    "at %s", action, xml_get(d, "Credentials/Expiration"));
+		return ar_fix(err, "check the system clock");
+	}
+	c->akid = xstrdup(xml_get(d, "Credentials/AccessKeyId"));
+	c->secret = xstrdup(xml_get(d, "Credentials/SecretAccessKey"));
+	c->token = xstrdup(xml_get(d, "Credentials/SessionToken"));
+	if ((arn = xml_get(d, "AssumedRoleUser/Arn")) != NULL) {
+		c->arn = xstrdup(arn);
+		c->account = arn_account(arn);
+	}
+	if ((arn = xml_get(d, "AssumedRoleUser/AssumedRoleId")) != NULL)
+		c->role_id = xstrdup(arn);
+	snprintf(c->source, sizeof(c->source), "STS %s", action);
+	return 0;
+}
+
+/* ========================================================================
+ * 9. Credential sources
+ *
+ * Owns: where a chain's first credentials come from -- static keys in a
+ * profile, the environment, a credential_process command, EC2 instance
+ * metadata (IMDSv2) and the ECS/EKS container endpoint.  Calls sections
+ * 1, 3, 5, 6.
+ * ======================================================================== */
+
+/* A key whose value still carries the quotes the user typed: the CLI
+ * keeps them, so AWS would reject the key.  Say so instead of guessing. */
+static int
+check_unquoted(const struct profile *p, const char *key, struct ar_err *err)
+{
+	const struct prof_kv *kv = profile_kv(p, key);
+	const char *v = kv ? kv->pair->value : NULL;
+	size_t n = v ? strlen(v) : 0;
+
+	if (n < 2 || !((v[0] == '"' && v[n - 1] == '"') ||
+	    (v[0] == '\'' && v[n - 1] == '\'')))
+		return 0;
+	ar_fail(err, AR_ECONFIG, "%s of profile \"%s\" (%s:%d) is wrapped in "
+	    "quotes; the AWS CLI keeps quotes as part of the value, so AWS "
+	    "would reject this key", key, p->name, kv->file, kv->line);
+	return ar_fix(err, "remove the quotes: %s = <value>", key);
+}
+
+static int
+profile_has_static(const struct profile *p)
+{
+	return profile_get(p, "aws_access_key_id") != NULL;
+}
+
+/* aws_access_key_id + aws_secret_access_key (+ aws_session_token). */
+static int
+creds_from_profile(const struct profile *p, struct creds *c,
+    struct ar_err *err)
+{
+	const char *id = profile_get(p, "aws_access_key_id");
+	const char *sk = profile_get(p, "aws_secret_access_key");
+	const char *tok = profile_get(p, "aws_session_token");
+
+	if (id == NULL || sk == NULL || !*id || !*sk) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has %s but "
+		    "not %s", p->name, p->file, p->line, id ?
+		    "aws_access_key_id" : "aws_secret_access_key", id ?
+		    "aws_secret_access_key" : "aws_access_key_id");
+		return ar_fix(err, "give the profile both keys, or neither");
+	}
+	if (check_unquoted(p, "aws_access_key_id", err) == -1 ||
+	    check_unquoted(p, "aws_secret_access_key", err) == -1)
+		return -1;
+	c->akid = xstrdup(id);
+	c->secret = xstrdup(sk);
+	c->token = tok && *tok ? xstrdup(tok) : NULL;
+	snprintf(c->source, sizeof(c->source), "profile %.40s (%.40s)",
+	    p->name, strrchr(p->file, '/') ? strrchr(p->file, '/') + 1 :
+	    p->file);
+	return 0;
+}
+
+/* AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN or the
+ * legacy AWS_SECURITY_TOKEN, + AWS_CREDENTIAL_EXPIRATION).  Returns 1
+ * when the environment holds no credentials. */
+static int
+creds_from_env(struct creds *c, struct ar_err *err)
+{
+	const char *id = env_nonempty("AWS_ACCESS_KEY_ID");
+	const char *sk = env_nonempty("AWS_SECRET_ACCESS_KEY");
+	const char *tok = env_nonempty("AWS_SESSION_TOKEN");
+	const char *exp = env_nonempty("AWS_CREDENTIAL_EXPIRATION");
+
+	if (id == NULL && sk == NULL)
+		return 1;
+	if (id == NULL || sk == NULL) {
+		ar_fail(err, AR_ECONFIG, "%s is set but %s is not", id ?
+		    "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY", id ?
+		    "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		return ar_fix(err, "set both variables, or unset both");
+	}
+	if (tok == NULL)
+		tok = env_nonempty("AWS_SECURITY_TOKEN");
+	if (exp != NULL && iso8601_parse(exp, &c->expires) == -1)
+		return ar_fail(err, AR_ECONFIG, "AWS_CREDENTIAL_EXPIRATION "
+		    "\"%s\" is not an ISO 8601 time", exp);
+	c->akid = xstrdup(id);
+	c->secret = xstrdup(sk);
+	c->token = tok ? xstrdup(tok) : NULL;
+	snprintf(c->source, sizeof(c->source), "environment variables");
+	return 0;
+}
+
+static const char *
+json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/*
+ * Credentials from a JSON object with the given member names (the
+ * credential_process, IMDS and ECS formats differ only in names).
+ */
+static int
+creds_from_json(const cJSON *o, const char *token_key, const char *what,
+    struct creds *c, struct ar_err *err)
+{
+	const char *id = json_str(o, "AccessKeyId");
+	const char *sk = json_str(o, "SecretAccessKey");
+	const char *tok = json_str(o, token_key);
+	const char *exp = json_str(o, "Expiration");
+
+	if (id == NULL || sk == NULL)
+		return ar_fail(err, AR_EAWS, "%s gave JSON without %s", what,
+		    id ? "SecretAccessKey" : "AccessKeyId");
+	if (exp != NULL && iso8601_parse(exp, &c->expires) == -1)
+		return ar_fail(err, AR_EAWS, "%s gave an unreadable "
+		    "Expiration \"%s\"", what, exp);
+	if (c->expires != 0 && c->expires <= now_s())
+		return ar_fail(err, AR_EAWS, "%s gave credentials that expired "
+		    "at %s", what, exp);
+	c->akid = xstrdup(id);
+	c->secret = xstrdup(sk);
+	c->token = tok ? xstrdup(tok) : NULL;
+	return 0;
+}
+
+/* Parse credential_process output: {"Version": 1, ...}. */
+static int
+creds_parse_process(const char *out, const char *cmd, struct creds *c,
+    struct ar_err *err)
+{
+	cJSON *j = cJSON_Parse(out);
+	const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "Version");
+	int rc = -1;
+
+	if (!cJSON_IsObject(j))
+		ar_fail(err, AR_EAWS, "credential_process `%s` did not print "
+		    "a JSON object", cmd);
+	else if (!cJSON_IsNumber(ver) || ver->valuedouble != 1)
+		ar_fail(err, AR_EAWS, "credential_process `%s` printed JSON "
+		    "without \"Version\": 1", cmd);
+	else
+		rc = creds_from_json(j, "SessionToken", "credential_process",
+		    c, err);
+	json_delete_wiped(j);
+	return rc;
+}
+
+/* Run a credential_process command (split like a shell, no shell). */
+static int
+creds_from_process(const char *cmd, const char *profile, struct creds *c,
+    struct ar_err *err)
+{
+	struct proc_result r;
+	char **argv = NULL;
+	size_t argc = 0;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	if (ar_shlex_split(cmd, &argv, &argc, err) == -1)
+		goto out;
+	if (argc == 0) {
+		ar_fail(err, AR_ECONFIG, "credential_process of profile "
+		    "\"%s\" is empty", profile);
+		goto out;
+	}
+	if (proc_run(argv, AR_PROC_TIMEOUT_S, &r, err) == -1)
+		goto out;
+	if (r.status != 0) {
+		ar_fail(err, AR_EAWS, "credential_process `%s` of profile "
+		    "\"%s\" exited with status %d: %s", cmd, profile, r.status,
+		    proc_err_tail(&r));
+		goto out;
+	}
+	if (creds_parse_process(r.out.p ? r.out.p : "", cmd, c, err) == -1) {
+		size_t l = strlen(err->msg);
+
+		snprintf(err->msg + l, sizeof(err->msg) - l, "%s%s",
+		    r.err.len ? "; its stderr: " : "", proc_err_tail(&r));
+		goto out;
+	}
+	snprintf(c->source, sizeof(c->source), "credential_process of "
+	    "profile %.40s", profile);
+	rc = 0;
+out:
+	if (rc == -1 && !err->fix[0])
+		ar_fix(err, "run the command by hand and check that it prints "
+		    "{\"Version\": 1, \"AccessKeyId\": ..., "
+		    "\"SecretAccessKey\": ...}");
+	proc_result_free(&r);
+	ar_argv_free(argv);
+	return rc;
+}
+
+/* One metadata request (IMDS or ECS): short timeout, one retry. */
+static int
+meta_fetch(const char *method, const char *url, const char *const *hdrs,
+    const char *what, struct ar_buf *out, struct ar_err *err)
+{
+	struct http_req q;
+	struct http_resp r;
+	int attempt, rc = -1;
+
+	memset(&q, 0, sizeof(q));
+	q.method = method;
+	q.url = url;
+	q.headers = hdrs;
+	q.timeout_ms = AR_IMDS_TIMEOUT_MS;
+	for (attempt = 0; attempt < 2 && rc == -1; attempt++) {
+		if (http_do(&q, &r, err) == -1) {
+			http_resp_free(&r);
+			continue;
+		}
+		if (r.status == 200) {
+			*out = r.body;
+			out->secret = 1;
+			return 0;
+		}
+		ar_fail(err, AR_EAWS, "%s answered HTTP %ld for %s %s", what,
+		    r.status, method, url);
+		http_resp_free(&r);
+		if (r.status < 500)
+			break;
+	}
+	return -1;
+}
+
+static void
+trim_right(struct ar_buf *b)
+{
+	while (b->len > 0 && isspace((unsigned char)b->p[b->len - 1]))
+		b->p[--b->len] = '\0';
+}
+
+/* Credentials JSON from IMDS or ECS into c. */
+static int
+meta_parse_creds(const struct ar_buf *body, const char *what, struct creds *c,
+    struct ar_err *err)
+{
+	cJSON *j = cJSON_Parse(body->p ? body->p : "");
+	int rc;
+
+	if (!cJSON_IsObject(j)) {
+		json_delete_wiped(j);
+		return ar_fail(err, AR_EAWS, "%s did not answer with a JSON "
+		    "object", what);
+	}
+	rc = creds_from_json(j, "Token", what, c, err);
+	json_delete_wiped(j);
+	return rc;
+}
+
+/*
+ * IMDSv2: PUT a session token, GET the role name, GET its credentials.
+ * AWS_EC2_METADATA_SERVICE_ENDPOINT moves it; AWS_EC2_METADATA_DISABLED
+ * turns it off.
+ */
+static int
+creds_from_imds(struct creds *c, struct ar_err *err)
+{
+	const char *base = env_nonempty("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	const char *off = env_nonempty("AWS_EC2_METADATA_DISABLED");
+	const char *ttl[] = { "X-aws-ec2-metadata-token-ttl-seconds: 21600",
+	    NULL };
+	struct ar_buf tok = { NULL, 0, 0, 1 }, role = { 0 }, body = { 0 };
+	struct ar_buf url = { 0 }, th = { NULL, 0, 0, 1 };
+	const char *hdrs[2];
+	int rc = -1;
+
+	if (off != NULL && strcasecmp(off, "true") == 0)
+		return ar_fail(err, AR_ECONFIG, "credential_source = "
+		    "Ec2InstanceMetadata, but AWS_EC2_METADATA_DISABLED is "
+		    "true");
+	if (base == NULL)
+		base = "http://169.254.169.254";
+	buf_addf(&url, "%.*s/latest/api/token", (int)(strlen(base) -
+	    (base[strlen(base) - 1] == '/')), base);
+	if (meta_fetch("PUT", url.p, ttl, "IMDS", &tok, err) == -1)
+		goto out;
+	trim_right(&tok);
+	buf_addf(&th, "X-aws-ec2-metadata-token: %s", tok.p);
+	hdrs[0] = th.p;
+	hdrs[1] = NULL;
+	url.len -= strlen("api/token");
+	buf_adds(&url, "meta-data/iam/security-credentials/");
+	if (meta_fetch("GET", url.p, hdrs, "IMDS", &role, err) == -1)
+		goto out;
+	trim_right(&role);
+	if (role.len == 0 || strchr(role.p, '/') != NULL) {
+		ar_fail(err, AR_EAWS, "IMDS lists no instance role");
+		ar_fix(err, "attach an IAM role (instance profile) to the "
+		    "instance");
+		goto out;
+	}
+	buf_add(&url, role.p, strcspn(role.p, "\n"));
+	if (meta_fetch("GET", url.p, hdrs, "IMDS", &body, err) == -1 ||
+	    meta_parse_creds(&body, "IMDS", c, err) == -1)
+		goto out;
+	snprintf(c->source, sizeof(c->source), "EC2 instance metadata "
+	    "(role %.40s)", role.p);
+	rc = 0;
+out:
+	if (rc == -1 && !err->fix[0])
+		ar_fix(err, "credential_source = Ec2InstanceMetadata works only "
+		    "on EC2 with an instance role and IMDS reachable at %s",
+		    base);
+	buf_free(&tok);
+	buf_free(&th);
+	buf_free(&role);
+	buf_free(&body);
+	buf_free(&url);
+	return rc;
+}
+
+/* Hosts a plain-http AWS_CONTAINER_CREDENTIALS_FULL_URI may name. */
+static int
+ecs_host_allowed(const char *url)
+{
+	static const char *ok[] = { "localhost", "169.254.170.2",
+	    "169.254.170.23", "[fd00:ec2::23]", "[::1]", NULL };
+	const char *h = url + strlen("http://");
+	size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+	int i;
+
+	if (n >= 4 && strncmp(h, "127.", 4) == 0)
+		return 1;
+	for (i = 0; ok[i] != NULL; i++)
+		if (strlen(ok[i]) == n && strncmp(h, ok[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The Authorization header value, re-read from its file every time. */
+static int
+ecs_auth_token(struct ar_buf *tok, struct ar_err *err)
+{
+	const char *file = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	const char *val = env_nonempty("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+
+	tok->secret = 1;
+	if (file != NULL) {
+		if (read_file(file, AR_TOKEN_MAX, 1, AR_ECONFIG, tok, err) == -1)
+			return ar_fix(err, "check "
+			    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+		trim_right(tok);
+	} else if (val != NULL) {
+		buf_adds(tok, val);
+	}
+	if (tok->p != NULL && strpbrk(tok->p, "\r\n") != NULL)
+		return ar_fail(err, AR_ECONFIG, "the container authorization "
+		    "token contains a line break, which is refused");
+	return 0;
+}
+
+/* ECS task role / EKS Pod Identity credentials. */
+static int
+creds_from_ecs(struct creds *c, struct ar_err *err)
+{
+	const char *rel = env_nonempty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = env_nonempty("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	struct ar_buf url = { 0 }, tok = { 0 }, ah = { NULL, 0, 0, 1 };
+	struct ar_buf body = { 0 };
+	const char *hdrs[2] = { NULL, NULL };
+	int rc = -1;
+
+	if (rel != NULL) {
+		buf_addf(&url, "http://169.254.170.2%s", rel);
+	} else if (full != NULL) {
+		if (!str_has_prefix(full, "https://") &&
+		    !(str_has_prefix(full, "http://") && ecs_host_allowed(full))) {
+			ar_fail(err, AR_ECONFIG, "AWS_CONTAINER_CREDENTIALS_"
+			    "FULL_URI %s uses plain http to a host other than "
+			    "loopback or the ECS/EKS agent", full);
+			ar_fix(err, "use https, or the agent address "
+			    "169.254.170.2 / 169.254.170.23");
+			goto out;
+		}
+		buf_adds(&url, full);
+	} else {
+		ar_fail(err, AR_ECONFIG, "credential_source = EcsContainer, "
+		    "but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor "
+		    "AWS_CONTAINER_CREDENTIALS_FULL_URI is set");
+		ar_fix(err, "this source works only inside ECS tasks and EKS "
+		    "pods with a task role or Pod Identity");
+		goto out;
+	}
+	if (ecs_auth_token(&tok, err) == -1)
+		goto out;
+	if (tok.len > 0) {
+		buf_addf(&ah, "Authorization: %s", tok.p);
+		hdrs[0] = ah.p;
+	}
+	if (meta_fetch("GET", url.p, hdrs, "the container credentials "
+	    "endpoint", &body, err) == -1 ||
+	    meta_parse_creds(&body, "the container credentials endpoint", c,
+	    err) == -1)
+		goto out;
+	snprintf(c->source, sizeof(c->source), "container credentials "
+	    "endpoint");
+	rc = 0;
+out:
+	buf_free(&url);
+	buf_free(&tok);
+	buf_free(&ah);
+	buf_free(&body);
+	return rc;
+}
+
+/* ========================================================================
+ * 10. Credential cache (the AWS CLI's format and location)
+ *
+ * Owns: ~/.aws/cli/cache (or AWSROLE_CACHE_DIR): the botocore cache key,
+ * reading entries the CLI wrote, writing entries the CLI reads, atomic
+ * replacement, per-entry flock, and the owner/mode/symlink checks.
+ * Calls sections 1 and 8 (struct creds).
+ * ======================================================================== */
+
+/* What one AssumeRole* call is made with: the cache key's input. */
+struct assume_args {         /* points into the config; owns nothing */
+	const char *role_arn;
+	const char *serial;          /* mfa_serial, or NULL */
+	const char *external_id;     /* or NULL */
+	const char *session_name;    /* configured role_session_name, or NULL */
+	long duration;               /* configured duration_seconds, or 0 */
+	const char *token_file;      /* web identity: the token's file */
+};
+
+struct cache {               /* filled by cache_init */
+	char dir[PATH_MAX];
+	long window;         /* AWSROLE_REFRESH_WINDOW, or -1 for default */
+	int verbose;
+};
+
+/* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
+ * escapes, then every non-ASCII code point as \uXXXX (surrogate pairs
+ * above U+FFFF). */
+static int
+py_json_string(struct ar_buf *b, const char *s)
+{
+	cJSON *j = cJSON_CreateString(s);
+	char *t = cJSON_PrintUnformatted(j);
+	const unsigned char *p;
+	unsigned long c;
+	int n, i, rc = 0;
+
+	for (p = (const unsigned char *)t; p != NULL && *p; p += n) {
+		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 :
+		    (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		if (n == 0 || strnlen((const char *)p, (size_t)n) < (size_t)n) {
+			rc = -1;
+			break;
+		}
+		if (n == 1) {
+			buf_add(b, p, 1);
+			continue;
+		}
+		c = *p & (0x7f >> n);
+		for (i = 1; i < n; i++)
+			c = c << 6 | (p[i] & 0x3f);
+		if (c >= 0x10000) {
+			c -= 0x10000;
+			buf_addf(b, "\\u%04lx\\u%04lx", 0xd800 + (c >> 10),
+			    0xdc00 + (c & 0x3ff));
+		} else {
+			buf_addf(b, "\\u%04lx", c);
+		}
+	}
+	if (t == NULL)
+		rc = -1;
+	cJSON_free(t);
+	cJSON_Delete(j);
+	return rc;
+}
+
+/*
+ * botocore's key: sha1(json.dumps(args, sort_keys=True)) over RoleArn and,
+ * when set, DurationSeconds, ExternalId, RoleSessionName (only if the
+ * user configured one) and SerialNumber -- here already in sorted order.
+ */
+static int
+cache_key(const struct assume_args *a, char hex[41], struct ar_err *err)
+{
+	struct ar_buf j = { 0 };
+	unsigned char d[20];
+	br_sha1_context sc;
+	int i, rc = 0;
+
+	buf_adds(&j, "{");
+	if (a->duration > 0)
+		buf_addf(&j, "\"DurationSeconds\": %ld, ", a->duration);
+	if (a->external_id != NULL) {
+		buf_adds(&j, "\"ExternalId\": ");
+		rc |= py_json_string(&j, a->external_id);
+		buf_adds(&j, ", ");
+	}
+	buf_adds(&j, "\"RoleArn\": ");
+	rc |= py_json_string(&j, a->role_arn);
+	if (a->session_name != NULL) {
+		buf_adds(&j, ", \"RoleSessionName\": ");
+		rc |= py_json_string(&j, a->session_name);
+	}
+	if (a->serial != NULL) {
+		buf_adds(&j, ", \"SerialNumber\": ");
+		rc |= py_json_string(&j, a->serial);
+	}
+	buf_adds(&j, "}");
+	if (rc == 0) {
+		br_sha1_init(&sc);
+		br_sha1_update(&sc, j.p, j.len);
+		br_sha1_out(&sc, d);
+		for (i = 0; i < 20; i++)
+			sprintf(hex + 2 * i, "%02x", d[i]);
+	}
+	buf_free(&j);
+	return rc == 0 ? 0 : ar_fail(err, AR_ECONFIG, "role %s: a value is not "
+	    "valid UTF-8", a->role_arn);
+}
+
+/* A directory we may trust: ours, and writable by nobody else. */
+static int
+cache_check_dir(const char *dir, struct ar_err *err)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		return ar_fail(err, AR_EFILE, "cannot use the cache directory "
+		    "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return ar_fail(err, AR_EFILE, "the cache path %s is not a "
+		    "directory", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		ar_fail(err, AR_EFILE, "the cache directory %s is %s; another "
+		    "user could plant or read credentials there", dir,
+		    st.st_uid != geteuid() ? "owned by another user" :
+		    "writable by group or others");
+		return ar_fix(err, "chmod 700 %s (and make sure you own it)",
+		    dir);
+	}
+	return 0;
+}
+
+/* mkdir -p, creating missing components 0700. */
+static int
+cache_mkdirs(const char *dir, struct ar_err *err)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		int last = *p == '\0';
+
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return ar_fail(err, AR_EFILE, "cannot create the cache "
+			    "directory %s: %s", path, strerror(errno));
+		if (last)
+			break;
+		*p = '/';
+	}
+	return 0;
+}
+
+static int
+cache_init(struct cache *c, int verbose, struct ar_err *err)
+{
+	const char *d = env_nonempty("AWSROLE_CACHE_DIR");
+	const char *home = env_nonempty("HOME");
+	const char *w = env_nonempty("AWSROLE_REFRESH_WINDOW");
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	c->verbose = verbose;
+	c->window = -1;
+	if (w != NULL && parse_long(w, 0, 86400, &c->window) == -1)
+		return ar_fail(err, AR_ECONFIG, "AWSROLE_REFRESH_WINDOW \"%s\" "
+		    "is not a number of seconds (0-86400)", w);
+	if (d == NULL && home == NULL)
+		return ar_fail(err, AR_EFILE, "neither HOME nor "
+		    "AWSROLE_CACHE_DIR is set, so there is no cache directory");
+	n = d ? snprintf(c->dir, sizeof(c->dir), "%s", d) :
+	    snprintf(c->dir, sizeof(c->dir), "%s/.aws/cli/cache", home);
+	if (n < 0 || (size_t)n >= sizeof(c->dir) - 64)
+		return ar_fail(err, AR_EFILE, "the cache directory path is "
+		    "too long");
+	return 0;
+}
+
+/* Seconds before expiry at which an entry stops being handed out. */
+static long
+cache_window(const struct cache *c, long duration)
+{
+	long w = (duration > 0 ? duration : 3600) / 10;
+
+	if (c->window >= 0)
+		return c->window;
+	return w < AR_REFRESH_MAX_S ? w : AR_REFRESH_MAX_S;
+}
+
+/* Open an entry safely: no symlinks, ours, not writable by others. */
+static int
+cache_open_entry(const char *path, int *fd, struct ar_err *err)
+{
+	struct stat st;
+
+	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (*fd == -1 && errno == ENOENT)
+		return 1;
+	if (*fd == -1 && errno == ELOOP) {
+		ar_fail(err, AR_EFILE, "cache entry %s is a symbolic link, "
+		    "which is refused", path);
+		return ar_fix(err, "remove it (awsrole logout) and find out "
+		    "who created it");
+	}
+	if (*fd == -1)
+		return ar_fail(err, AR_EFILE, "cannot open cache entry %s: %s",
+		    path, strerror(errno));
+	if (fstat(*fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 022) != 0) {
+		close(*fd);
+		*fd = -1;
+		ar_fail(err, AR_EFILE, "cache entry %s is not a regular file "
+		    "owned by you and writable only by you; refusing it", path);
+		return ar_fix(err, "remove it (awsrole logout) and investigate "
+		    "who created it");
+	}
+	return 0;
+}
+
+/* The JSON body of an entry into creds; -1 means corrupt. */
+static int
+cache_parse(const char *text, struct creds *cr)
+{
+	cJSON *j = cJSON_Parse(text);
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "Credentials");
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(j, "AssumedRoleUser");
+	const char *id = json_str(c, "AccessKeyId");
+	const char *sk = json_str(c, "SecretAccessKey");
+	const char *tok = json_str(c, "SessionToken");
+	const char *exp = json_str(c, "Expiration");
+	int rc = -1;
+
+	if (id != NULL && sk != NULL && tok != NULL && exp != NULL &&
+	    iso8601_parse(exp, &cr->expires) == 0) {
+		cr->akid = xstrdup(id);
+		cr->secret = xstrdup(sk);
+		cr->token = xstrdup(tok);
+		if (json_str(u, "Arn") != NULL) {
+			cr->arn = xstrdup(json_str(u, "Arn"));
+			cr->account = arn_account(cr->arn);
+		}
+		if (json_str(u, "AssumedRoleId") != NULL)
+			cr->role_id = xstrdup(json_str(u, "AssumedRoleId"));
+		rc = 0;
+	}
+	json_delete_wiped(j);
+	return rc;
+}
+
+/*
+ * Read entry `key`.  Returns 1 when there is no usable entry (absent,
+ * corrupt -- noted in *why -- or inside the refresh window), 0 with *cr
+ * filled, -1 on a refused file.
+ */
+static int
+cache_read(const struct cache *c, const char *key, long duration,
+    struct creds *cr, const char **why, struct ar_err *err)
+{
+	struct ar_buf b = { NULL, 0, 0, 1 };
+	char path[PATH_MAX];
+	struct ar_err ignore;
+	int fd, rc;
+
+	*why = "no entry";
+	snprintf(path, sizeof(path), "%s/%s.json", c->dir, key);
+	if ((rc = cache_open_entry(path, &fd, err)) != 0)
+		return rc;
+	rc = read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore);
+	close(fd);
+	if (rc == -1 || cache_parse(b.p, cr) == -1) {
+		*why = "corrupt entry (ignored, will be replaced)";
+		creds_clear(cr);
+		rc = 1;
+	} else if (cr->expires - now_s() <= cache_window(c, duration)) {
+		*why = cr->expires <= now_s() ? "expired entry" :
+		    "entry inside the refresh window";
+		creds_clear(cr);
+		rc = 1;
+	} else {
+		snprintf(cr->source, sizeof(cr->source), "cache %.60s", key);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* The entry's body, as botocore writes it: the AssumeRole answer. */
+static char *
+cache_body(const struct creds *cr)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *c = cJSON_AddObjectToObject(root, "Credentials");
+	cJSON *u;
+	char exp[32];
+	char *text;
+
+	iso8601_format(cr->expires, exp, sizeof(exp));
+	cJSON_AddStringToObject(c, "AccessKeyId", cr->akid);
+	cJSON_AddStringToObject(c, "SecretAccessKey", cr->secret);
+	cJSON_AddStringToObject(c, "SessionToken", cr->token ? cr->token : "");
+	cJSON_AddStringToObject(c, "Expiration", exp);
+	if (cr->account != NULL)
+		cJSON_AddStringToObject(c, "AccountId", cr->account);
+	if (cr->arn != NULL) {
+		u = cJSON_AddObjectToObject(root, "AssumedRoleUser");
+		if (cr->role_id != NULL)
+			cJSON_AddStringToObject(u, "AssumedRoleId", cr->role_id);
+		cJSON_AddStringToObject(u, "Arn", cr->arn);
+	}
+	text = cJSON_PrintUnformatted(root);
+	json_delete_wiped(root);
+	if (text == NULL)
+		oom();
+	return text;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Make the directory exist, ours and closed to others. */
+static int
+cache_prepare_dir(const struct cache *c, struct ar_err *err)
+{
+	if (cache_mkdirs(c->dir, err) == -1)
+		return -1;
+	return cache_check_dir(c->dir, err);
+}
+
+/*
+ * Replace entry `key` atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory.  On failure the previous entry
+ * is untouched and the temporary file removed.
+ */
+static int
+cache_write(const struct cache *c, const char *key, const struct creds *cr,
+    struct ar_err *err)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	char *body = NULL;
+	int fd = -1, dfd, rc = -1;
+
+	if (cache_prepare_dir(c, err) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s.json", c->dir, key);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%lld.tmp", c->dir, key,
+	    (long)getpid(), (long long)now_ms());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		goto fail;
+	body = cache_body(cr);
+	if (write_all(fd, body, strlen(body)) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+	goto out;
+fail:
+	ar_fail(err, AR_EFILE, "cannot write cache entry %s: %s", path,
+	    strerror(errno));
+	ar_fix(err, "free disk space or fix the permissions of %s; the "
+	    "previous entry, if any, is unchanged", c->dir);
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+out:
+	ar_free_secret(body);
+	return rc;
+}
+
+/*
+ * Take the lock beside entry `key`, waiting for another awsrole that
+ * holds it (it may be waiting for an MFA code) up to AR_LOCK_TIMEOUT_S
+ * (AWSROLE_LOCK_TIMEOUT overrides).  flock dies with its holder, so a
+ * killed awsrole never leaves a stale lock.
+ */
+static int
+cache_lock(const struct cache *c, const char *key, int *fd,
+    struct ar_err *err)
+{
+	const char *t = env_nonempty("AWSROLE_LOCK_TIMEOUT");
+	long limit = AR_LOCK_TIMEOUT_S;
+	char path[PATH_MAX];
+	int64_t deadline;
+
+	if (t != NULL && parse_long(t, 0, 86400, &limit) == -1)
+		return ar_fail(err, AR_ECONFIG, "AWSROLE_LOCK_TIMEOUT \"%s\" is "
+		    "not a number of seconds", t);
+	if (cache_prepare_dir(c, err) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s.lock", c->dir, key);
+	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*fd == -1)
+		return ar_fail(err, AR_EFILE, "cannot open lock file %s: %s",
+		    path, strerror(errno));
+	deadline = now_ms() + limit * 1000;
+	while (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) ||
+		    now_ms() >= deadline) {
+			close(*fd);
+			*fd = -1;
+			ar_fail(err, AR_EFILE, "another awsrole has held %s for "
+			    "%ld s (it may be waiting for an MFA code)", path,
+			    limit);
+			return ar_fix(err, "finish or cancel the other login, "
+			    "then retry");
+		}
+		sleep_ms(20);
+	}
+	return 0;
+}
+
+static void
+cache_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd); /* releases the flock */
+}
+
+/* Remove entry `key`; returns 1 if there was one. */
+static int
+cache_remove(const struct cache *c, const char *key, struct ar_err *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s.json", c->dir, key);
+	if (unlink(path) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	return ar_fail(err, AR_EFILE, "cannot remove %s: %s", path,
+	    strerror(errno));
+}
+
+/* ========================================================================
+ * 11. MFA codes
+ *
+ * Owns: getting a 6-digit code -- from --mfa-code, from the profile's
+ * mfa_process, or from the terminal with the CLI's prompt and echo off.
+ * Never from stdin/stdout: that works under credential_process and in
+ * pipes.  With none of these, it fails at once.  Calls sections 1, 5.
+ * ======================================================================== */
+
+#define AR_MFA_PROMPT_TIMEOUT_S 300
+
+struct mfa_source {          /* caller-owned */
+	const char *given;   /* --mfa-code (secret), or NULL */
+	const char *process; /* mfa_process command, or NULL */
+	const char *profile; /* for the instruction in the error */
+	int no_prompt;       /* AWSROLE_NO_PROMPT: never ask the terminal */
+};
+
+static int
+mfa_valid(const char *s)
+{
+	return strlen(s) == 6 && all_digits(s, 6);
+}
+
+static int
+mfa_from_process(const struct mfa_source *m, char code[7],
+    struct ar_err *err)
+{
+	struct proc_result r;
+	char **argv = NULL;
+	size_t argc = 0;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	if (ar_shlex_split(m->process, &argv, &argc, err) == -1)
+		goto out;
+	if (argc == 0) {
+		ar_fail(err, AR_ECONFIG, "mfa_process of profile \"%s\" is "
+		    "empty", m->profile);
+		goto out;
+	}
+	if (proc_run(argv, AR_PROC_TIMEOUT_S, &r, err) == -1)
+		goto out;
+	trim_right(&r.out);
+	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {
+		ar_fail(err, AR_ELOGIN, "mfa_process `%s` %s: %s", m->process,
+		    r.status ? "failed" : "did not print a 6-digit code",
+		    proc_err_tail(&r));
+		ar_fix(err, "run it by hand: it must print the code and exit 0");
+		goto out;
+	}
+	memcpy(code, r.out.p, 7);
+	rc = 0;
+out:
+	proc_result_free(&r);
+	ar_argv_free(argv);
+	return rc;
+}
+
+/* Read one line from the terminal with echo off, waiting at most
+ * AR_MFA_PROMPT_TIMEOUT_S. */
+static int
+tty_read_secret(int fd, char *line, size_t cap)
+{
+	struct termios old, quiet;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	int have = tcgetattr(fd, &old) == 0;
+	ssize_t n = -1;
+
+	if (have) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	if (poll(&pfd, 1, AR_MFA_PROMPT_TIMEOUT_S * 1000) == 1)
+		n = read(fd, line, cap - 1);
+	if (have)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	(void)!write(fd, "\n", 1);
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	return 0;
+}
+
+/* The CLI's prompt, on the terminal, up to AR_MFA_TRIES times. */
+static int
+mfa_from_tty(const struct mfa_source *m, const char *serial, char code[7],
+    struct ar_err *err)
+{
+	char line[64];
+	int fd, i, rc = -1;
+
+	fd = m->no_prompt ? -1 :
+	    open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		ar_fail(err, AR_ELOGIN, "profile \"%s\" needs an MFA code for "
+		    "%s, and there is %s", m->profile, serial, m->no_prompt ?
+		    "AWSROLE_NO_PROMPT is set" : "no terminal to ask for it");
+		return ar_fix(err, "run `awsrole login %s` in a terminal, then "
+		    "retry (or pass --mfa-code, or set mfa_process)",
+		    m->profile);
+	}
+	for (i = 0; i < AR_MFA_TRIES && rc == -1; i++) {
+		dprintf(fd, "Enter MFA code for %s: ", serial);
+		if (tty_read_secret(fd, line, sizeof(line)) == -1)
+			break;
+		if (mfa_valid(line)) {
+			memcpy(code, line, 7);
+			rc = 0;
+		} else if (i + 1 < AR_MFA_TRIES) {
+			dprintf(fd, "The MFA code must be 6 digits.\n");
+		}
+	}
+	ar_wipe(line, sizeof(line));
+	close(fd);
+	if (rc == -1) {
+		ar_fail(err, AR_ELOGIN, "no valid MFA code for %s was entered "
+		    "(a code is 6 digits)", serial);
+		ar_fix(err, "run `awsrole login %s` again and type the current "
+		    "code from your MFA device", m->profile);
+	}
+	return rc;
+}
+
+/* A 6-digit code into code[7] (secret: the caller wipes it). */
+static int
+mfa_get(const struct mfa_source *m, const char *serial, char code[7],
+    struct ar_err *err)
+{
+	if (m->given != NULL) {
+		if (!mfa_valid(m->given)) {
+			ar_fail(err, AR_EUSAGE, "--mfa-code must be 6 digits");
+			return ar_fix(err, "pass the current code from the MFA "
+			    "device for %s", serial);
+		}
+		memcpy(code, m->given, 7);
+		return 0;
+	}
+	if (m->process != NULL)
+		return mfa_from_process(m, code, err);
+	return mfa_from_tty(m, serial, code, err);
+}
+
+/* ========================================================================
+ * 12. Profile resolution
+ *
+ * Owns: turning a profile name into credentials as botocore does --
+ * following source_profile to the first credentials (static keys,
+ * credential_source, credential_process, web identity), validating every
+ * hop before any call, then assuming each role in turn through the cache,
+ * with the MFA code asked for inside the entry's lock so that concurrent
+ * callers make one STS call and show one prompt.  Calls sections 1-11.
+ * ======================================================================== */
+
+enum src_kind {
+	SRC_STATIC,          /* keys in a profile */
+	SRC_ENV,             /* AWS_ACCESS_KEY_ID & co. */
+	SRC_PROCESS,         /* credential_process */
+	SRC_IMDS,            /* credential_source = Ec2InstanceMetadata */
+	SRC_ECS,             /* credential_source = EcsContainer */
+	SRC_WEB_IDENTITY     /* hop[0] is AssumeRoleWithWebIdentity */
+};
+
+struct role_hop {
+	const struct profile *p;     /* NULL for the environment's web identity */
+	struct assume_args a;
+	int chained;                 /* assumed with a role's credentials */
+	char key[41];                /* cache key */
+};
+
+/* Filled by chain_build; points into the config, owns nothing. */
+struct chain {
+	const char *names[AR_CHAIN_MAX + 2]; /* profiles visited, in order */
+	size_t nnames;
+	struct role_hop hop[AR_CHAIN_MAX + 1]; /* innermost first */
+	size_t nhop;
+	int kind;                    /* enum src_kind */
+	const struct profile *base;  /* static keys / process / source */
+	const char *process;         /* credential_process command */
+};
+
+struct resolve_opts {        /* caller-owned */
+	const char *region;  /* --region */
+	struct mfa_source mfa;
+	int no_cache;        /* --no-cache: neither read nor write */
+	int force;           /* login: assume the named role anew */
+	int allow_env;       /* env credentials win (no explicit profile) */
+	int verbose;
+};
+
+struct resolve_info {        /* what happened, for the command layer */
+	int sts_calls;
+	int from_cache;
+	int cache_failed;        /* the session could not be cached */
+	char cache_error[1200];
+	char key[41];            /* the named role's cache key */
+};
+
+static const char *
+profile_where(const struct profile *p, const char *key, char *buf,
+    size_t cap)
+{
+	const struct prof_kv *kv = profile_kv(p, key);
+
+	if (kv != NULL)
+		snprintf(buf, cap, "%s:%d", kv->file, kv->line);
+	else
+		snprintf(buf, cap, "%s:%d", p->file, p->line);
+	return buf;
+}
+
+static int
+valid_session_name(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 2 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("_+=,.@-", s[i]))
+			return 0;
+	return 1;
+}
+
+/* Every AssumeRole parameter, checked against STS's limits. */
+static int
+hop_validate(struct role_hop *h, struct ar_err *err)
+{
+	const struct profile *p = h->p;
+	const char *d = profile_get(p, "duration_seconds");
+	char w[PATH_MAX + 16];
+
+	if (!str_has_prefix(h->a.role_arn, "arn:") ||
+	    strstr(h->a.role_arn, ":role/") == NULL) {
+		ar_fail(err, AR_ECONFIG, "role_arn \"%s\" of profile \"%s\" "
+		    "(%s) is not a role ARN", h->a.role_arn, p->name,
+		    profile_where(p, "role_arn", w, sizeof(w)));
+		return ar_fix(err, "use arn:aws:iam::<12-digit account>:role/"
+		    "<name>");
+	}
+	if (d != NULL && parse_long(d, 900, 43200, &h->a.duration) == -1) {
+		ar_fail(err, AR_ECONFIG, "duration_seconds = %s of profile "
+		    "\"%s\" (%s) is not a number of seconds from 900 to 43200",
+		    d, p->name, profile_where(p, "duration_seconds", w,
+		    sizeof(w)));
+		return ar_fix(err, "set duration_seconds between 900 and "
+		    "43200, and no higher than the role's maximum session "
+		    "duration");
+	}
+	if (h->chained && h->a.duration > 3600) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" asks for "
+		    "duration_seconds = %ld, but it is a chained role (its "
+		    "source is itself a role session), and AWS limits chained "
+		    "sessions to 1 hour", p->name, h->a.duration);
+		return ar_fix(err, "set duration_seconds = 3600 or less in %s",
+		    profile_where(p, "duration_seconds", w, sizeof(w)));
+	}
+	if (h->a.session_name != NULL && !valid_session_name(h->a.session_name))
+		return ar_fail(err, AR_ECONFIG, "role_session_name \"%s\" of "
+		    "profile \"%s\" must be 2-64 characters of letters, digits "
+		    "and _+=,.@-", h->a.session_name, p->name);
+	if (h->a.external_id != NULL && (strlen(h->a.external_id) < 2 ||
+	    strlen(h->a.external_id) > 1224))
+		return ar_fail(err, AR_ECONFIG, "external_id of profile \"%s\" "
+		    "must be 2-1224 characters", p->name);
+	if (h->a.serial != NULL && (strlen(h->a.serial) < 9 ||
+	    strlen(h->a.serial) > 256))
+		return ar_fail(err, AR_ECONFIG, "mfa_serial \"%s\" of profile "
+		    "\"%s\" must be 9-256 characters (an ARN such as "
+		    "arn:aws:iam::<account>:mfa/<name>, or a device serial)",
+		    h->a.serial, p->name);
+	return cache_key(&h->a, h->key, err);
+}
+
+static int
+chain_add_hop(struct chain *ch, const struct profile *p)
+{
+	struct role_hop *h = &ch->hop[ch->nhop++];
+
+	memset(h, 0, sizeof(*h));
+	h->p = p;
+	h->a.role_arn = profile_get(p, "role_arn");
+	h->a.serial = profile_get(p, "mfa_serial");
+	h->a.external_id = profile_get(p, "external_id");
+	h->a.session_name = profile_get(p, "role_session_name");
+	return 0;
+}
+
+static int
+chain_cycle(const struct chain *ch, const char *name, struct ar_err *err)
+{
+	struct ar_buf b = { 0 };
+	size_t i;
+
+	for (i = 0; i < ch->nnames; i++)
+		if (strcmp(ch->names[i], name) == 0)
+			break;
+	if (i == ch->nnames)
+		return 0;
+	for (i = 0; i < ch->nnames; i++)
+		buf_addf(&b, "%s -> ", ch->names[i]);
+	buf_adds(&b, name);
+	ar_fail(err, AR_ECONFIG, "source_profile cycle: %s", b.p);
+	ar_fix(err, "make one profile in the cycle end the chain with static "
+	    "keys or credential_source");
+	buf_free(&b);
+	return -1;
+}
+
+static int
+chain_missing(const struct config *cfg, const struct chain *ch,
+    const char *name, struct ar_err *err)
+{
+	char w[PATH_MAX + 16];
+	const struct profile *from;
+
+	if (ch->nnames == 0) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" is not in %s or %s",
+		    name, cfg->config_path, cfg->cred_path);
+		return ar_fix(err, "check the name (awsrole list shows every "
+		    "profile); in the config file a profile is "
+		    "[profile %s], in the credentials file [%s]", name, name);
+	}
+	from = config_profile(cfg, ch->names[ch->nnames - 1]);
+	ar_fail(err, AR_ECONFIG, "source_profile \"%s\" of profile \"%s\" "
+	    "(%s) does not exist", name, from->name,
+	    profile_where(from, "source_profile", w, sizeof(w)));
+	return ar_fix(err, "add [%s] with keys to %s, or fix source_profile",
+	    name, cfg->cred_path);
+}
+
+/* credential_source = Environment | Ec2InstanceMetadata | EcsContainer */
+static int
+chain_credential_source(struct chain *ch, const struct profile *p,
+    const char *cs, struct ar_err *err)
+{
+	if (profile_get(p, "source_profile") != NULL) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) sets both "
+		    "source_profile and credential_source", p->name, p->file,
+		    p->line);
+		return ar_fix(err, "keep only one of them, as the AWS CLI "
+		    "requires");
+	}
+	ch->base = p;
+	if (strcmp(cs, "Environment") == 0)
+		ch->kind = SRC_ENV;
+	else if (strcmp(cs, "Ec2InstanceMetadata") == 0)
+		ch->kind = SRC_IMDS;
+	else if (strcmp(cs, "EcsContainer") == 0)
+		ch->kind = SRC_ECS;
+	else {
+		ar_fail(err, AR_ECONFIG, "credential_source = %s of profile "
+		    "\"%s\" is not supported", cs, p->name);
+		return ar_fix(err, "use Environment, Ec2InstanceMetadata or "
+		    "EcsContainer");
+	}
+	return 1;
+}
+
+/* One role profile: add its hop; returns 1 when the chain ends here, 0
+ * to continue with *next, -1 on error. */
+static int
+chain_role(struct chain *ch, const struct profile *p, const char **next,
+    struct ar_err *err)
+{
+	const char *src = profile_get(p, "source_profile");
+	const char *cs = profile_get(p, "credential_source");
+
+	chain_add_hop(ch, p);
+	if (cs != NULL)
+		return chain_credential_source(ch, p, cs, err);
+	if (src == NULL && profile_get(p, "web_identity_token_file") != NULL) {
+		ch->kind = SRC_WEB_IDENTITY;
+		ch->hop[ch->nhop - 1].a.token_file =
+		    profile_get(p, "web_identity_token_file");
+		return 1;
+	}
+	if (src == NULL) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has role_arn "
+		    "but neither source_profile nor credential_source",
+		    p->name, p->file, p->line);
+		return ar_fix(err, "add source_profile = <profile with keys>");
+	}
+	if (strcmp(src, p->name) == 0 && profile_has_static(p)) {
+		ch->kind = SRC_STATIC;
+		ch->base = p;
+		return 1;
+	}
+	*next = src;
+	return 0;
+}
+
+/* One profile of the chain; same return convention as chain_role. */
+static int
+chain_step(const struct config *cfg, struct chain *ch, const char *name,
+    const char **next, struct ar_err *err)
+{
+	const struct profile *p = config_profile(cfg, name);
+
+	if (p == NULL)
+		return chain_missing(cfg, ch, name, err);
+	if (chain_cycle(ch, name, err) == -1)
+		return -1;
+	if (ch->nnames > AR_CHAIN_MAX)
+		return ar_fail(err, AR_ECONFIG, "profile \"%s\": more than %d "
+		    "source_profile hops", ch->names[0], AR_CHAIN_MAX);
+	ch->names[ch->nnames++] = p->name;
+	ch->base = p;
+	if (ch->nnames > 1 && profile_has_static(p))
+		return ch->kind = SRC_STATIC, 1;
+	if (profile_get(p, "role_arn") != NULL)
+		return chain_role(ch, p, next, err);
+	if (profile_has_static(p))
+		return ch->kind = SRC_STATIC, 1;
+	if ((ch->process = profile_get(p, "credential_process")) != NULL)
+		return ch->kind = SRC_PROCESS, 1;
+	ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has no credentials",
+	    p->name, p->file, p->line);
+	return ar_fix(err, "give [%s] aws_access_key_id and "
+	    "aws_secret_access_key in %s, or role_arn with source_profile, "
+	    "credential_source or credential_process", p->name,
+	    cfg->cred_path);
+}
+
+/* Walk source_profile from `name`; validate every hop; innermost first. */
+static int
+chain_build(const struct config *cfg, const char *name, struct chain *ch,
+    struct ar_err *err)
+{
+	struct role_hop t;
+	size_t i;
+	int rc;
+
+	memset(ch, 0, sizeof(*ch));
+	while ((rc = chain_step(cfg, ch, name, &name, err)) == 0)
+		;
+	if (rc == -1)
+		return -1;
+	for (i = 0; i < ch->nhop / 2; i++) {
+		t = ch->hop[i];
+		ch->hop[i] = ch->hop[ch->nhop - 1 - i];
+		ch->hop[ch->nhop - 1 - i] = t;
+	}
+	for (i = 0; i < ch->nhop; i++) {
+		ch->hop[i].chained = i > 0;
+		if (hop_validate(&ch->hop[i], err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The first credentials of a chain. */
+static int
+chain_base_creds(const struct chain *ch, struct creds *c, struct ar_err *err)
+{
+	int rc;
+
+	switch (ch->kind) {
+	case SRC_STATIC:
+		return creds_from_profile(ch->base, c, err);
+	case SRC_ENV:
+		rc = creds_from_env(c, err);
+		if (rc == 1) {
+			ar_fail(err, AR_ECONFIG, "profile \"%s\" has "
+			    "credential_source = Environment, but "
+			    "AWS_ACCESS_KEY_ID is not set", ch->base->name);
+			return ar_fix(err, "export AWS_ACCESS_KEY_ID and "
+			    "AWS_SECRET_ACCESS_KEY");
+		}
+		return rc;
+	case SRC_PROCESS:
+		return creds_from_process(ch->process, ch->base->name, c, err);
+	case SRC_IMDS:
+		return creds_from_imds(c, err);
+	case SRC_ECS:
+		return creds_from_ecs(c, err);
+	default:
+		return 0; /* web identity: hop 0 needs no signer */
+	}
+}
+
+static void
+session_name_default(char *buf, size_t cap)
+{
+	snprintf(buf, cap, "botocore-session-%lld", (long long)now_s());
+}
+
+/* AssumeRole for one hop, signed by src. */
+static int
+hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
+    const struct creds *src, const struct mfa_source *mfa,
+    struct creds *out, struct ar_err *err)
+{
+	char name[64], dur[16], code[7] = "";
+	struct sts_param p[6];
+	struct xml_doc d;
+	struct mfa_source m = *mfa;
+	int rc;
+
+	if (h->a.serial != NULL) {
+		m.process = profile_get(h->p, "mfa_process");
+		if (mfa_get(&m, h->a.serial, code, err) == -1)
+			return -1;
+	}
+	session_name_default(name, sizeof(name));
+	snprintf(dur, sizeof(dur), "%ld", h->a.duration);
+	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
+	p[1] = (struct sts_param){ "RoleSessionName",
+	    h->a.session_name ? h->a.session_name : name, 0 };
+	p[2] = (struct sts_param){ "DurationSeconds",
+	    h->a.duration ? dur : NULL, 0 };
+	p[3] = (struct sts_param){ "ExternalId", h->a.external_id, 0 };
+	p[4] = (struct sts_param){ "SerialNumber", h->a.serial, 0 };
+	p[5] = (struct sts_param){ "TokenCode", code[0] ? code : NULL, 1 };
+	rc = sts_call(ep, src, "AssumeRole", p, 6, &d, NULL, err);
+	ar_wipe(code, sizeof(code));
+	if (rc == 0) {
+		rc = sts_take_creds(&d, "AssumeRole", out, err);
+		xml_free(&d);
+	}
+	return rc;
+}
+
+/* AssumeRoleWithWebIdentity (unsigned) for the innermost hop. */
+static int
+hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
+    struct creds *out, struct ar_err *err)
+{
+	struct ar_buf tok = { 0 };
+	struct sts_param p[3];
+	struct xml_doc d;
+	char name[64];
+	int rc;
+
+	if (read_file(h->a.token_file, AR_TOKEN_MAX, 1, AR_ECONFIG, &tok,
+	    err) == -1)
+		return ar_fix(err, "check web_identity_token_file / "
+		    "AWS_WEB_IDENTITY_TOKEN_FILE");
+	trim_right(&tok);
+	session_name_default(name, sizeof(name));
+	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
+	p[1] = (struct sts_param){ "RoleSessionName",
+	    h->a.session_name ? h->a.session_name : name, 0 };
+	p[2] = (struct sts_param){ "WebIdentityToken", tok.p, 1 };
+	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, 3, &d, NULL,
+	    err);
+	buf_free(&tok);
+	if (rc == 0) {
+		rc = sts_take_creds(&d, "AssumeRoleWithWebIdentity", out, err);
+		xml_free(&d);
+	}
+	return rc;
+}
+
+/* Everything one resolution shares across hops. */
+struct resolver {
+	const struct config *cfg;
+	const struct profile *named;
+	const struct resolve_opts *o;
+	struct resolve_info *info;
+	struct cache cache;
+	struct sts_endpoint ep;
+	int have_ep;
+};
+
+static int
+resolver_endpoint(struct resolver *r, struct ar_err *err)
+{
+	if (r->have_ep)
+		return 0;
+	if (sts_endpoint_resolve(r->named, r->o->region, r->o->verbose,
+	    &r->ep, err) == -1)
+		return -1;
+	r->have_ep = 1;
+	return 0;
+}
+
+/* STS for one hop, then the cache write (a failed write is reported to
+ * the command layer, not fatal: the credentials are good). */
+static int
+hop_fetch(struct resolver *r, const struct role_hop *h, int web,
+    const struct creds *src, struct creds *out, struct ar_err *err)
+{
+	struct ar_err werr;
+
+	if (resolver_endpoint(r, err) == -1)
+		return -1;
+	if ((web ? hop_assume_web(h, &r->ep, out, err) :
+	    hop_assume(h, &r->ep, src, &r->o->mfa, out, err)) == -1)
+		return -1;
+	r->info->sts_calls++;
+	if (!r->o->no_cache && cache_write(&r->cache, h->key, out, &werr) == -1) {
+		r->info->cache_failed = 1;
+		snprintf(r->info->cache_error, sizeof(r->info->cache_error),
+		    "%s (%s)", werr.msg, werr.fix);
+	}
+	return 0;
+}
+
+/* One hop through the cache: read, else lock, re-read, fetch, write. */
+static int
+hop_run(struct resolver *r, const struct role_hop *h, int web, int force,
+    const struct creds *src, struct creds *out, struct ar_err *err)
+{
+	const char *why;
+	int lock = -1, rc;
+
+	if (r->o->no_cache)
+		return hop_fetch(r, h, web, src, out, err);
+	if (!force) {
+		rc = cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
+		if (rc <= 0)
+			return rc;
+		if (r->o->verbose)
+			fprintf(stderr, "awsrole: cache %s: %s\n", h->key, why);
+	}
+	if (cache_lock(&r->cache, h->key, &lock, err) == -1)
+		return -1;
+	rc = force ? 1 :
+	    cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
+	if (rc == 1)
+		rc = hop_fetch(r, h, web, src, out, err);
+	cache_unlock(lock);
+	return rc;
+}
+
+/* Environment web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN. */
+static int
+chain_from_env_web(struct chain *ch)
+{
+	const char *file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *arn = env_nonempty("AWS_ROLE_ARN");
+
+	if (file == NULL || arn == NULL)
+		return 0;
+	memset(ch, 0, sizeof(*ch));
+	ch->kind = SRC_WEB_IDENTITY;
+	ch->nhop = 1;
+	ch->hop[0].a.role_arn = arn;
+	ch->hop[0].a.token_file = file;
+	ch->hop[0].a.session_name = env_nonempty("AWS_ROLE_SESSION_NAME");
+	return 1;
+}
+
+static int
+resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
+    struct ar_err *err)
+{
+	struct creds cur, next;
+	size_t i;
+	int rc = -1, web = ch->kind == SRC_WEB_IDENTITY;
+
+	memset(&cur, 0, sizeof(cur));
+	memset(&next, 0, sizeof(next));
+	/* Warm path: the named role's fresh entry needs nothing below it. */
+	if (ch->nhop > 0 && !r->o->force && !r->o->no_cache &&
+	    cache_read(&r->cache, ch->hop[ch->nhop - 1].key,
+	    ch->hop[ch->nhop - 1].a.duration, out, &(const char *){ 0 },
+	    err) <= 0) {
+		r->info->from_cache = out->akid != NULL;
+		return out->akid != NULL ? 0 : -1;
+	}
+	if (chain_base_creds(ch, &cur, err) == -1)
+		goto out;
+	for (i = 0; i < ch->nhop; i++) {
+		if (hop_run(r, &ch->hop[i], web && i == 0,
+		    r->o->force && i + 1 == ch->nhop, &cur, &next, err) == -1)
+			goto out;
+		creds_clear(&cur);
+		cur = next;
+		memset(&next, 0, sizeof(next));
+	}
+	*out = cur;
+	memset(&cur, 0, sizeof(cur));
+	rc = 0;
+out:
+	creds_clear(&cur);
+	creds_clear(&next);
+	return rc;
+}
+
+/*
+ * Credentials for profile `name`.  With o->allow_env, credentials in the
+ * environment win, as in botocore when no profile was named explicitly.
+ */
+static int
+resolve(const struct config *cfg, const char *name,
+    const struct resolve_opts *o, struct creds *out,
+    struct resolve_info *info, struct ar_err *err)
+{
+	struct resolver r;
+	struct chain ch;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(info, 0, sizeof(*info));
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.o = o;
+	r.info = info;
+	r.named = config_profile(cfg, name);
+	if (o->allow_env && (rc = creds_from_env(out, err)) != 1)
+		return rc;
+	if (cache_init(&r.cache, o->verbose, err) == -1)
+		return -1;
+	if (o->allow_env && r.named == NULL && chain_from_env_web(&ch)) {
+		if (cache_key(&ch.hop[0].a, ch.hop[0].key, err) == -1)
+			return -1;
+	} else if (chain_build(cfg, name, &ch, err) == -1) {
+		return -1;
+	}
+	if (ch.nhop > 0)
+		memcpy(info->key, ch.hop[ch.nhop - 1].key, 41);
+	return resolve_chain(&r, &ch, out, err);
+}
+
+/* ========================================================================
+ * 13. Output formats
+ *
+ * Owns: the variables handed to exec's child and printed by env, quoting
+ * for each shell (one function per shell, tested with hostile values),
+ * and the JSON shapes the CLI and SDKs expect.  Calls sections 1, 8.
+ * ======================================================================== */
+
+struct env_var {
+	const char *name;
+	const char *value;   /* NULL: unset it */
+};
+
+#define ENV_VARS_MAX 10
+
+/* The variables for credentials c of `profile`; region may be NULL. */
+static size_t
+env_vars(const struct creds *c, const char *region, const char *profile,
+    char exp[32], struct env_var *v)
+{
+	size_t n = 0;
+
+	if (c->expires != 0)
+		iso8601_format(c->expires, exp, 32);
+	v[n++] = (struct env_var){ "AWS_ACCESS_KEY_ID", c->akid };
+	v[n++] = (struct env_var){ "AWS_SECRET_ACCESS_KEY", c->secret };
+	v[n++] = (struct env_var){ "AWS_SESSION_TOKEN", c->token };
+	v[n++] = (struct env_var){ "AWS_CREDENTIAL_EXPIRATION",
+	    c->expires ? exp : NULL };
+	if (region != NULL) {
+		v[n++] = (struct env_var){ "AWS_REGION", region };
+		v[n++] = (struct env_var){ "AWS_DEFAULT_REGION", region };
+	}
+	v[n++] = (struct env_var){ "AWSROLE_PROFILE", profile };
+	v[n++] = (struct env_var){ "AWS_PROFILE", NULL };
+	v[n++] = (struct env_var){ "AWS_DEFAULT_PROFILE", NULL };
+	v[n++] = (struct env_var){ "AWS_SECURITY_TOKEN", NULL };
+	return n;
+}
+
+/* POSIX sh: '...' with each ' written as '\''. */
+static void
+quote_sh(struct ar_buf *b, const char *s)
+{
+	buf_add(b, "'", 1);
+	for (; *s; s++)
+		if (*s == '\'')
+			buf_adds(b, "'\\''");
+		else
+			buf_add(b, s, 1);
+	buf_add(b, "'", 1);
+}
+
+/* fish: '...' where only \\ and \' are escapes. */
+static void
+quote_fish(struct ar_buf *b, const char *s)
+{
+	buf_add(b, "'", 1);
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			buf_add(b, "\\", 1);
+		buf_add(b, s, 1);
+	}
+	buf_add(b, "'", 1);
+}
+
+/* PowerShell: '...' with every single quote doubled -- including the
+ * typographic ones (U+2018..U+201B), which PowerShell also accepts. */
+static void
+quote_powershell(struct ar_buf *b, const char *s)
+{
+	buf_add(b, "'", 1);
+	for (; *s; s++) {
+		if (*s == '\'') {
+			buf_adds(b, "''");
+		} else if ((unsigned char)s[0] == 0xe2 &&
+		    (unsigned char)s[1] == 0x80 &&
+		    (unsigned char)s[2] >= 0x98 && (unsigned char)s[2] <= 0x9b) {
+			buf_add(b, s, 3);
+			buf_add(b, s, 3);
+			s += 2;
+		} else {
+			buf_add(b, s, 1);
+		}
+	}
+	buf_add(b, "'", 1);
+}
+
+/* Lines for `env`: sh, fish, powershell or json.  Returns -1 for an
+ * unknown format.  The buffer is secret. */
+static int
+env_render(const struct env_var *v, size_t n, const char *fmt,
+    struct ar_buf *b)
+{
+	cJSON *j;
+	char *t;
+	size_t i;
+
+	b->secret = 1;
+	if (strcmp(fmt, "json") == 0) {
+		j = cJSON_CreateObject();
+		for (i = 0; i < n; i++)
+			if (v[i].value != NULL)
+				cJSON_AddStringToObject(j, v[i].name, v[i].value);
+		t = cJSON_Print(j);
+		buf_adds(b, t);
+		buf_add(b, "\n", 1);
+		ar_free_secret(t);
+		json_delete_wiped(j);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(fmt, "sh") == 0) {
+			buf_adds(b, v[i].value ? "export " : "unset ");
+			buf_adds(b, v[i].name);
+			if (v[i].value)
+				buf_add(b, "=", 1), quote_sh(b, v[i].value);
+		} else if (strcmp(fmt, "fish") == 0) {
+			buf_addf(b, "set -%s %s", v[i].value ? "gx" : "e",
+			    v[i].name);
+			if (v[i].value)
+				buf_add(b, " ", 1), quote_fish(b, v[i].value);
+			buf_add(b, ";", 1);
+		} else if (strcmp(fmt, "powershell") == 0) {
+			if (v[i].value)
+				buf_addf(b, "$Env:%s = ", v[i].name),
+				    quote_powershell(b, v[i].value);
+			else
+				buf_addf(b, "Remove-Item Env:%s -ErrorAction "
+				    "SilentlyContinue", v[i].name);
+		} else {
+			return -1;
+		}
+		buf_add(b, "\n", 1);
+	}
+	return 0;
+}
+
+/* {"Version": 1, ...}: what credential_process must print. */
+static char *
+creds_process_json(const struct creds *c)
+{
+	cJSON *j = cJSON_CreateObject();
+	char exp[32];
+	char *t;
+
+	cJSON_AddNumberToObject(j, "Version", 1);
+	cJSON_AddStringToObject(j, "AccessKeyId", c->akid);
+	cJSON_AddStringToObject(j, "SecretAccessKey", c->secret);
+	if (c->token != NULL)
+		cJSON_AddStringToObject(j, "SessionToken", c->token);
+	if (c->expires != 0) {
+		iso8601_format(c->expires, exp, sizeof(exp));
+		cJSON_AddStringToObject(j, "Expiration", exp);
+	}
+	t = cJSON_Print(j);
+	json_delete_wiped(j);
+	if (t == NULL)
+		oom();
+	return t;
+}
+
+/* A flat object as the AWS CLI prints it: 4-space indent. */
+static void
+json_print_flat(FILE *f, const cJSON *o)
+{
+	const cJSON *it;
+	char *v, *k;
+
+	fputs("{\n", f);
+	for (it = o->child; it != NULL; it = it->next) {
+		v = cJSON_PrintUnformatted(it);
+		k = cJSON_PrintUnformatted(&(cJSON){ .type = cJSON_String,
+		    .valuestring = it->string });
+		fprintf(f, "    %s: %s%s\n", k, v, it->next ? "," : "");
+		cJSON_free(k);
+		cJSON_free(v);
+	}
+	fputs("}\n", f);
+}
+
+/* ========================================================================
+ * 14. Commands
+ *
+ * Owns: what each verb does, step by step, and everything printed to the
+ * user.  This is the only layer that prints errors and picks exit codes.
+ * Calls sections 1-13.
+ * ======================================================================== */
+
+struct cli {
+	const char *cmd;
+	const char *sub;             /* config's subcommand */
+	const char *profile;         /* -p/--profile or positional */
+	const char *region;
+	char *mfa_code;              /* secret; argv's copy is wiped */
+	const char *format;
+	int json, verbose, no_cache, force, all, online, allow_nested;
+	int help, show_secrets;
+	char **exec_argv;            /* exec: the command */
+	const char *extra;           /* an unexpected positional */
+};
+
+/* Per-run state the commands share. */
+struct run {
+	struct cli *cli;
+	struct config cfg;
+	const char *profile;         /* the profile acted on */
+	int explicit_profile;        /* named on the command line */
+	struct ar_err err;
+	char exp[32];
+};
+
+static struct rlimit saved_core_limit;
+
+static int
+report(struct ar_err *e)
+{
+	fprintf(stderr, "awsrole: %s\n", e->msg);
+	if (e->fix[0])
+		fprintf(stderr, "  fix: %s\n", e->fix);
+	return e->status ? e->status : AR_EGENERAL;
+}
+
+static int
+explicit_mode(const struct config *cfg)
+{
+	const struct profile *d = config_profile(cfg, "default");
+	const char *e = env_nonempty("AWSROLE_EXPLICIT_PROFILE");
+	const char *v = d ? profile_get(d, "awsrole_explicit_profile") : NULL;
+
+	if (e != NULL)
+		return strcmp(e, "0") != 0 && strcasecmp(e, "false") != 0;
+	return v != NULL && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+/*
+ * Which profile: the command line, else AWS_DEFAULT_PROFILE, AWS_PROFILE,
+ * "default" (botocore's order) -- unless explicit-profile mode is on.
+ */
+static int
+pick_profile(struct run *r)
+{
+	const char *p = r->cli->profile;
+
+	r->explicit_profile = p != NULL;
+	if (p == NULL && explicit_mode(&r->cfg)) {
+		ar_fail(&r->err, AR_EUSAGE, "explicit-profile mode is on, and "
+		    "no profile was named on the command line; an ambient "
+		    "AWS_PROFILE or [default] is not used, so that nothing "
+		    "runs against an account by accident");
+		return ar_fix(&r->err, "name the profile: awsrole %s -p "
+		    "PROFILE (mode set by %s)", r->cli->cmd,
+		    env_nonempty("AWSROLE_EXPLICIT_PROFILE") ?
+		    "AWSROLE_EXPLICIT_PROFILE" :
+		    "awsrole_explicit_profile in [default]");
+	}
+	if (p == NULL)
+		p = env_nonempty("AWS_DEFAULT_PROFILE");
+	if (p == NULL)
+		p = env_nonempty("AWS_PROFILE");
+	r->profile = p != NULL ? p : "default";
+	return 0;
+}
+
+static int
+load_config(struct run *r)
+{
+	if (config_load(&r->cfg, NULL, NULL, &r->err) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+opts_from_cli(const struct run *r, struct resolve_opts *o)
+{
+	const struct profile *p = config_profile(&r->cfg, r->profile);
+
+	memset(o, 0, sizeof(*o));
+	o->region = r->cli->region;
+	o->no_cache = r->cli->no_cache;
+	o->verbose = r->cli->verbose;
+	o->mfa.given = r->cli->mfa_code;
+	o->mfa.profile = r->profile;
+	o->mfa.no_prompt = env_nonempty("AWSROLE_NO_PROMPT") != NULL &&
+	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
+	o->allow_env = !r->explicit_profile;
+	(void)p;
+}
+
+/* Resolve the run's profile; a cache that could not be written is a
+ * warning here (the credentials are good). */
+static int
+get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
+    struct resolve_info *info)
+{
+	if (resolve(&r->cfg, r->profile, o, c, info, &r->err) == -1)
+		return -1;
+	if (info->cache_failed)
+		fprintf(stderr, "awsrole: warning: the session was not cached: "
+		    "%s\n", info->cache_error);
+	return 0;
+}
+
+static int
+cmd_whoami(struct run *r)
+{
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct creds c;
+	struct sts_endpoint ep;
+	struct caller_identity id;
+	cJSON *j;
+	int rc = -1;
+
+	opts_from_cli(r, &o);
+	if (get_creds(r, &o, &c, &info) == -1)
+		return -1;
+	if (sts_endpoint_resolve(config_profile(&r->cfg, r->profile),
+	    r->cli->region, r->cli->verbose, &ep, &r->err) == -1 ||
+	    sts_get_caller_identity(&ep, &c, &id, NULL, &r->err) == -1)
+		goto out;
+	j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "UserId", id.user_id);
+	cJSON_AddStringToObject(j, "Account", id.account);
+	cJSON_AddStringToObject(j, "Arn", id.arn);
+	json_print_flat(stdout, j);
+	cJSON_Delete(j);
+	caller_identity_free(&id);
+	rc = 0;
+out:
+	creds_clear(&c);
+	return rc;
+}
+
+static int
+cmd_login(struct run *r)
+{
+	const struct profile *p = config_profile(&r->cfg, r->profile);
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct creds c;
+	char left[32];
+
+	opts_from_cli(r, &o);
+	o.force = 1;
+	o.allow_env = 0;
+	if (p != NULL && profile_get(p, "role_arn") == NULL) {
+		ar_fail(&r->err, AR_ECONFIG, "profile \"%s\" has no role_arn, "
+		    "so there is no role to log in to", r->profile);
+		return ar_fix(&r->err, "name a role profile (awsrole list), "
+		    "or check these keys with: awsrole whoami -p %s",
+		    r->profile);
+	}
+	if (resolve(&r->cfg, r->profile, &o, &c, &info, &r->err) == -1)
+		return -1;
+	iso8601_format(c.expires, r->exp, sizeof(r->exp));
+	format_remaining((long)(c.expires - now_s()), left, sizeof(left));
+	printf("Logged in: profile %s is %s (account %s)\n"
+	    "Session expires %s (in %s).\n", r->profile,
+	    c.arn ? c.arn : "an assumed role", c.account ? c.account : "?",
+	    r->exp, left);
+	creds_clear(&c);
+	if (info.cache_failed) {
+		ar_fail(&r->err, AR_EFILE, "the session could not be cached, "
+		    "so other terminals cannot use it: %s", info.cache_error);
+		return -1;
+	}
+	printf("Cached for awsrole and the AWS CLI: run `awsrole exec %s -- "
+	    "CMD`, or `aws --profile %s ...`.\n", r->profile, r->profile);
+	return 0;
+}
+
+static int
+cmd_credential_process(struct run *r)
+{
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct creds c;
+	char *t;
+
+	opts_from_cli(r, &o);
+	o.allow_env = 0;
+	if (get_creds(r, &o, &c, &info) == -1)
+		return -1;
+	t = creds_process_json(&c);
+	printf("%s\n", t);
+	ar_free_secret(t);
+	creds_clear(&c);
+	return 0;
+}
+
+static int
+cmd_env(struct run *r)
+{
+	const char *fmt = r->cli->format ? r->cli->format : "sh";
+	struct env_var v[ENV_VARS_MAX];
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct ar_buf b = { 0 };
+	struct creds c;
+	size_t n;
+	int rc = 0;
+
+	if (strcmp(fmt, "sh") && strcmp(fmt, "fish") &&
+	    strcmp(fmt, "powershell") && strcmp(fmt, "json")) {
+		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", fmt);
+		return ar_fix(&r->err, "use sh, fish, powershell or json");
+	}
+	opts_from_cli(r, &o);
+	o.allow_env = 0;
+	if (get_creds(r, &o, &c, &info) == -1)
+		return -1;
+	n = env_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
+	    r->cli->region), r->profile, r->exp, v);
+	env_render(v, n, fmt, &b);
+	fwrite(b.p, 1, b.len, stdout);
+	buf_free(&b);
+	creds_clear(&c);
+	return rc;
+}
+
+/* Inside `awsrole exec A`, running B would mix two accounts' sessions. */
+static int
+exec_check_nested(struct run *r)
+{
+	const char *cur = env_nonempty("AWSROLE_PROFILE");
+
+	if (cur == NULL || strcmp(cur, r->profile) == 0 || r->cli->allow_nested)
+		return 0;
+	ar_fail(&r->err, AR_EUSAGE, "this shell is already an awsrole session "
+	    "for profile \"%s\" (AWSROLE_PROFILE); running a command as "
+	    "\"%s\" from inside it mixes two accounts' credentials",
+	    cur, r->profile);
+	return ar_fix(&r->err, "exit the \"%s\" session first, or pass "
+	    "--allow-nested if this is intended", cur);
+}
+
+static int
+cmd_exec(struct run *r)
+{
+	struct env_var v[ENV_VARS_MAX];
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct creds c;
+	size_t n, i;
+
+	if (r->cli->exec_argv == NULL || r->cli->exec_argv[0] == NULL) {
+		ar_fail(&r->err, AR_EUSAGE, "exec needs a command to run");
+		return ar_fix(&r->err, "awsrole exec PROFILE -- CMD ARGS...");
+	}
+	if (exec_check_nested(r) == -1)
+		return -1;
+	opts_from_cli(r, &o);
+	o.allow_env = 0;
+	if (get_creds(r, &o, &c, &info) == -1)
+		return -1;
+	n = env_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
+	    r->cli->region), r->profile, r->exp, v);
+	for (i = 0; i < n; i++)
+		if (v[i].value ? setenv(v[i].name, v[i].value, 1) :
+		    unsetenv(v[i].name))
+			oom();
+	creds_clear(&c);
+	setrlimit(RLIMIT_CORE, &saved_core_limit);
+	fflush(NULL);
+	execvp(r->cli->exec_argv[0], r->cli->exec_argv);
+	ar_fail(&r->err, errno == ENOENT ? 127 : 126, "cannot run %s: %s",
+	    r->cli->exec_argv[0], strerror(errno));
+	return ar_fix(&r->err, "check the command name and PATH");
+}
+
+/* The cache key of a role profile's own AssumeRole, without the checks
+ * of a full resolution (list and logout must not fail on one bad hop). */
+static int
+profile_cache_key(const struct profile *p, char key[41])
+{
+	struct assume_args a;
+	struct ar_err ignore;
+	const char *d = profile_get(p, "duration_seconds");
+
+	memset(&a, 0, sizeof(a));
+	if ((a.role_arn = profile_get(p, "role_arn")) == NULL)
+		return -1;
+	a.serial = profile_get(p, "mfa_serial");
+	a.external_id = profile_get(p, "external_id");
+	a.session_name = profile_get(p, "role_session_name");
+	if (d != NULL && parse_long(d, 1, LONG_MAX / 2, &a.duration) == -1)
+		return -1;
+	return cache_key(&a, key, &ignore);
+}
+
+static const char *
+profile_kind(const struct profile *p)
+{
+	const char *cs = profile_get(p, "credential_source");
+
+	if (profile_get(p, "role_arn") != NULL) {
+		if (cs != NULL)
+			return strcmp(cs, "Environment") == 0 ? "role<-env" :
+			    strcmp(cs, "Ec2InstanceMetadata") == 0 ?
+			    "role<-imds" : strcmp(cs, "EcsContainer") == 0 ?
+			    "role<-ecs" : "role<-?";
+		if (profile_get(p, "source_profile") == NULL &&
+		    profile_get(p, "web_identity_token_file") != NULL)
+			return "web-identity";
+		return "role";
+	}
+	if (profile_has_static(p))
+		return "static";
+	if (profile_get(p, "credential_process") != NULL)
+		return "process";
+	if (profile_get(p, "sso_session") || profile_get(p, "sso_start_url"))
+		return "sso";
+	return "none";
+}
+
+/* Seconds left of a role profile's cached session; -1 if none. */
+static long
+profile_session_left(const struct cache *cache, const struct profile *p)
+{
+	struct creds c;
+	struct ar_err ignore;
+	const char *why;
+	char key[41];
+	long left;
+
+	if (profile_cache_key(p, key) == -1)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	if (cache_read(cache, key, 1, &c, &why, &ignore) != 0)
+		return -1;
+	left = (long)(c.expires - now_s());
+	creds_clear(&c);
+	return left;
+}
+
+/* "111111111111" and "RoleA" out of arn:aws:iam::111111111111:role/RoleA */
+static void
+role_parts(const char *arn, char acct[13], const char **role)
+{
+	char *a = arn ? arn_account(arn) : NULL;
+	const char *r = arn ? strstr(arn, ":role/") : NULL;
+
+	snprintf(acct, 13, "%s", a ? a : "-");
+	free(a);
+	*role = r ? r + 6 : "-";
+}
+
+static void
+list_row_json(cJSON *arr, const struct profile *p, const char *kind,
+    const char *acct, const char *role, long left)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "Profile", p->name);
+	cJSON_AddStringToObject(o, "Kind", kind);
+	cJSON_AddStringToObject(o, "Account", acct);
+	cJSON_AddStringToObject(o, "Role", role);
+	cJSON_AddBoolToObject(o, "Mfa", profile_get(p, "mfa_serial") != NULL);
+	cJSON_AddStringToObject(o, "Region", profile_get(p, "region") ?
+	    profile_get(p, "region") : "");
+	if (left >= 0)
+		cJSON_AddNumberToObject(o, "SessionSecondsLeft", (double)left);
+	else
+		cJSON_AddNullToObject(o, "SessionSecondsLeft");
+	cJSON_AddItemToArray(arr, o);
+}
+
+static int
+cmd_list(struct run *r)
+{
+	struct cache cache;
+	cJSON *arr = r->cli->json ? cJSON_CreateArray() : NULL;
+	const struct profile *p;
+	const char *role;
+	char acct[13], left_s[32];
+	long left;
+	size_t i;
+	char *t;
+
+	if (cache_init(&cache, 0, &r->err) == -1)
+		return -1;
+	if (arr == NULL)
+		printf("%-24s %-12s %-12s %-24s %-3s %-14s %s\n", "PROFILE",
+		    "KIND", "ACCOUNT", "ROLE", "MFA", "REGION", "SESSION");
+	for (i = 0; i < r->cfg.nprof; i++) {
+		p = &r->cfg.prof[i];
+		role_parts(profile_get(p, "role_arn"), acct, &role);
+		left = profile_get(p, "role_arn") ?
+		    profile_session_left(&cache, p) : -1;
+		if (arr != NULL) {
+			list_row_json(arr, p, profile_kind(p), acct, role, left);
+			continue;
+		}
+		format_remaining(left, left_s, sizeof(left_s));
+		printf("%-24s %-12s %-12s %-24s %-3s %-14s %s\n", p->name,
+		    profile_kind(p), acct, role,
+		    profile_get(p, "mfa_serial") ? "yes" : "no",
+		    profile_get(p, "region") ? profile_get(p, "region") : "-",
+		    left < 0 ? "none" : left_s);
+	}
+	if (arr != NULL) {
+		t = cJSON_Print(arr);
+		printf("%s\n", t);
+		cJSON_free(t);
+		cJSON_Delete(arr);
+	}
+	return 0;
+}
+
+/* Remove the cached sessions of one profile's chain. */
+static int
+logout_profile(struct run *r, const struct cache *cache, const char *name,
+    int *removed)
+{
+	struct chain ch;
+	size_t i;
+	int rc;
+
+	if (chain_build(&r->cfg, name, &ch, &r->err) == -1)
+		return -1;
+	for (i = 0; i < ch.nhop; i++) {
+		rc = cache_remove(cache, ch.hop[i].key, &r->err);
+		if (rc == -1)
+			return -1;
+		if (rc == 1)
+			printf("Removed the cached session of %s (%s.json)\n",
+			    ch.hop[i].p ? ch.hop[i].p->name : name,
+			    ch.hop[i].key);
+		*removed += rc;
+	}
+	return 0;
+}
+
+static int
+cmd_logout(struct run *r)
+{
+	struct cache cache;
+	int removed = 0, rc;
+	char key[41];
+	size_t i;
+
+	if (cache_init(&cache, 0, &r->err) == -1)
+		return -1;
+	if (!r->cli->all) {
+		if (logout_profile(r, &cache, r->profile, &removed) == -1)
+			return -1;
+	} else {
+		for (i = 0; i < r->cfg.nprof; i++) {
+			if (profile_cache_key(&r->cfg.prof[i], key) == -1)
+				continue;
+			if ((rc = cache_remove(&cache, key, &r->err)) == -1)
+				return -1;
+			if (rc == 1)
+				printf("Removed the cached session of %s "
+				    "(%s.json)\n", r->cfg.prof[i].name, key);
+			removed += rc;
+		}
+	}
+	if (removed == 0)
+		printf("No cached session to remove%s%s.\n",
+		    r->cli->all ? "" : " for profile ",
+		    r->cli->all ? "" : r->profile);
+	return 0;
+}
+
+static int
+is_secret_key(const char *k)
+{
+	return strcmp(k, "aws_secret_access_key") == 0 ||
+	    strcmp(k, "aws_session_token") == 0 ||
+	    strcmp(k, "aws_security_token") == 0;
+}
+
+static void
+dump_pair(const struct ini_pair *q, const char *file, int indent,
+    int show_secrets)
+{
+	size_t i;
+
+	if (q->value == NULL) {
+		printf("%*s%s =\t\t# %s:%d\n", indent, "", q->key, file,
+		    q->line);
+		for (i = 0; i < q->nsub; i++)
+			dump_pair(&q->sub[i], file, indent + 4, show_secrets);
+		return;
+	}
+	printf("%*s%s = %s\t\t# %s:%d\n", indent, "", q->key,
+	    is_secret_key(q->key) && !show_secrets ? "[redacted]" :
+	    q->value, file, q->line);
+}
+
+/* `config dump`: the merged profiles as awsrole (and the CLI) read them. */
+static int
+cmd_config(struct run *r)
+{
+	const struct profile *p;
+	size_t i, k;
+	char *t;
+
+	if (!str_eq(r->cli->sub, "dump")) {
+		ar_fail(&r->err, AR_EUSAGE, "unknown config subcommand %s",
+		    r->cli->sub ? r->cli->sub : "(none)");
+		return ar_fix(&r->err, "awsrole config dump [--json]");
+	}
+	if (r->cli->json) {
+		t = config_dump_json(&r->cfg, 1);
+		printf("%s\n", t);
+		ar_free_secret(t);
+		return 0;
+	}
+	for (i = 0; i < r->cfg.nprof; i++) {
+		p = &r->cfg.prof[i];
+		printf("%s[%s]\t\t# %s:%d\n", i ? "\n" : "", p->name, p->file,
+		    p->line);
+		for (k = 0; k < p->nkv; k++)
+			dump_pair(p->kv[k].pair, p->kv[k].file, 0,
+			    r->cli->show_secrets);
+	}
+	return 0;
+}
+
+/* ========================================================================
+ * 15. main
+ *
+ * Hardens the process, parses the command line into one verb and its
+ * options, and dispatches.
+ * ======================================================================== */
+
+static const char usage_text[] =
+"usage: awsrole COMMAND [PROFILE] [options]\n"
+"\n"
+"commands:\n"
+"  login [PROFILE]               assume the role now (MFA prompt on the\n"
+"                                terminal) and cache the session\n"
+"  exec [PROFILE] -- CMD ARGS    run CMD with the credentials in its\n"
+"                                environment\n"
+"  env [PROFILE] [--format sh|fish|powershell|json]\n"
+"                                print the credentials as shell lines\n"
+"  credential-process [PROFILE]  print credential_process JSON (for\n"
+"                                credential_process = awsrole credential-process P)\n"
+"  whoami [PROFILE]              call STS GetCallerIdentity\n"
+"  list [--json]                 every profile, its role and cached session\n"
+"  logout [PROFILE | --all]      delete cached sessions\n"
+"  config dump [--json] [--show-secrets]\n"
+"                                the profiles as parsed (as the AWS CLI does)\n"
+"  version                       print the version\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile (default: AWS_PROFILE, then default)\n"
+"  --region REGION      the STS region (default: AWS_REGION, profile)\n"
+"  --mfa-code CODE      the MFA code, instead of a prompt\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  --allow-nested       exec: allow another profile inside a session\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"  -h, --help           this help\n"
+"\n"
+"exit status: 0 ok, 1 error, 2 usage, 3 configuration, 4 login needed,\n"
+"5 AWS rejected the request, 6 network/TLS, 7 cache/files;\n"
+"exec returns the command's own status.\n";
+
+/* No core dumps: they would hold keys.  exec restores the limit. */
+static void
+harden(void)
+{
+	struct rlimit zero = { 0, 0 };
+
+	getrlimit(RLIMIT_CORE, &saved_core_limit);
+	setrlimit(RLIMIT_CORE, &zero);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static int
+cmd_takes_profile(const char *cmd)
+{
+	static const char *with[] = { "login", "exec", "env",
+	    "credential-process", "whoami", "logout", NULL };
+	int i;
+
+	for (i = 0; with[i] != NULL; i++)
+		if (strcmp(cmd, with[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The value of option argv[*i] ("--opt v" or "--opt=v"). */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *eq,
+    struct ar_err *err)
+{
+	if (eq != NULL)
+		return eq + 1;
+	if (*i + 1 >= argc) {
+		ar_fail(err, AR_EUSAGE, "option %s needs a value", argv[*i]);
+		ar_fix(err, "see awsrole --help");
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/* --mfa-code: keep a copy and wipe argv's, so ps no longer shows it. */
+static char *
+take_secret_arg(const char *v)
+{
+	char *copy = xstrdup(v);
+
+	ar_wipe((char *)v, strlen(v));
+	return copy;
+}
+
+static int
+parse_option(struct cli *c, int argc, char **argv, int *i,
+    struct ar_err *err)
+{
+	const char *a = argv[*i], *eq = strchr(a, '='), *v;
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	static const struct { const char *name; size_t off; } flags[] = {
+		{ "--json", offsetof(struct cli, json) },
+		{ "-v", offsetof(struct cli, verbose) },
+		{ "--verbose", offsetof(struct cli, verbose) },
+		{ "--debug", offsetof(struct cli, verbose) },
+		{ "--no-cache", offsetof(struct cli, no_cache) },
+		{ "--force", offsetof(struct cli, force) },
+		{ "--all", offsetof(struct cli, all) },
+		{ "--online", offsetof(struct cli, online) },
+		{ "--allow-nested", offsetof(struct cli, allow_nested) },
+		{ "--show-secrets", offsetof(struct cli, show_secrets) },
+		{ "-h", offsetof(struct cli, help) },
+		{ "--help", offsetof(struct cli, help) } };
+	size_t k;
+
+	for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+		if (strlen(flags[k].name) == n && !strncmp(a, flags[k].name, n)) {
+			*(int *)((char *)c + flags[k].off) = 1;
+			return 0;
+		}
+#define IS(name) (strlen(name) == n && strncmp(a, name, n) == 0)
+	if (IS("-p") || IS("--profile") || IS("--region") || IS("--format") ||
+	    IS("--mfa-code")) {
+		if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
+			return -1;
+		if (IS("-p") || IS("--profile"))
+			c->profile = v;
+		else if (IS("--region"))
+			c->region = v;
+		else if (IS("--format"))
+			c->format = v;
+		else
+			c->mfa_code = take_secret_arg(v);
+		return 0;
+	}
+#undef IS
+	ar_fail(err, AR_EUSAGE, "unknown option %s", a);
+	return ar_fix(err, "see awsrole --help");
+}
+
+/* A positional word: the command, config's subcommand, the profile, or
+ * (exec) the start of the command to run. */
+static int
+parse_word(struct cli *c, char **argv, int i, int *stop)
+{
+	if (c->cmd == NULL)
+		c->cmd = argv[i];
+	else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
+		c->sub = argv[i];
+	else if (cmd_takes_profile(c->cmd) && c->profile == NULL)
+		c->profile = argv[i];
+	else if (strcmp(c->cmd, "exec") == 0) {
+		c->exec_argv = argv + i;
+		*stop = 1;
+	} else if (c->extra == NULL)
+		c->extra = argv[i];
+	return 0;
+}
+
+static int
+parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
+{
+	int i, stop = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 1; i < argc && !stop; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			c->exec_argv = argv + i + 1;
+			break;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			if (parse_option(c, argc, argv, &i, err) == -1)
+				return -1;
+		} else {
+			parse_word(c, argv, i, &stop);
+		}
+	}
+	if (c->extra != NULL) {
+		ar_fail(err, AR_EUSAGE, "unexpected argument \"%s\"", c->extra);
+		return ar_fix(err, "see awsrole --help");
+	}
+	return 0;
+}
+
+static int
+dispatch(struct run *r)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct run *);
+		int needs_profile;
+	} cmds[] = {
+		{ "login", cmd_login, 1 },
+		{ "exec", cmd_exec, 1 },
+		{ "env", cmd_env, 1 },
+		{ "credential-process", cmd_credential_process, 1 },
+		{ "whoami", cmd_whoami, 1 },
+		{ "logout", cmd_logout, 1 },
+		{ "list", cmd_list, 0 },
+		{ "config", cmd_config, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(r->cli->cmd, cmds[i].name) != 0)
+			continue;
+		if (load_config(r) == -1)
+			return -1;
+		if (cmds[i].needs_profile && !(r->cli->all) &&
+		    pick_profile(r) == -1)
+			return -1;
+		return cmds[i].fn(r);
+	}
+	ar_fail(&r->err, AR_EUSAGE, "unknown command \"%s\"", r->cli->cmd);
+	return ar_fix(&r->err, "see awsrole --help");
+}
+
+#ifndef AWSROLE_NO_MAIN
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	struct run r;
+	int rc = 0;
+
+	harden();
+	memset(&r, 0, sizeof(r));
+	r.cli = &cli;
+	if (parse_cli(&cli, argc, argv, &r.err) == -1)
+		return report(&r.err);
+	if (cli.cmd == NULL || cli.help) {
+		fputs(usage_text, cli.cmd == NULL && !cli.help ? stderr : stdout);
+		return cli.cmd == NULL && !cli.help ? AR_EUSAGE : 0;
+	}
+	if (strcmp(cli.cmd, "version") == 0) {
+		printf("awsrole %s (%s)\n", AWSROLE_VERSION, curl_version());
+		return 0;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "awsrole: cannot initialise libcurl\n");
+		return AR_EGENERAL;
+	}
+	if (dispatch(&r) == -1)
+		rc = report(&r.err);
+	config_free(&r.cfg);
+	ar_free_secret(cli.mfa_code);
+	curl_global_cleanup();
+	return rc;
+}
+#endif /* AWSROLE_NO_MAIN */
