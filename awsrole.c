@@ -6338,6 +6338,459 @@ cmd_config(struct run *r)
 	return 0;
 }
 
+/* ------------------------------------------------------------------------
+ * doctor: every check that needs no secret to leave the machine, then,
+ * with --online, the clock, the source keys and the AssumeRole itself.
+ * ------------------------------------------------------------------------ */
+
+enum { FIND_OK, FIND_WARN, FIND_ERROR };
+
+struct doctor {
+	struct run *r;
+	cJSON *json;                 /* --json: the findings array */
+	int errors, warnings;
+};
+
+static void
+finding(struct doctor *d, int level, const char *profile, const char *where,
+    const char *msg, const char *fix)
+{
+	static const char *names[] = { "ok", "warning", "error" };
+	cJSON *o;
+
+	d->errors += level == FIND_ERROR;
+	d->warnings += level == FIND_WARN;
+	if (d->json != NULL) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "level", names[level]);
+		if (profile)
+			cJSON_AddStringToObject(o, "profile", profile);
+		if (where)
+			cJSON_AddStringToObject(o, "where", where);
+		cJSON_AddStringToObject(o, "message", msg);
+		if (fix && *fix)
+			cJSON_AddStringToObject(o, "fix", fix);
+		cJSON_AddItemToArray(d->json, o);
+		return;
+	}
+	printf("%-7s %s%s%s%s%s%s\n", names[level], profile ? "[" : "",
+	    profile ? profile : "", profile ? "] " : "", msg,
+	    where ? "  at " : "", where ? where : "");
+	if (fix && *fix)
+		printf("        fix: %s\n", fix);
+}
+
+static void
+finding_err(struct doctor *d, const char *profile, const struct ar_err *e)
+{
+	finding(d, FIND_ERROR, profile, NULL, e->msg, e->fix);
+}
+
+static int
+match_arn(const char *v, const char *kind)
+{
+	const char *p = v;
+	int i;
+
+	if (!str_has_prefix(v, "arn:aws"))
+		return 0;
+	for (i = 0; i < 4 && p != NULL; i++)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
+		return 0;
+	return str_has_prefix(p + 13, kind) && strlen(p + 13) > strlen(kind) &&
+	    strstr(v, ":iam::") != NULL;
+}
+
+/* A hardware MFA device's serial: 9-256 of [\w+=/:,.@-]. */
+static int
+match_hw_serial(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n >= 9 && n <= 256 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_+=/:,.@-") == n &&
+	    !str_has_prefix(v, "arn:");
+}
+
+static void
+doctor_arns(struct doctor *d, const struct profile *p)
+{
+	const char *arn = profile_get(p, "role_arn");
+	const char *mfa = profile_get(p, "mfa_serial");
+	char w[PATH_MAX + 16];
+
+	if (arn != NULL && !match_arn(arn, "role/"))
+		finding(d, FIND_ERROR, p->name, profile_where(p, "role_arn", w,
+		    sizeof(w)), "role_arn is not a role ARN",
+		    "use arn:aws:iam::<12-digit account>:role/<name>");
+	if (mfa != NULL && !match_arn(mfa, "mfa/") && !match_hw_serial(mfa))
+		finding(d, FIND_ERROR, p->name, profile_where(p, "mfa_serial",
+		    w, sizeof(w)), "mfa_serial is neither an MFA device ARN nor "
+		    "a hardware token serial", "use arn:aws:iam::<12-digit "
+		    "account>:mfa/<device name> (IAM > Security credentials)");
+}
+
+/* Values the CLI reads differently from what the user meant. */
+static void
+doctor_values(struct doctor *d, const struct profile *p)
+{
+	const char *v;
+	char w[PATH_MAX + 16], msg[512];
+	size_t i, n;
+
+	for (i = 0; i < p->nkv; i++) {
+		if ((v = p->kv[i].pair->value) == NULL)
+			continue;
+		snprintf(w, sizeof(w), "%s:%d", p->kv[i].file, p->kv[i].line);
+		n = strlen(v);
+		if (n >= 2 && ((v[0] == '"' && v[n - 1] == '"') ||
+		    (v[0] == '\'' && v[n - 1] == '\''))) {
+			snprintf(msg, sizeof(msg), "%s is wrapped in quotes; the "
+			    "AWS CLI keeps them as part of the value",
+			    p->kv[i].key);
+			finding(d, str_has_prefix(p->kv[i].key, "aws_") ?
+			    FIND_ERROR : FIND_WARN, p->name, w, msg,
+			    "remove the quotes");
+		}
+		if (strstr(v, " #") || strstr(v, "\t#") || strstr(v, " ;") ||
+		    strstr(v, "\t;")) {
+			snprintf(msg, sizeof(msg), "%s has what looks like an "
+			    "inline comment; the AWS CLI keeps it as part of "
+			    "the value", p->kv[i].key);
+			finding(d, FIND_WARN, p->name, w, msg, "put comments on "
+			    "their own line");
+		}
+		if (str_has_prefix(p->kv[i].key, "aws_") &&
+		    str_has_prefix(p->kv[i].key + 4, "") &&
+		    (strcmp(p->kv[i].key, "aws_access_key_id") == 0 ||
+		    strcmp(p->kv[i].key, "aws_secret_access_key") == 0) &&
+		    strcmp(p->kv[i].file, d->r->cfg.config_path) == 0)
+			finding(d, FIND_WARN, p->name, w, "static keys are in "
+			    "the config file", "move them to the credentials "
+			    "file, which is meant to be readable only by you");
+	}
+}
+
+/* Resolution without calls: missing source, cycles, durations, chains. */
+static void
+doctor_chain(struct doctor *d, const struct profile *p)
+{
+	struct chain ch;
+	struct ar_err e;
+	char msg[256];
+
+	if (chain_build(&d->r->cfg, p->name, &ch, &e) == -1) {
+		finding_err(d, p->name, &e);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "resolves: %zu role hop%s from %s",
+	    ch.nhop, ch.nhop == 1 ? "" : "s", ch.kind == SRC_STATIC ?
+	    "static keys" : ch.kind == SRC_ENV ? "the environment" :
+	    ch.kind == SRC_PROCESS ? "credential_process" :
+	    ch.kind == SRC_IMDS ? "EC2 instance metadata" :
+	    ch.kind == SRC_ECS ? "the container endpoint" : "web identity");
+	finding(d, FIND_OK, p->name, NULL, msg, NULL);
+}
+
+static void
+doctor_file_mode(struct doctor *d, const char *path)
+{
+	struct stat st;
+	char msg[PATH_MAX + 64];
+
+	if (stat(path, &st) == -1 || (st.st_mode & 077) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s is readable by %s", path,
+	    st.st_mode & 004 ? "everyone" : "its group");
+	finding(d, FIND_WARN, NULL, NULL, msg, "chmod 600 on it: it holds "
+	    "secret keys");
+}
+
+static void
+doctor_cache_dir(struct doctor *d)
+{
+	struct cache c;
+	struct ar_err e;
+	struct stat st;
+
+	if (cache_init(&c, 0, &e) == -1) {
+		finding_err(d, NULL, &e);
+		return;
+	}
+	if (stat(c.dir, &st) == -1)
+		return;
+	if (cache_check_dir(c.dir, &e) == -1)
+		finding_err(d, NULL, &e);
+	else if (st.st_mode & 077)
+		finding(d, FIND_WARN, NULL, c.dir, "the cache directory can be "
+		    "listed by others", "chmod 700 on it");
+}
+
+static void
+doctor_sections(struct doctor *d)
+{
+	const struct ignored_section *g;
+	char w[PATH_MAX + 16], msg[512];
+	size_t i;
+
+	for (i = 0; i < d->r->cfg.nign; i++) {
+		g = &d->r->cfg.ign[i];
+		if (!str_has_prefix(g->name, "profile") ||
+		    str_has_prefix(g->name, "profile\"") ||
+		    strcmp(g->name, "profile") == 0)
+			continue;
+		snprintf(w, sizeof(w), "%s:%d", g->file, g->line);
+		snprintf(msg, sizeof(msg), "[%s] is silently ignored by the AWS "
+		    "CLI (a name with a space must be quoted)", g->name);
+		finding(d, FIND_WARN, NULL, w, msg, "write [profile \"...\"]");
+	}
+}
+
+static void
+doctor_ambient(struct doctor *d, const char *named)
+{
+	const char *vars[] = { "AWS_PROFILE", "AWS_DEFAULT_PROFILE", NULL };
+	const char *v;
+	char msg[512];
+	int i;
+
+	for (i = 0; vars[i] != NULL; i++) {
+		if ((v = env_nonempty(vars[i])) == NULL ||
+		    (named != NULL && strcmp(v, named) == 0))
+			continue;
+		snprintf(msg, sizeof(msg), "%s=%s is set in this environment%s%s"
+		    "; scripts that do not name a profile will use it", vars[i],
+		    v, named ? ", not the profile named: " : "",
+		    named ? named : "");
+		finding(d, FIND_WARN, NULL, NULL, msg, "unset it, or turn on "
+		    "explicit-profile mode (AWSROLE_EXPLICIT_PROFILE=1)");
+	}
+}
+
+/* --online: clock skew and the source keys (GetCallerIdentity). */
+static void
+doctor_online_source(struct doctor *d, const struct profile *p,
+    const struct chain *ch, const struct sts_endpoint *ep)
+{
+	struct caller_identity id;
+	struct creds c;
+	struct ar_err e;
+	time_t date = 0;
+	long skew;
+	char msg[512];
+
+	memset(&c, 0, sizeof(c));
+	if (ch->kind == SRC_WEB_IDENTITY)
+		return;
+	if (chain_base_creds(ch, &c, &e) == -1) {
+		finding_err(d, p->name, &e);
+		return;
+	}
+	if (sts_get_caller_identity(ep, &c, &id, &date, &e) == -1) {
+		finding_err(d, p->name, &e);
+	} else {
+		snprintf(msg, sizeof(msg), "source credentials are valid: %s",
+		    id.arn);
+		finding(d, FIND_OK, p->name, NULL, msg, NULL);
+		caller_identity_free(&id);
+	}
+	creds_clear(&c);
+	if (date == 0)
+		return;
+	skew = labs((long)(now_s() - date));
+	snprintf(msg, sizeof(msg), "clock skew against STS: %ld s", skew);
+	finding(d, skew > 300 ? FIND_ERROR : skew > 60 ? FIND_WARN : FIND_OK,
+	    NULL, NULL, msg, skew > 60 ? "sync the system clock (NTP): MFA "
+	    "codes and signatures depend on it" : NULL);
+}
+
+/* --online: the AssumeRole itself, its error mapped to the seed's causes. */
+static void
+doctor_online_assume(struct doctor *d, const struct profile *p)
+{
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct creds c;
+	struct ar_err e;
+	char msg[512];
+
+	opts_from_cli(d->r, &o);
+	o.allow_env = 0;
+	if (resolve(&d->r->cfg, p->name, &o, &c, &info, &e) == 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", info.from_cache ?
+		    "cached session is valid (logout to re-test AssumeRole)" :
+		    "AssumeRole works", c.arn ? c.arn : "");
+		finding(d, FIND_OK, p->name, NULL, msg, NULL);
+		creds_clear(&c);
+		return;
+	}
+	if (strstr(e.msg, "AccessDenied") && !strstr(e.msg, "MultiFactor"))
+		ar_fix(&e, "%s", profile_get(p, "mfa_serial") ?
+		    "MFA was sent, so most likely the role's trust policy does "
+		    "not trust this user, or the user lacks sts:AssumeRole on "
+		    "role_arn" : "no MFA was sent: most likely the trust "
+		    "policy requires aws:MultiFactorAuthPresent -- add "
+		    "mfa_serial to the profile -- or does not trust this user");
+	finding_err(d, p->name, &e);
+}
+
+static void
+doctor_online(struct doctor *d, const struct profile *p)
+{
+	struct sts_endpoint ep;
+	struct chain ch;
+	struct ar_err e;
+
+	if (chain_build(&d->r->cfg, p->name, &ch, &e) == -1)
+		return;
+	if (sts_endpoint_resolve(p, d->r->cli->region, d->r->cli->verbose, &ep,
+	    &e) == -1) {
+		finding_err(d, p->name, &e);
+		return;
+	}
+	doctor_online_source(d, p, &ch, &ep);
+	if (ch.nhop > 0)
+		doctor_online_assume(d, p);
+}
+
+static int
+cmd_doctor(struct run *r)
+{
+	const char *named = r->cli->profile;
+	struct doctor d = { r, NULL, 0, 0 };
+	const struct profile *p;
+	size_t i;
+	char *t;
+
+	if (r->cli->json)
+		d.json = cJSON_CreateArray();
+	if (named != NULL && config_profile(&r->cfg, named) == NULL) {
+		chain_missing(&r->cfg, &(struct chain){ .nnames = 0 }, named,
+		    &r->err);
+		finding_err(&d, named, &r->err);
+	}
+	doctor_file_mode(&d, r->cfg.cred_path);
+	doctor_cache_dir(&d);
+	doctor_sections(&d);
+	doctor_ambient(&d, named);
+	for (i = 0; i < r->cfg.nprof; i++) {
+		p = &r->cfg.prof[i];
+		if (named != NULL && strcmp(p->name, named) != 0)
+			continue;
+		doctor_values(&d, p);
+		doctor_arns(&d, p);
+		doctor_chain(&d, p);
+		if (r->cli->online)
+			doctor_online(&d, p);
+	}
+	if (d.json != NULL) {
+		t = cJSON_Print(d.json);
+		printf("%s\n", t);
+		cJSON_free(t);
+		cJSON_Delete(d.json);
+	} else {
+		printf("%d error%s, %d warning%s\n", d.errors, d.errors == 1 ?
+		    "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
+	}
+	if (d.errors == 0)
+		return 0;
+	ar_fail(&r->err, AR_ECONFIG, "doctor found %d error%s", d.errors,
+	    d.errors == 1 ? "" : "s");
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * status and prompt: which credentials are in effect here, from the
+ * environment alone (no network; status reads the cache, prompt nothing).
+ * ------------------------------------------------------------------------ */
+
+static long
+env_seconds_left(void)
+{
+	const char *e = env_nonempty("AWS_CREDENTIAL_EXPIRATION");
+	time_t t;
+
+	if (e == NULL || iso8601_parse(e, &t) == -1)
+		return -1;
+	return (long)(t - now_s());
+}
+
+static void
+key_hint(const char *akid, char out[16])
+{
+	size_t n = akid ? strlen(akid) : 0;
+
+	if (n < 8)
+		snprintf(out, 16, "?");
+	else
+		snprintf(out, 16, "%.4s...%s", akid, akid + n - 4);
+}
+
+static int
+cmd_status(struct run *r)
+{
+	const char *sess = env_nonempty("AWSROLE_PROFILE");
+	const char *akid = env_nonempty("AWS_ACCESS_KEY_ID");
+	const char *prof = env_nonempty("AWS_DEFAULT_PROFILE");
+	const struct profile *p;
+	struct cache cache;
+	char hint[16], left[32];
+	long l = env_seconds_left();
+
+	key_hint(akid, hint);
+	format_remaining(l, left, sizeof(left));
+	if (sess != NULL && akid != NULL) {
+		printf("awsrole exec session: profile %s, key %s, %s%s\n", sess,
+		    hint, l < 0 ? "no expiry known" : l > 0 ? "expires in " :
+		    "", l < 0 ? "" : left);
+		return 0;
+	}
+	if (akid != NULL) {
+		printf("environment variables: key %s%s%s\n", hint,
+		    l < 0 ? "" : ", expires in ", l < 0 ? "" : left);
+		return 0;
+	}
+	if (prof == NULL)
+		prof = env_nonempty("AWS_PROFILE");
+	printf("%s", prof ? "profile from the environment: " :
+	    "no credentials in the environment; the default profile: ");
+	if (prof == NULL)
+		prof = "default";
+	if ((p = config_profile(&r->cfg, prof)) == NULL) {
+		printf("%s (not configured)\n", prof);
+		return 0;
+	}
+	if (cache_init(&cache, 0, &r->err) == -1)
+		return -1;
+	l = profile_get(p, "role_arn") ? profile_session_left(&cache, p) : -1;
+	format_remaining(l, left, sizeof(left));
+	printf("%s (%s)%s%s\n", prof, profile_kind(p),
+	    profile_get(p, "role_arn") ? ", cached session: " : "",
+	    profile_get(p, "role_arn") ? (l < 0 ? "none" : left) : "");
+	return 0;
+}
+
+/* For PS1: "CustomerA 12m" inside an exec session, "aws:NAME" when only
+ * AWS_PROFILE is set, nothing otherwise.  No files, no network. */
+static int
+cmd_prompt(struct run *r)
+{
+	const char *sess = env_nonempty("AWSROLE_PROFILE");
+	const char *prof = env_nonempty("AWS_PROFILE");
+	char left[32];
+	long l = env_seconds_left();
+
+	(void)r;
+	format_remaining(l, left, sizeof(left));
+	if (sess != NULL)
+		printf("%s%s%s\n", sess, l < 0 ? "" : " ", l < 0 ? "" : left);
+	else if (prof != NULL)
+		printf("aws:%s\n", prof);
+	return 0;
+}
+
 /* ========================================================================
  * 15. main
  *
@@ -6362,6 +6815,11 @@ static const char usage_text[] =
 "  logout [PROFILE | --all]      delete cached sessions\n"
 "  config dump [--json] [--show-secrets]\n"
 "                                the profiles as parsed (as the AWS CLI does)\n"
+"  doctor [PROFILE] [--online] [--json]\n"
+"                                check the files and profiles (and, online,\n"
+"                                the clock, the keys and the AssumeRole)\n"
+"  status                        which credentials are in effect here\n"
+"  prompt                        a short PS1 segment (profile, minutes left)\n"
 "  version                       print the version\n"
 "\n"
 "options:\n"
@@ -6392,7 +6850,7 @@ static int
 cmd_takes_profile(const char *cmd)
 {
 	static const char *with[] = { "login", "exec", "env",
-	    "credential-process", "whoami", "logout", NULL };
+	    "credential-process", "whoami", "logout", "doctor", NULL };
 	int i;
 
 	for (i = 0; with[i] != NULL; i++)
@@ -6532,6 +6990,8 @@ dispatch(struct run *r)
 		{ "logout", cmd_logout, 1 },
 		{ "list", cmd_list, 0 },
 		{ "config", cmd_config, 0 },
+		{ "doctor", cmd_doctor, 0 },
+		{ "status", cmd_status, 0 },
 	};
 	size_t i;
 
@@ -6566,6 +7026,8 @@ main(int argc, char **argv)
 		fputs(usage_text, cli.cmd == NULL && !cli.help ? stderr : stdout);
 		return cli.cmd == NULL && !cli.help ? AR_EUSAGE : 0;
 	}
+	if (strcmp(cli.cmd, "prompt") == 0)
+		return cmd_prompt(&r);
 	if (strcmp(cli.cmd, "version") == 0) {
 		printf("awsrole %s (%s)\n", AWSROLE_VERSION, curl_version());
 		return 0;
