@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# test.sh [PATTERN] — build, then run the unit binaries and the shell test cases.
+#
+#   ./test.sh               everything
+#   ./test.sh whoami        only unit binaries / tests/t_*.sh whose name matches PATTERN (ERE)
+#
+# Environment:
+#   AWSROLE_BIN=PATH       use this binary and skip `make` (unit binaries: AWSROLE_UNIT_DIR,
+#                          default build/)
+#   AWSROLE_UNIT_DIR=DIR   where the unit_* binaries are (default build/)
+#   CI=true                a skipped test counts as a failure
+#   T_FILE_TIMEOUT=S       limit for one test file (default 300 s)
+#   KEEP_TMP=1             keep tests/tmp/run.* even when everything passed
+#
+# Each case gets a fresh $HOME under tests/tmp/ and an environment without AWS_* variables;
+# one moto server (TLS, signature checking on) serves the whole run.
+# The last line is "N passed, N failed" (", N skipped" when some were skipped).
+set -u
+cd "$(dirname "$0")" || exit 1
+ROOT=$(pwd)
+export ROOT
+PATTERN=${1:-}
+export CI=${CI:-}
+
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
+export PY
+
+mkdir -p tests/tmp
+[ -f tests/tmp/.gitignore ] || echo '*' > tests/tmp/.gitignore
+export PYTHONDONTWRITEBYTECODE=1
+# Old runs: keep the last few for post-mortems.
+ls -1dt tests/tmp/run.* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+RUN_DIR=$(mktemp -d "$ROOT/tests/tmp/run.XXXXXX")
+export RUN_DIR
+RESULTS=$RUN_DIR/results
+PIDS_FILE=$RUN_DIR/pids
+: > "$RESULTS"
+: > "$PIDS_FILE"
+export RESULTS PIDS_FILE
+
+cleanup() {
+	local p
+	[ -s "$RUN_DIR/moto/moto.pid" ] && cat "$RUN_DIR/moto/moto.pid" >> "$PIDS_FILE"
+	while read -r p; do [ -n "$p" ] && kill "$p" 2>/dev/null; done < "$PIDS_FILE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$RESULTS"; }
+
+matches() { [ -z "$PATTERN" ] || grep -qE -- "$PATTERN" <<<"$1"; }
+
+# ---------------------------------------------------------------- build
+if [ -z "${AWSROLE_BIN:-}" ]; then
+	if make -s awsrole unit > "$RUN_DIR/build.log" 2>&1; then
+		echo "ok build: make -s awsrole unit"
+		record pass build "make -s awsrole unit"
+	else
+		cat "$RUN_DIR/build.log"
+		echo "FAIL build: make -s awsrole unit"
+		record fail build "make -s awsrole unit"
+	fi
+	AWSROLE_BIN=$ROOT/awsrole
+fi
+case $AWSROLE_BIN in /*) ;; *) AWSROLE_BIN=$ROOT/$AWSROLE_BIN ;; esac
+AWSROLE_UNIT_DIR=${AWSROLE_UNIT_DIR:-build}
+case $AWSROLE_UNIT_DIR in /*) ;; *) AWSROLE_UNIT_DIR=$ROOT/$AWSROLE_UNIT_DIR ;; esac
+export AWSROLE_BIN AWSROLE_UNIT_DIR
+
+# Commands the tests call by name: awsrole (even if missing: then it fails like a bad binary),
+# python3 and aws (AWS CLI v1 from the same Python: v2 ignores AWS_ENDPOINT_URL_STS).
+BIN_DIR=$RUN_DIR/bin
+mkdir -p "$BIN_DIR"
+ln -sf "$AWSROLE_BIN" "$BIN_DIR/awsrole"
+ln -sf "$PY" "$BIN_DIR/python3"
+printf '#!/bin/sh\nexec "%s" -m awscli "$@"\n' "$PY" > "$BIN_DIR/aws"
+chmod +x "$BIN_DIR/aws"
+export PATH=$BIN_DIR:$PATH
+
+# The environment the tests start from: none of the caller's AWS settings.
+for v in $(compgen -e); do
+	case $v in AWS_*) unset "$v" ;; esac
+done
+
+# ---------------------------------------------------------------- unit binaries
+for u in "$AWSROLE_UNIT_DIR"/unit_*; do
+	[ -f "$u" ] && [ -x "$u" ] || continue
+	name=$(basename "$u")
+	matches "$name" || continue
+	out=$RUN_DIR/$name.out
+	(cd "$ROOT" && HOME=$RUN_DIR/unit-home timeout -k 5 120 "$u") > "$out" 2>&1 </dev/null
+	urc=$?
+	cat "$out"
+	okn=$(grep -c '^ok ' "$out")
+	failn=$(grep -c '^FAIL ' "$out")
+	if [ "$okn" = 0 ] && [ "$failn" = 0 ]; then
+		if [ "$urc" = 0 ]; then
+			echo "ok $name"; record pass "$name" "$name"
+		else
+			echo "FAIL $name (exit status $urc)"; record fail "$name" "$name"
+		fi
+		continue
+	fi
+	for _ in $(seq 1 "$okn"); do record pass "$name" line; done
+	for _ in $(seq 1 "$failn"); do record fail "$name" line; done
+	if [ "$urc" != 0 ] && [ "$failn" = 0 ]; then
+		echo "FAIL $name: exit status $urc without a FAIL line"
+		record fail "$name" "exit status $urc"
+	fi
+done
+
+# ---------------------------------------------------------------- shell tests
+files=()
+for f in tests/t_*.sh; do
+	[ -f "$f" ] || continue
+	matches "$(basename "$f" .sh)" || continue
+	files+=("$f")
+done
+
+if [ ${#files[@]} -gt 0 ]; then
+	t0=$(date +%s%N)
+	if bash tests/peers/pki.sh "$RUN_DIR/pki" > "$RUN_DIR/pki.out" 2>&1; then
+		PKI_DIR=$RUN_DIR/pki
+		export PKI_DIR
+	else
+		cat "$RUN_DIR/pki.out"
+		echo "FAIL harness: tests/peers/pki.sh"
+		record fail harness pki
+	fi
+	t1=$(date +%s%N)
+	if [ -n "${PKI_DIR:-}" ] && bash tests/peers/moto_up.sh "$RUN_DIR/moto" "$PKI_DIR" > "$RUN_DIR/moto_up.out" 2>&1; then
+		# shellcheck disable=SC1091
+		. "$RUN_DIR/moto/moto.env"
+		echo "$MOTO_PID" >> "$PIDS_FILE"
+	else
+		cat "$RUN_DIR/moto_up.out"
+		echo "FAIL harness: moto did not start (tests that need it will fail)"
+		record fail harness moto
+	fi
+	t2=$(date +%s%N)
+	echo "# pki $(((t1 - t0) / 1000000)) ms, moto up $(((t2 - t1) / 1000000)) ms"
+fi
+
+for f in "${files[@]}"; do
+	name=$(basename "$f" .sh)
+	echo "# $name"
+	before=$(grep -c "	$name	" "$RESULTS")
+	T_FILE=$name timeout -k 10 "${T_FILE_TIMEOUT:-300}" bash -c '
+		. "$ROOT/tests/lib.sh" || exit 99
+		cd "$ROOT" || exit 99
+		. "$1"
+	' _ "$ROOT/$f" </dev/null
+	frc=$?
+	if [ "$frc" != 0 ]; then
+		case $frc in
+		124 | 137) why="timed out after ${T_FILE_TIMEOUT:-300}s" ;;
+		*) why="exited with status $frc" ;;
+		esac
+		echo "FAIL $name: the test file $why"
+		record fail "$name" "file: $why"
+	fi
+	after=$(grep -c "	$name	" "$RESULTS")
+	if [ "$after" = "$before" ] && [ "$frc" = 0 ]; then
+		echo "FAIL $name: ran no case"
+		record fail "$name" "no case"
+	fi
+done
+
+passed=$(grep -c '^pass	' "$RESULTS")
+failed=$(grep -c '^fail	' "$RESULTS")
+skipped=$(grep -c '^skip	' "$RESULTS")
+
+if [ "$failed" = 0 ] && [ -z "${KEEP_TMP:-}" ]; then
+	cleanup
+	trap - EXIT
+	sleep 0.2
+	rm -rf "$RUN_DIR"
+else
+	echo "# details: $RUN_DIR (per case: cases/FILE/NN/transcript)"
+fi
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]

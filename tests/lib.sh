@@ -1,0 +1,545 @@
+# tests/lib.sh — helpers for the shell test cases (sourced by test.sh into each tests/t_*.sh).
+#
+# A test file is a list of cases:
+#
+#   t "whoami with the user's keys"          # start a case: fresh $HOME, AWS_* scrubbed
+#   use_moto; use_base_keys                  # endpoint + CA + keys in the environment
+#   run awsrole whoami --region us-east-1    # -> $OUT $ERR $RC (timeout $RUN_TIMEOUT, 30 s)
+#   expect_rc 0
+#   expect_out_has '"Arn": "arn:aws:iam::333333333333:user/example.user"'
+#   pass                                     # ends the case (ok unless an expect_* failed)
+#
+# Cases: t NAME · pass · fail MSG · skip REASON (counts as a failure when CI=true)
+# Running (never with a terminal): run CMD... · run_stdin TEXT CMD... · RUN_TIMEOUT=N run ...
+#   With a terminal: run_pty [--expect TEXT --send TEXT]... -- CMD... (sets TTY too) ·
+#   awsrole (in PATH, = $AWSROLE_BIN) · aws (AWS CLI v1) · python3 ($PY)
+# Checks (each records a failure, prints expected vs actual, returns 1):
+#   expect_rc N · expect_rc_in N M... · expect_out_has STR · expect_out_lacks STR ·
+#   expect_out_eq STR · expect_err_has STR (case-insensitive) · expect_err_lacks STR ·
+#   expect_err_has_any STR... · expect_err_matches ERE · expect_fix_hint ·
+#   expect_eq WHAT EXPECTED ACTUAL · expect_file_exists F · expect_no_file F
+#   json_get JSON_TEXT PATH (prints a field of JSON text: json_get "$OUT" Arn)
+# Files in $HOME/.aws:
+#   aws_config_write < TEXT · aws_credentials_write < TEXT (replace the file)
+#   aws_config_profile NAME key=value... (appends [profile NAME], or [default])
+#   aws_credentials_profile NAME key=value... (appends [NAME])
+#   base_credentials [PROFILE] (the moto user's keys, default profile "base")
+#   scenario_files (config + credentials of SCENARIO.md, keys = the moto user's, no quotes)
+# Environment: use_moto (AWS_ENDPOINT_URL_STS=$MOTO_URL, AWS_CA_BUNDLE=$MOTO_CA) ·
+#   use_base_keys (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) · need_moto ·
+#   moto_assume_role ROLE_ARN [DURATION] (boto3; sets ROLE_AKID ROLE_SECRET ROLE_TOKEN ROLE_ARN_OUT)
+# Moto log: m=$(moto_log_mark) · moto_calls_since MARK [ACTION] · moto_field FIELD [MARK [ACTION]]
+# Peers (killed when the test file ends):
+#   start_fake_sts [--cert NAME] [--tls-version V] [--plain] -> FAKE_STS_URL FAKE_STS_PORT
+#     FAKE_STS_LOG FAKE_STS_SCRIPT FAKE_STS_PID · fake_sts_script JSON · fake_sts_reply STATUS FILE
+#     fake_sts_count · fake_sts_field FIELD [NTH] (NTH: 0-based, default -1 = last request)
+#   start_fake_imds ARGS... -> FAKE_IMDS_URL FAKE_IMDS_LOG · start_fake_ecs ARGS... ->
+#     FAKE_ECS_URL (base, no path) FAKE_ECS_LOG · start_fake_proxy ARGS... -> FAKE_PROXY_URL
+#     FAKE_PROXY_LOG · log_count LOG [WHERE...] · log_field LOG FIELD [WHERE...]
+# Variables: ROOT PEERS PKI_DIR (ca.pem localhost.pem wrong.pem expired.pem self.pem other-ca.pem
+#   other.pem aws.pem bundle.pem ...) RUN_DIR T_DIR (scratch dir of the case) PY AWSROLE_BIN
+#   MOTO_URL MOTO_CA MOTO_LOG BASE_AKID BASE_SECRET BASE_ACCOUNT BASE_USER_ARN BASE_MFA_SERIAL
+# Safety: every case starts with AWS_EC2_METADATA_DISABLED=true (no stray 169.254.169.254
+#   traffic); unset it in a case that points AWS_EC2_METADATA_SERVICE_ENDPOINT at fake_imds.
+
+: "${ROOT:?lib.sh: run through ./test.sh}"
+PEERS=$ROOT/tests/peers
+RUN_TIMEOUT=${RUN_TIMEOUT:-30}
+T_FILE=${T_FILE:-unknown}
+T_NAME=
+T_OPEN=0
+T_FAILED=0
+T_SEQ=0
+T_PIDS=()
+OUT="" ERR="" RC=""
+
+# ---------------------------------------------------------------- cases
+
+_t_record() { # result message
+	printf '%s\t%s\t%s\n' "$1" "$T_FILE" "$T_NAME" >> "$RESULTS"
+}
+
+_t_end() {
+	[ "$T_OPEN" = 1 ] || return 0
+	T_OPEN=0
+	if [ "$T_FAILED" = 1 ]; then
+		echo "FAIL $T_FILE: $T_NAME"
+		_t_record fail
+	else
+		echo "ok $T_FILE: $T_NAME"
+		_t_record pass
+	fi
+}
+
+_t_scrub_env() {
+	local v
+	for v in $(compgen -e); do
+		case $v in
+		AWS_*) unset "$v" ;;
+		AWSROLE_BIN | AWSROLE_UNIT_DIR) ;;
+		AWSROLE_*) unset "$v" ;;
+		http_proxy | https_proxy | HTTP_PROXY | HTTPS_PROXY | ALL_PROXY | all_proxy | NO_PROXY | no_proxy) unset "$v" ;;
+		REQUESTS_CA_BUNDLE | CURL_CA_BUNDLE | SSL_CERT_FILE | SSL_CERT_DIR) unset "$v" ;;
+		esac
+	done
+	export AWS_EC2_METADATA_DISABLED=true
+}
+
+t() {
+	_t_end
+	T_SEQ=$((T_SEQ + 1))
+	T_NAME=$*
+	T_OPEN=1
+	T_FAILED=0
+	T_DIR=$RUN_DIR/cases/$T_FILE/$(printf '%02d' "$T_SEQ")
+	rm -rf "$T_DIR"
+	mkdir -p "$T_DIR/home"
+	export HOME=$T_DIR/home
+	_t_scrub_env
+	OUT="" ERR="" RC=""
+	cd "$HOME" || return 1
+}
+
+pass() { _t_end; }
+
+fail() {
+	T_FAILED=1
+	echo "  FAIL [$T_FILE: $T_NAME]: $*" >&2
+	return 1
+}
+
+skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "SKIP: $T_FILE: $T_NAME: $* — a skip counts as a failure when CI=true" >&2
+		fail "skipped in CI: $*"
+		_t_end
+		return 0
+	fi
+	echo "SKIP: $T_FILE: $T_NAME: $*" >&2
+	echo "SKIP $T_FILE: $T_NAME: $*"
+	_t_record skip
+	T_OPEN=0
+}
+
+# On exit of the test file: an open case that never finished is a failure; peers are stopped.
+_t_exit() {
+	local rc=$?
+	if [ "$T_OPEN" = 1 ] && [ "$rc" != 0 ]; then
+		fail "the test file exited (status $rc) inside this case"
+	fi
+	_t_end
+	stop_peers
+}
+trap _t_exit EXIT
+trap 'exit 143' TERM INT
+
+# ---------------------------------------------------------------- running
+
+_show() { # label text
+	local s=$2
+	[ ${#s} -gt 3000 ] && s="${s:0:3000}…[${#2} bytes]"
+	printf '    %s: %s\n' "$1" "${s:-<empty>}" >&2
+}
+
+_run_report() {
+	printf '    command: %s\n' "$RUN_CMD" >&2
+	_show "exit status" "$RC$([ "$RC" = 124 ] && echo ' (timed out)')"
+	_show stdout "$OUT"
+	_show stderr "$ERR"
+}
+
+run() {
+	RUN_CMD=$*
+	setsid -w timeout -k 5 "$RUN_TIMEOUT" "$@" >"$T_DIR/out" 2>"$T_DIR/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T_DIR/out")
+	ERR=$(cat "$T_DIR/err")
+	printf '$ %s\n[rc=%s]\n--- stdout\n%s\n--- stderr\n%s\n' "$RUN_CMD" "$RC" "$OUT" "$ERR" >> "$T_DIR/transcript"
+	return 0
+}
+
+run_stdin() { # text cmd...
+	local input=$1
+	shift
+	RUN_CMD="$* <<< (stdin)"
+	printf '%s' "$input" > "$T_DIR/in"
+	setsid -w timeout -k 5 "$RUN_TIMEOUT" "$@" >"$T_DIR/out" 2>"$T_DIR/err" <"$T_DIR/in"
+	RC=$?
+	OUT=$(cat "$T_DIR/out")
+	ERR=$(cat "$T_DIR/err")
+	printf '$ %s\n[rc=%s]\n--- stdout\n%s\n--- stderr\n%s\n' "$RUN_CMD" "$RC" "$OUT" "$ERR" >> "$T_DIR/transcript"
+	return 0
+}
+
+# run_pty [--expect TEXT --send TEXT]... -- CMD... — CMD with a terminal (stdin, stderr and
+# /dev/tty are a pty; stdout is still captured apart).  Sets OUT (stdout), TTY and ERR (what
+# appeared on the terminal) and RC (124: timed out or an expected text never came).
+run_pty() {
+	RUN_CMD="(pty) $*"
+	"$PY" "$PEERS/pty_run.py" --timeout "$RUN_TIMEOUT" --tty-log "$T_DIR/tty" "$@" >"$T_DIR/out" 2>"$T_DIR/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T_DIR/out")
+	TTY=$(cat "$T_DIR/tty" "$T_DIR/err" 2>/dev/null | tr -d '\r')
+	ERR=$TTY
+	printf '$ %s\n[rc=%s]\n--- stdout\n%s\n--- terminal\n%s\n' "$RUN_CMD" "$RC" "$OUT" "$TTY" >> "$T_DIR/transcript"
+	return 0
+}
+
+# ---------------------------------------------------------------- checks
+
+expect_rc() {
+	[ "$RC" = "$1" ] && return 0
+	fail "exit status: expected $1, got $RC"
+	_run_report
+	return 1
+}
+
+expect_rc_in() {
+	local n
+	for n in "$@"; do [ "$RC" = "$n" ] && return 0; done
+	fail "exit status: expected one of $*, got $RC"
+	_run_report
+	return 1
+}
+
+expect_out_has() {
+	grep -qF -- "$1" <<<"$OUT" && return 0
+	fail "stdout lacks: $1"
+	_run_report
+	return 1
+}
+
+expect_out_lacks() {
+	grep -qF -- "$1" <<<"$OUT" || return 0
+	fail "stdout should not contain: $1"
+	_run_report
+	return 1
+}
+
+expect_out_eq() {
+	[ "$OUT" = "$1" ] && return 0
+	fail "stdout differs"
+	_show expected "$1"
+	_run_report
+	return 1
+}
+
+expect_err_has() { # case-insensitive, fixed string
+	grep -qiF -- "$1" <<<"$ERR" && return 0
+	fail "stderr lacks (case-insensitive): $1"
+	_run_report
+	return 1
+}
+
+expect_err_has_any() {
+	local s
+	for s in "$@"; do grep -qiF -- "$s" <<<"$ERR" && return 0; done
+	fail "stderr has none of: $*"
+	_run_report
+	return 1
+}
+
+expect_err_lacks() {
+	grep -qiF -- "$1" <<<"$ERR" || return 0
+	fail "stderr should not contain (case-insensitive): $1"
+	_run_report
+	return 1
+}
+
+expect_err_matches() { # extended regex, case-insensitive
+	grep -qiE -- "$1" <<<"$ERR" && return 0
+	fail "stderr does not match /$1/"
+	_run_report
+	return 1
+}
+
+# The error format: "awsrole: <cause>" and a line with a fix or hint.
+expect_fix_hint() {
+	expect_err_has "awsrole" || return 1
+	expect_err_has_any "fix" "hint"
+}
+
+expect_eq() { # what expected actual
+	[ "$2" = "$3" ] && return 0
+	fail "$1: expected [$2], got [$3]"
+	return 1
+}
+
+expect_file_exists() {
+	[ -e "$1" ] && return 0
+	fail "missing file: $1"
+	return 1
+}
+
+expect_no_file() {
+	[ -e "$1" ] || return 0
+	fail "file should not exist: $1"
+	return 1
+}
+
+# json_get JSON_TEXT PATH — dotted path into JSON text; prints nothing if absent.
+json_get() {
+	"$PY" -c '
+import json, sys
+try:
+    cur = json.loads(sys.argv[1])
+except ValueError:
+    sys.exit(1)
+for p in sys.argv[2].split("."):
+    if isinstance(cur, list) and p.isdigit() and int(p) < len(cur):
+        cur = cur[int(p)]
+    elif isinstance(cur, dict) and p in cur:
+        cur = cur[p]
+    else:
+        sys.exit(1)
+print(json.dumps(cur) if isinstance(cur, (dict, list)) else cur)
+' "$1" "$2"
+}
+
+# ---------------------------------------------------------------- ~/.aws files
+
+aws_config_write() {
+	mkdir -p "$HOME/.aws"
+	cat > "$HOME/.aws/config"
+}
+
+aws_credentials_write() {
+	mkdir -p "$HOME/.aws"
+	cat > "$HOME/.aws/credentials"
+}
+
+_ini_section() { # file header kv...
+	local f=$1 h=$2 kv
+	shift 2
+	mkdir -p "$HOME/.aws"
+	[ -s "$f" ] && printf '\n' >> "$f"
+	printf '[%s]\n' "$h" >> "$f"
+	for kv in "$@"; do
+		printf '%s = %s\n' "${kv%%=*}" "${kv#*=}" >> "$f"
+	done
+}
+
+aws_config_profile() { # NAME key=value...
+	local name=$1
+	shift
+	if [ "$name" = default ]; then
+		_ini_section "$HOME/.aws/config" "default" "$@"
+	else
+		_ini_section "$HOME/.aws/config" "profile $name" "$@"
+	fi
+}
+
+aws_credentials_profile() { # NAME key=value...
+	local name=$1
+	shift
+	_ini_section "$HOME/.aws/credentials" "$name" "$@"
+}
+
+base_credentials() { # [PROFILE]
+	aws_credentials_profile "${1:-base}" "aws_access_key_id=$BASE_AKID" "aws_secret_access_key=$BASE_SECRET"
+}
+
+# The scenario's two files (docs/SCENARIO.md), with working keys and without the quotes.
+scenario_files() {
+	aws_config_write <<-EOF
+	[default]
+	region = ap-northeast-1
+	source_profile = base
+	role_arn = arn:aws:iam::111111111111:role/RoleA
+	mfa_serial = arn:aws:iam::333333333333:mfa/example.user
+	duration_seconds = 900
+
+	[profile CustomerA]
+	region = ap-northeast-1
+	source_profile = Access CustomerA
+	role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
+	mfa_serial = arn:aws:iam::333333333333:mfa/example.user
+	duration_seconds = 900
+	EOF
+	aws_credentials_write <<-EOF
+	[base]
+	aws_access_key_id = $BASE_AKID
+	aws_secret_access_key = $BASE_SECRET
+
+	[Access CustomerA]
+	aws_access_key_id = $BASE_AKID
+	aws_secret_access_key = $BASE_SECRET
+	EOF
+}
+
+# ---------------------------------------------------------------- moto
+
+need_moto() {
+	[ -n "${MOTO_URL:-}" ] && return 0
+	fail "moto is not running (test.sh could not start it: see $RUN_DIR/moto/moto.out)"
+	return 1
+}
+
+use_moto() {
+	need_moto || return 1
+	export AWS_ENDPOINT_URL_STS=$MOTO_URL AWS_CA_BUNDLE=$MOTO_CA
+}
+
+use_base_keys() {
+	export AWS_ACCESS_KEY_ID=$BASE_AKID AWS_SECRET_ACCESS_KEY=$BASE_SECRET
+}
+
+# moto_assume_role ROLE_ARN [DURATION] — AssumeRole with the base user's keys via boto3
+# (with an MFA serial and code); sets ROLE_AKID ROLE_SECRET ROLE_TOKEN ROLE_EXPIRATION ROLE_ARN_OUT.
+moto_assume_role() {
+	need_moto || return 1
+	local out
+	out=$("$PY" - "$1" "${2:-900}" <<-'EOF'
+	import os, sys, boto3
+	s = boto3.session.Session(aws_access_key_id=os.environ["BASE_AKID"],
+	                          aws_secret_access_key=os.environ["BASE_SECRET"], region_name="us-east-1")
+	c = s.client("sts", endpoint_url=os.environ["MOTO_URL"], verify=os.environ["MOTO_CA"])
+	r = c.assume_role(RoleArn=sys.argv[1], RoleSessionName="awsrole-test", DurationSeconds=int(sys.argv[2]),
+	                  SerialNumber=os.environ["BASE_MFA_SERIAL"], TokenCode="123456")
+	k = r["Credentials"]
+	print(k["AccessKeyId"]); print(k["SecretAccessKey"]); print(k["SessionToken"])
+	print(k["Expiration"].strftime("%Y-%m-%dT%H:%M:%SZ")); print(r["AssumedRoleUser"]["Arn"])
+	EOF
+	) || { fail "boto3 AssumeRole on moto failed"; return 1; }
+	{ read -r ROLE_AKID; read -r ROLE_SECRET; read -r ROLE_TOKEN; read -r ROLE_EXPIRATION; read -r ROLE_ARN_OUT; } <<<"$out"
+}
+
+moto_log_mark() { wc -l < "$MOTO_LOG" | tr -d ' '; }
+
+moto_calls_since() { # MARK [ACTION]
+	if [ -n "${2:-}" ]; then
+		"$PY" "$PEERS/logq.py" "$MOTO_LOG" --since "$1" --where "action=$2" --count
+	else
+		"$PY" "$PEERS/logq.py" "$MOTO_LOG" --since "$1" --count
+	fi
+}
+
+moto_field() { # FIELD [MARK [ACTION]] — field of the last (matching) moto request
+	local w=()
+	[ -n "${3:-}" ] && w=(--where "action=$3")
+	"$PY" "$PEERS/logq.py" "$MOTO_LOG" --since "${2:-0}" "${w[@]}" --field "$1"
+}
+
+# ---------------------------------------------------------------- peers
+
+# _start_peer PREFIX CMD... — run CMD --portfile F in the background; wait until it listens.
+# Sets ${PREFIX}_PORT and ${PREFIX}_PID.
+_start_peer() {
+	local prefix=$1 dir pf pid port
+	shift
+	dir=$T_DIR/peers
+	mkdir -p "$dir"
+	pf=$dir/$prefix.$RANDOM.port
+	"$@" --portfile "$pf" >>"$dir/$prefix.out" 2>&1 </dev/null &
+	pid=$!
+	T_PIDS+=("$pid")
+	echo "$pid" >> "$PIDS_FILE"
+	local i
+	for i in $(seq 1 200); do
+		[ -s "$pf" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ ! -s "$pf" ]; then
+		fail "$prefix did not start: $(tail -5 "$dir/$prefix.out")"
+		return 1
+	fi
+	port=$(cat "$pf")
+	"$PY" "$PEERS/tcp_probe.py" 127.0.0.1 "$port" 10 || { fail "$prefix: port $port not accepting"; return 1; }
+	printf -v "${prefix}_PORT" '%s' "$port"
+	printf -v "${prefix}_PID" '%s' "$pid"
+}
+
+stop_peer() { # PID
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+stop_peers() {
+	local p
+	for p in "${T_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${T_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	T_PIDS=()
+}
+
+# start_fake_sts [--cert NAME] [--tls-version V] [--plain] [other fake_sts.py options]
+start_fake_sts() {
+	local cert=localhost args=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--cert) cert=$2; shift 2 ;;
+		*) args+=("$1"); shift ;;
+		esac
+	done
+	local d=$T_DIR/peers
+	mkdir -p "$d"
+	FAKE_STS_SCRIPT=$d/sts_script.$RANDOM.json
+	FAKE_STS_LOG=$d/sts.$RANDOM.log
+	echo '[]' > "$FAKE_STS_SCRIPT"
+	_start_peer FAKE_STS "$PY" "$PEERS/fake_sts.py" --cert "$PKI_DIR/$cert.pem" --key "$PKI_DIR/$cert.key" \
+		--script "$FAKE_STS_SCRIPT" --log "$FAKE_STS_LOG" "${args[@]}" || return 1
+	local scheme=https
+	case " ${args[*]} " in *" --plain "*) scheme=http ;; esac
+	FAKE_STS_URL=$scheme://localhost:$FAKE_STS_PORT
+}
+
+# fake_sts_script JSON — a list of responses or {"responses": [...]}; always restarts the script.
+fake_sts_script() {
+	FAKE_STS_REV=$((${FAKE_STS_REV:-0} + 1))
+	"$PY" -c '
+import json, sys
+d = json.loads(sys.argv[1])
+d = d if isinstance(d, dict) else {"responses": d}
+d["rev"] = sys.argv[2]
+open(sys.argv[3], "w").write(json.dumps(d))
+' "$1" "$FAKE_STS_REV.$RANDOM" "$FAKE_STS_SCRIPT.tmp" && mv "$FAKE_STS_SCRIPT.tmp" "$FAKE_STS_SCRIPT"
+}
+
+fake_sts_reply() { # STATUS BODY_FILE (a name in tests/peers/sts_xml/)
+	fake_sts_script "[{\"status\": $1, \"body_file\": \"$2\"}]"
+}
+
+fake_sts_count() { "$PY" "$PEERS/logq.py" "$FAKE_STS_LOG" --where event=request --count; }
+
+fake_sts_field() { # FIELD [NTH]
+	"$PY" "$PEERS/logq.py" "$FAKE_STS_LOG" --where event=request --field "$1" --nth "${2:--1}"
+}
+
+start_fake_imds() {
+	local d=$T_DIR/peers
+	mkdir -p "$d"
+	FAKE_IMDS_LOG=$d/imds.$RANDOM.log
+	_start_peer FAKE_IMDS "$PY" "$PEERS/fake_imds.py" --log "$FAKE_IMDS_LOG" "$@" || return 1
+	FAKE_IMDS_URL=http://127.0.0.1:$FAKE_IMDS_PORT
+}
+
+start_fake_ecs() {
+	local d=$T_DIR/peers
+	mkdir -p "$d"
+	FAKE_ECS_LOG=$d/ecs.$RANDOM.log
+	_start_peer FAKE_ECS "$PY" "$PEERS/fake_ecs.py" --log "$FAKE_ECS_LOG" "$@" || return 1
+	FAKE_ECS_URL=http://127.0.0.1:$FAKE_ECS_PORT
+}
+
+start_fake_proxy() {
+	local d=$T_DIR/peers
+	mkdir -p "$d"
+	FAKE_PROXY_LOG=$d/proxy.$RANDOM.log
+	_start_peer FAKE_PROXY "$PY" "$PEERS/fake_proxy.py" --log "$FAKE_PROXY_LOG" "$@" || return 1
+	FAKE_PROXY_URL=http://127.0.0.1:$FAKE_PROXY_PORT
+}
+
+log_count() { # LOG [WHERE...]
+	local log=$1 w=() c
+	shift
+	for c in "$@"; do w+=(--where "$c"); done
+	"$PY" "$PEERS/logq.py" "$log" "${w[@]}" --count
+}
+
+log_field() { # LOG FIELD [WHERE...] — field of the last matching record
+	local log=$1 f=$2 w=() c
+	shift 2
+	for c in "$@"; do w+=(--where "$c"); done
+	"$PY" "$PEERS/logq.py" "$log" "${w[@]}" --field "$f"
+}
