@@ -225,3 +225,56 @@ clean:
 
 distclean:
 	rm -rf $(B)
+
+# ---------------------------------------------------------------------------------------------
+# Fuzzing (libFuzzer, clang + ASan/UBSan; see tests/fuzz/README.md).
+#
+#   make fuzz          build build/fuzz/fuzz_* and run each for FUZZ_SECONDS (default 60)
+#   make fuzz-smoke    the same for 10 s each (CI)
+#   make fuzz-build    build only
+#
+# tests/fuzz/fuzz_X.c defines AWSROLE_NO_MAIN and #includes "../../awsrole.c" (so unused statics
+# are expected: -Wno-unused-function); it links the ASan-variant curl and BearSSL, and a cJSON
+# compiled again with coverage (fuzzer-no-link) so the JSON targets are guided through it.
+# The committed seeds in tests/fuzz/corpus/fuzz_X are read only; new inputs go to
+# build/fuzz/fuzz_X.corpus and crash files to build/fuzz/fuzz_X-crash-*.  Any crash, leak or
+# timeout in any target fails the run (after every target has run).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_ini fuzz_xml fuzz_cache fuzz_process fuzz_sigv4
+FUZZ_BINS    := $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
+FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer $(WARN) -Wno-unused-function -DCURL_STATICLIB
+FUZZ_LIBS    := $(B)/fuzz/cJSON.o $(B)/asan/curl/lib/.libs/libcurl.a $(B)/asan/libbearssl.a -lpthread
+FUZZ_FLAGS   := -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
+
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+fuzz-build: $(FUZZ_BINS)
+
+$(B)/fuzz/cJSON.o: $(B)/src/cjson/.extracted | verify
+	@mkdir -p $(@D)
+	$(ASAN_CC) -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	  -g -O1 -fno-omit-frame-pointer -c $(B)/src/cjson/cJSON.c -o $@
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/cJSON.o $(ASAN_DEPLIBS) $(APP_SRCS) | verify
+	$(need_src)
+	@mkdir -p $(@D)
+	$(ASAN_CC) $(FUZZ_SAN) $(FUZZ_CFLAGS) $(ASAN_INCS) -o $@ $< $(FUZZ_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@failed=; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(B)/fuzz/$$t.corpus; \
+	  echo "  FUZZ     $$t for $(FUZZ_SECONDS) s — log in $(B)/fuzz/$$t.log"; \
+	  if $(B)/fuzz/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	       -artifact_prefix=$(B)/fuzz/$$t- $(B)/fuzz/$$t.corpus tests/fuzz/corpus/$$t \
+	       > $(B)/fuzz/$$t.log 2>&1; then \
+	    grep -E '^stat::number_of_executed_units|^Done ' $(B)/fuzz/$$t.log | tr '\n' ' '; echo; \
+	  else \
+	    failed="$$failed $$t"; tail -60 $(B)/fuzz/$$t.log; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "*** fuzz: crash in:$$failed (reproducers: $(B)/fuzz/*-crash-*)" >&2; exit 1; fi; \
+	echo "fuzz: no crashes in $(FUZZ_TARGETS)"
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=10

@@ -4619,6 +4619,17 @@ cache_init(struct cache *c, int verbose, struct ar_err *err)
 	return 0;
 }
 
+/* dir/<key><ext>; cache_init keeps dir short enough for this to fit. */
+static void
+cache_path(const struct cache *c, const char *key, const char *ext,
+    char out[PATH_MAX])
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s%s", c->dir, key, ext);
+
+	if (n < 0 || n >= PATH_MAX)
+		out[0] = '\0';
+}
+
 /* Seconds before expiry at which an entry stops being handed out. */
 static long
 cache_window(const struct cache *c, long duration)
@@ -4705,7 +4716,7 @@ cache_read(const struct cache *c, const char *key, long duration,
 	int fd, rc;
 
 	*why = "no entry";
-	snprintf(path, sizeof(path), "%s/%s.json", c->dir, key);
+	cache_path(c, key, ".json", path);
 	if ((rc = cache_open_entry(path, &fd, err)) != 0)
 		return rc;
 	rc = read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore);
@@ -4797,9 +4808,9 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 
 	if (cache_prepare_dir(c, err) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "%s/%s.json", c->dir, key);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.%ld.%lld.tmp", c->dir, key,
-	    (long)getpid(), (long long)now_ms());
+	cache_path(c, key, ".json", path);
+	snprintf(tmp, sizeof(tmp), "%s/.%.40s.%ld.%lld.tmp", c->dir, key,
+	    (long)getpid(), (long long)now_ms() % 1000000);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
 	if (fd == -1)
@@ -4853,7 +4864,7 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		    "not a number of seconds", t);
 	if (cache_prepare_dir(c, err) == -1)
 		return -1;
-	snprintf(path, sizeof(path), "%s/%s.lock", c->dir, key);
+	cache_path(c, key, ".lock", path);
 	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (*fd == -1)
 		return ar_fail(err, AR_EFILE, "cannot open lock file %s: %s",
@@ -4888,7 +4899,7 @@ cache_remove(const struct cache *c, const char *key, struct ar_err *err)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s.json", c->dir, key);
+	cache_path(c, key, ".json", path);
 	if (unlink(path) == 0)
 		return 1;
 	if (errno == ENOENT)
@@ -5494,7 +5505,7 @@ hop_fetch(struct resolver *r, const struct role_hop *h, int web,
 	if (!r->o->no_cache && cache_write(&r->cache, h->key, out, &werr) == -1) {
 		r->info->cache_failed = 1;
 		snprintf(r->info->cache_error, sizeof(r->info->cache_error),
-		    "%s (%s)", werr.msg, werr.fix);
+		    "%.600s (%.590s)", werr.msg, werr.fix);
 	}
 	return 0;
 }
@@ -5555,12 +5566,17 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
 	/* Warm path: the named role's fresh entry needs nothing below it. */
-	if (ch->nhop > 0 && !r->o->force && !r->o->no_cache &&
-	    cache_read(&r->cache, ch->hop[ch->nhop - 1].key,
-	    ch->hop[ch->nhop - 1].a.duration, out, &(const char *){ 0 },
-	    err) <= 0) {
-		r->info->from_cache = out->akid != NULL;
-		return out->akid != NULL ? 0 : -1;
+	if (ch->nhop > 0 && !r->o->force && !r->o->no_cache) {
+		const struct role_hop *top = &ch->hop[ch->nhop - 1];
+		const char *why;
+
+		rc = cache_read(&r->cache, top->key, top->a.duration, out, &why,
+		    err);
+		if (rc <= 0) {
+			r->info->from_cache = rc == 0;
+			return rc;
+		}
+		rc = -1;
 	}
 	if (chain_base_creds(ch, &cur, err) == -1)
 		goto out;
@@ -5891,8 +5907,6 @@ load_config(struct run *r)
 static void
 opts_from_cli(const struct run *r, struct resolve_opts *o)
 {
-	const struct profile *p = config_profile(&r->cfg, r->profile);
-
 	memset(o, 0, sizeof(*o));
 	o->region = r->cli->region;
 	o->no_cache = r->cli->no_cache;
@@ -5902,7 +5916,6 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->mfa.no_prompt = env_nonempty("AWSROLE_NO_PROMPT") != NULL &&
 	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
 	o->allow_env = !r->explicit_profile;
-	(void)p;
 }
 
 /* Resolve the run's profile; a cache that could not be written is a
@@ -6169,6 +6182,7 @@ list_row_json(cJSON *arr, const struct profile *p, const char *kind,
     const char *acct, const char *role, long left)
 {
 	cJSON *o = cJSON_CreateObject();
+	char key[41];
 
 	cJSON_AddStringToObject(o, "Profile", p->name);
 	cJSON_AddStringToObject(o, "Kind", kind);
@@ -6181,6 +6195,8 @@ list_row_json(cJSON *arr, const struct profile *p, const char *kind,
 		cJSON_AddNumberToObject(o, "SessionSecondsLeft", (double)left);
 	else
 		cJSON_AddNullToObject(o, "SessionSecondsLeft");
+	if (profile_cache_key(p, key) == 0)
+		cJSON_AddStringToObject(o, "CacheKey", key);
 	cJSON_AddItemToArray(arr, o);
 }
 
