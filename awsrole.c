@@ -4237,6 +4237,7 @@ meta_fetch(const char *method, const char *url, const char *const *hdrs,
 	q.url = url;
 	q.headers = hdrs;
 	q.timeout_ms = AR_IMDS_TIMEOUT_MS;
+	q.ca_file = env_nonempty("AWS_CA_BUNDLE"); /* https FULL_URI only */
 	for (attempt = 0; attempt < 2 && rc == -1; attempt++) {
 		if (http_do(&q, &r, err) == -1) {
 			http_resp_free(&r);
@@ -5828,7 +5829,7 @@ struct cli {
 	const char *region;
 	char *mfa_code;              /* secret; argv's copy is wiped */
 	const char *format;
-	int json, verbose, no_cache, force, all, online, allow_nested;
+	int json, verbose, no_cache, all, online, allow_nested;
 	int help, show_secrets;
 	char **exec_argv;            /* exec: the command */
 	const char *extra;           /* an unexpected positional */
@@ -5971,6 +5972,7 @@ cmd_login(struct run *r)
 	struct resolve_info info;
 	struct creds c;
 	char left[32];
+	long c_left;
 
 	opts_from_cli(r, &o);
 	o.force = 1;
@@ -5985,7 +5987,8 @@ cmd_login(struct run *r)
 	if (resolve(&r->cfg, r->profile, &o, &c, &info, &r->err) == -1)
 		return -1;
 	iso8601_format(c.expires, r->exp, sizeof(r->exp));
-	format_remaining((long)(c.expires - now_s()), left, sizeof(left));
+	c_left = (long)(c.expires - now_s());
+	format_remaining(c_left, left, sizeof(left));
 	printf("Logged in: profile %s is %s (account %s)\n"
 	    "Session expires %s (in %s).\n", r->profile,
 	    c.arn ? c.arn : "an assumed role", c.account ? c.account : "?",
@@ -5996,8 +5999,12 @@ cmd_login(struct run *r)
 		    "so other terminals cannot use it: %s", info.cache_error);
 		return -1;
 	}
-	printf("Cached for awsrole and the AWS CLI: run `awsrole exec %s -- "
-	    "CMD`, or `aws --profile %s ...`.\n", r->profile, r->profile);
+	printf("Cached: run `awsrole exec %s -- CMD`, or use "
+	    "`credential_process = awsrole credential-process %s`.\n",
+	    r->profile, r->profile);
+	if (c_left > 15 * 60)
+		printf("The AWS CLI reuses it too (`aws --profile %s ...`) while "
+		    "more than 15 minutes remain.\n", r->profile);
 	return 0;
 }
 
@@ -6324,6 +6331,27 @@ dump_pair(const struct ini_pair *q, const char *file, int indent,
 	    q->value, file, q->line);
 }
 
+/* The JSON dump with secret values replaced by "[redacted]"; frees t. */
+static char *
+dump_redacted(char *t)
+{
+	cJSON *j = cJSON_Parse(t), *prof, *kv;
+	char *out;
+
+	ar_free_secret(t);
+	cJSON_ArrayForEach(prof, cJSON_GetObjectItemCaseSensitive(j, "profiles"))
+		cJSON_ArrayForEach(kv, prof)
+			if (cJSON_IsString(kv) && is_secret_key(kv->string)) {
+				ar_wipe(kv->valuestring, strlen(kv->valuestring));
+				cJSON_SetValuestring(kv, "[redacted]");
+			}
+	out = cJSON_Print(j);
+	json_delete_wiped(j);
+	if (out == NULL)
+		oom();
+	return out;
+}
+
 /* `config dump`: the merged profiles as awsrole (and the CLI) read them. */
 static int
 cmd_config(struct run *r)
@@ -6339,6 +6367,8 @@ cmd_config(struct run *r)
 	}
 	if (r->cli->json) {
 		t = config_dump_json(&r->cfg, 1);
+		if (!r->cli->show_secrets)
+			t = dump_redacted(t);
 		printf("%s\n", t);
 		ar_free_secret(t);
 		return 0;
@@ -6525,6 +6555,15 @@ doctor_file_mode(struct doctor *d, const char *path)
 }
 
 static void
+doctor_bom(struct doctor *d, const struct ini_file *f)
+{
+	if (f->has_bom)
+		finding(d, FIND_WARN, NULL, f->path, "the file starts with a "
+		    "UTF-8 byte-order mark: awsrole reads it, but the AWS CLI "
+		    "rejects the file", "save it as UTF-8 without a BOM");
+}
+
+static void
 doctor_cache_dir(struct doctor *d)
 {
 	struct cache c;
@@ -6688,6 +6727,8 @@ cmd_doctor(struct run *r)
 		finding_err(&d, named, &r->err);
 	}
 	doctor_file_mode(&d, r->cfg.cred_path);
+	doctor_bom(&d, &r->cfg.cfg);
+	doctor_bom(&d, &r->cfg.cred);
 	doctor_cache_dir(&d);
 	doctor_sections(&d);
 	doctor_ambient(&d, named);
@@ -6794,11 +6835,13 @@ static int
 cmd_prompt(struct run *r)
 {
 	const char *sess = env_nonempty("AWSROLE_PROFILE");
-	const char *prof = env_nonempty("AWS_PROFILE");
+	const char *prof = env_nonempty("AWS_DEFAULT_PROFILE");
 	char left[32];
 	long l = env_seconds_left();
 
 	(void)r;
+	if (prof == NULL)
+		prof = env_nonempty("AWS_PROFILE");
 	format_remaining(l, left, sizeof(left));
 	if (sess != NULL)
 		printf("%s%s%s\n", sess, l < 0 ? "" : " ", l < 0 ? "" : left);
@@ -6839,7 +6882,8 @@ static const char usage_text[] =
 "  version                       print the version\n"
 "\n"
 "options:\n"
-"  -p, --profile NAME   the profile (default: AWS_PROFILE, then default)\n"
+"  -p, --profile NAME   the profile (default: AWS_DEFAULT_PROFILE,\n"
+"                       AWS_PROFILE, then default)\n"
 "  --region REGION      the STS region (default: AWS_REGION, profile)\n"
 "  --mfa-code CODE      the MFA code, instead of a prompt\n"
 "  --no-cache           neither read nor write the session cache\n"
@@ -6912,7 +6956,6 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 		{ "--verbose", offsetof(struct cli, verbose) },
 		{ "--debug", offsetof(struct cli, verbose) },
 		{ "--no-cache", offsetof(struct cli, no_cache) },
-		{ "--force", offsetof(struct cli, force) },
 		{ "--all", offsetof(struct cli, all) },
 		{ "--online", offsetof(struct cli, online) },
 		{ "--allow-nested", offsetof(struct cli, allow_nested) },
