@@ -511,7 +511,10 @@ json_delete_wiped(cJSON *j)
 
 /* @@INI-BEGIN@@ */
 /* ========================================================================
- * INI reader
+ * 2. INI reader
+ *
+ * Owns: reading one config or credentials file into a struct ini_file,
+ * and shlex.split.  Calls section 1.
  *
  * Reads ~/.aws/config and ~/.aws/credentials the way the AWS CLI does:
  * Python's configparser.RawConfigParser (strict, no valueless keys, no
@@ -560,11 +563,46 @@ json_delete_wiped(cJSON *j)
  * impossible: a duplicate is an error) and nested blocks by subkey.
  * Sections keep their file order.
  *
- * Needs <errno.h> <fcntl.h> <pwd.h> <stdlib.h> <string.h> <unistd.h>
- * <sys/stat.h> and cJSON.h.
+ * Limits: AR_CONFIG_MAX_BYTES, _LINE, _SECTIONS, _KEYS (also per nested
+ * block); hitting one is an error naming the file and line.
  * ======================================================================== */
 
 #define INI_NONE ((size_t)-1)
+
+/* qsort, and bsearch, which must not see a NULL base even when n is 0.
+ * Small arrays (a section's keys) get an insertion sort: qsort's set-up
+ * costs more than the sort, and a config has one such array per section. */
+static void
+ini_qsort(void *v, size_t n, size_t size, int (*cmp)(const void *,
+    const void *))
+{
+	unsigned char tmp[64], *a = v;
+	size_t i, j;
+
+	if (n < 2)
+		return;
+	if (n > 16 || size > sizeof tmp) {
+		qsort(v, n, size, cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		for (j = i; j > 0 && cmp(a + (j - 1) * size, a + i * size) > 0;
+		    j--)
+			;
+		if (j == i)
+			continue;
+		memcpy(tmp, a + i * size, size);
+		memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+		memcpy(a + j * size, tmp, size);
+	}
+}
+
+static void *
+ini_bsearch(const void *key, const void *v, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	return n > 0 ? bsearch(key, v, n, size, cmp) : NULL;
+}
 
 /* Length of the whitespace character (Python str.isspace) at s, or 0. */
 static size_t
@@ -642,7 +680,8 @@ py_rstrip(const char *b, const char *e)
 }
 
 /* Offset of the first byte that is not valid UTF-8 (as Python's strict
- * decoder sees it: no overlongs, surrogates or values past U+10FFFF). */
+ * decoder sees it: no overlongs, surrogates or values past U+10FFFF), or
+ * is a NUL (valid, but no C string holds it). */
 static size_t
 utf8_valid_prefix(const unsigned char *s, size_t n)
 {
@@ -651,6 +690,8 @@ utf8_valid_prefix(const unsigned char *s, size_t n)
 
 	while (i < n) {
 		if (s[i] < 0x80) {
+			if (s[i] == 0)
+				return i;
 			i++;
 			continue;
 		}
@@ -681,17 +722,6 @@ utf8_valid_prefix(const unsigned char *s, size_t n)
 	return n;
 }
 
-static char *
-ini_lower_dup(const char *b, const char *e)
-{
-	char *s = xstrndup(b, e - b), *p;
-
-	for (p = s; *p != '\0'; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p += 'a' - 'A';
-	return s;
-}
-
 /* A nested entry while its block is being read; seq keeps file order. */
 struct ini_sub {
 	struct ini_pair pr;
@@ -700,8 +730,8 @@ struct ini_sub {
 
 /* A [DEFAULT] key whose nested block failed to parse. */
 struct ini_bad {
-	const char *key;	/* the pair's key string (pairs get sorted) */
-	int line;
+	int keyline;		/* the line of its key (pairs get sorted) */
+	int line;		/* the line without '=' */
 };
 
 struct ini_parser {
@@ -713,6 +743,8 @@ struct ini_parser {
 	size_t pcap;		/* capacity of the current section's pairs */
 	size_t def;		/* the [DEFAULT] section, or INI_NONE */
 	size_t opt;		/* the key whose value is open, or INI_NONE */
+	const char *kb;		/* its name, in the input, and length */
+	size_t kn;
 	size_t indent;		/* indentation of the line that opened it */
 	size_t blanks;		/* empty lines not yet added to the value */
 	int nested, bad;	/* the value is a nested block; it failed */
@@ -746,15 +778,44 @@ ini_cursec(struct ini_parser *p)
 	return &p->f->sec[p->cur];
 }
 
+/* A key and its value (if v is not NULL) in one allocation: *key, then
+ * *value right after its NUL.  The key is lower-cased (ASCII) if lower. */
+static void
+ini_kv_alloc(const char *k, size_t kn, int lower, const char *v, size_t vn,
+    char **key, char **value)
+{
+	char *s = xmalloc(kn + 1 + (v != NULL ? vn + 1 : 0));
+	size_t i;
+
+	for (i = 0; i < kn; i++)
+		s[i] = lower && k[i] >= 'A' && k[i] <= 'Z' ? k[i] + 32 : k[i];
+	s[kn] = '\0';
+	*key = s;
+	*value = NULL;
+	if (v == NULL)
+		return;
+	*value = s + kn + 1;
+	if (vn > 0)
+		memcpy(*value, v, vn);
+	(*value)[vn] = '\0';
+}
+
+/* Wipe and free what ini_kv_alloc made. */
+static void
+ini_kv_free(char *key, char *value)
+{
+	if (value != NULL)
+		ar_wipe(value, strlen(value));
+	ar_free_secret(key);
+}
+
 static void
 ini_sub_free(struct ini_sub *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		ar_free_secret(s[i].pr.key);
-		ar_free_secret(s[i].pr.value);
-	}
+	for (i = 0; i < n; i++)
+		ini_kv_free(s[i].pr.key, s[i].pr.value);
 }
 
 static int
@@ -774,7 +835,7 @@ ini_sub_finish(struct ini_parser *p, struct ini_pair *pr)
 {
 	size_t i, n = 0;
 
-	qsort(p->sub, p->nsub, sizeof *p->sub, ini_sub_cmp);
+	ini_qsort(p->sub, p->nsub, sizeof *p->sub, ini_sub_cmp);
 	pr->sub = xcalloc(p->nsub, sizeof *pr->sub);
 	for (i = 0; i < p->nsub; i++) {
 		if (i + 1 < p->nsub &&
@@ -788,7 +849,7 @@ ini_sub_finish(struct ini_parser *p, struct ini_pair *pr)
 	p->nsub = 0;
 }
 
-/* Close the open value: store it in its pair. */
+/* Close the open value: store the key and it in their pair. */
 static void
 ini_end_value(struct ini_parser *p)
 {
@@ -797,13 +858,13 @@ ini_end_value(struct ini_parser *p)
 	if (p->opt == INI_NONE)
 		return;
 	pr = &ini_cursec(p)->pairs[p->opt];
+	ini_kv_alloc(p->kb, p->kn, 1, p->nested || p->bad ? NULL :
+	    p->val.len ? p->val.p : "", p->val.len, &pr->key, &pr->value);
 	if (p->bad) {
 		ini_sub_free(p->sub, p->nsub);
 		p->nsub = 0;
 	} else if (p->nested)
 		ini_sub_finish(p, pr);
-	else
-		pr->value = xstrndup(p->val.len ? p->val.p : "", p->val.len);
 	if (p->val.len > 0)
 		ar_wipe(p->val.p, p->val.len);
 	p->val.len = 0;
@@ -816,7 +877,7 @@ ini_end_value(struct ini_parser *p)
 static int
 ini_sub_add(struct ini_parser *p, const char *b, const char *e)
 {
-	const char *eq = memchr(b, '=', e - b);
+	const char *eq = memchr(b, '=', e - b), *ke, *vb;
 	struct ini_sub *s;
 
 	if (eq == NULL) {
@@ -825,7 +886,7 @@ ini_sub_add(struct ini_parser *p, const char *b, const char *e)
 			    "(a key whose value starts on the next line) "
 			    "has no '='");
 		p->bads = xrealloc(p->bads, (p->nbad + 1) * sizeof *p->bads);
-		p->bads[p->nbad].key = ini_cursec(p)->pairs[p->opt].key;
+		p->bads[p->nbad].keyline = ini_cursec(p)->pairs[p->opt].line;
 		p->bads[p->nbad++].line = p->line;
 		p->bad = 1;
 		return 0;
@@ -840,9 +901,9 @@ ini_sub_add(struct ini_parser *p, const char *b, const char *e)
 	memset(s, 0, sizeof *s);
 	s->seq = p->nsub++;
 	s->pr.line = p->line;
-	s->pr.key = xstrndup(b, py_rstrip(b, eq) - b);
-	b = py_lstrip(eq + 1, e, NULL);
-	s->pr.value = xstrndup(b, e - b);
+	ke = py_rstrip(b, eq);
+	vb = py_lstrip(eq + 1, e, NULL);
+	ini_kv_alloc(b, ke - b, 0, vb, e - vb, &s->pr.key, &s->pr.value);
 	return 0;
 }
 
@@ -943,8 +1004,9 @@ ini_option(struct ini_parser *p, const char *b, const char *e)
 	}
 	pr = &s->pairs[s->npairs];
 	memset(pr, 0, sizeof *pr);
-	pr->key = ini_lower_dup(b, ke);
 	pr->line = p->line;
+	p->kb = b;
+	p->kn = ke - b;
 	p->opt = s->npairs++;
 	b = py_lstrip(d + 1, e, NULL);
 	buf_add(&p->val, b, e - b);
@@ -998,14 +1060,16 @@ ini_line(struct ini_parser *p, const char *s, size_t n)
 static int
 ini_check_line(struct ini_parser *p, const char *s, size_t n)
 {
+	size_t ok;
+
 	if (n > AR_CONFIG_MAX_LINE)
 		return ini_error(p, p->line, "line longer than the limit");
-	if (memchr(s, '\0', n) != NULL)
+	if ((ok = utf8_valid_prefix((const unsigned char *)s, n)) == n)
+		return 0;
+	if (s[ok] == '\0')
 		return ini_error(p, p->line, "a NUL byte (is this a "
 		    "binary file?)");
-	if (utf8_valid_prefix((const unsigned char *)s, n) != n)
-		return ini_error(p, p->line, "not valid UTF-8");
-	return 0;
+	return ini_error(p, p->line, "not valid UTF-8");
 }
 
 static int
@@ -1018,8 +1082,10 @@ ini_scan(struct ini_parser *p, const char *s, const char *e)
 			;
 		p->line++;
 		if (ini_check_line(p, s, q - s) == -1 ||
-		    ini_line(p, s, q - s) == -1)
+		    ini_line(p, s, q - s) == -1) {
+			ini_end_value(p);
 			return -1;
+		}
 		if (q < e && *q == '\r') {
 			p->f->has_crlf = 1;
 			if (q + 1 < e && q[1] == '\n')
@@ -1050,7 +1116,7 @@ ini_dup_keys(struct ini_parser *p, struct ar_err *e)
 
 	for (i = 0; i < p->f->nsec; i++) {
 		s = &p->f->sec[i];
-		qsort(s->pairs, s->npairs, sizeof *s->pairs, ini_pair_cmp);
+		ini_qsort(s->pairs, s->npairs, sizeof *s->pairs, ini_pair_cmp);
 		for (j = 1; j < s->npairs; j++) {
 			if (strcmp(s->pairs[j - 1].key, s->pairs[j].key) != 0 ||
 			    (line != 0 && s->pairs[j].line >= line))
@@ -1066,39 +1132,45 @@ ini_dup_keys(struct ini_parser *p, struct ar_err *e)
 	return line;
 }
 
-static int
-ini_secp_cmp(const void *a, const void *b)
+static size_t
+ini_hash(const char *s)
 {
-	const struct ini_section *x = *(const struct ini_section *const *)a;
-	const struct ini_section *y = *(const struct ini_section *const *)b;
-	int c = strcmp(x->name, y->name);
+	size_t h = 2166136261u;
 
-	return c != 0 ? c : x->line - y->line;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
-/* The earliest duplicate section (found by sorting, not pairwise). */
+/* The earliest duplicate section, found with a hash table of the names
+ * (open addressing, at most half full) in one pass in file order. */
 static int
 ini_dup_sections(struct ini_parser *p, struct ar_err *e)
 {
-	const struct ini_section **v;
-	size_t i, n = p->f->nsec;
+	const struct ini_section *s, *t;
+	size_t *tab, size = 16, i, h;
 	int line = 0;
 
-	v = xcalloc(n ? n : 1, sizeof *v);
-	for (i = 0; i < n; i++)
-		v[i] = &p->f->sec[i];
-	qsort(v, n, sizeof *v, ini_secp_cmp);
-	for (i = 1; i < n; i++) {
-		if (strcmp(v[i - 1]->name, v[i]->name) != 0 ||
-		    (line != 0 && v[i]->line >= line))
-			continue;
-		line = v[i]->line;
-		ar_fail(e, AR_ECONFIG, "%s, line %d: section [%.200s] is "
-		    "already at line %d", p->f->path, line, v[i]->name,
-		    v[i - 1]->line);
-		ini_fix(e, p->f->path, line);
+	while (size < 2 * p->f->nsec)
+		size *= 2;
+	tab = xcalloc(size, sizeof *tab);	/* 0: empty, else index + 1 */
+	for (i = 0; i < p->f->nsec && line == 0; i++) {
+		s = &p->f->sec[i];
+		for (h = ini_hash(s->name) & (size - 1); tab[h] != 0;
+		    h = (h + 1) & (size - 1)) {
+			t = &p->f->sec[tab[h] - 1];
+			if (strcmp(t->name, s->name) == 0) {
+				line = s->line;
+				ar_fail(e, AR_ECONFIG, "%s, line %d: section "
+				    "[%.200s] is already at line %d",
+				    p->f->path, line, s->name, t->line);
+				ini_fix(e, p->f->path, line);
+				break;
+			}
+		}
+		tab[h] = i + 1;
 	}
-	free(v);
+	free(tab);
 	return line;
 }
 
@@ -1112,7 +1184,7 @@ ini_key_cmp(const void *key, const void *pair)
 static const struct ini_pair *
 ini_find(const struct ini_section *s, const char *key)
 {
-	return bsearch(key, s->pairs, s->npairs, sizeof *s->pairs,
+	return ini_bsearch(key, s->pairs, s->npairs, sizeof *s->pairs,
 	    ini_key_cmp);
 }
 
@@ -1139,11 +1211,11 @@ ini_check_bads(struct ini_parser *p, struct ar_err *e)
 			    ini_find(&p->f->sec[j], d->pairs[i].key) == NULL)
 				break;
 		if (j < p->f->nsec && line == 0) {
-			for (j = 0; p->bads[j].key != d->pairs[i].key; j++)
+			for (j = 0; p->bads[j].keyline != d->pairs[i].line; j++)
 				;
 			line = p->bads[j].line;
 		}
-		ar_free_secret(d->pairs[i].key);
+		ini_kv_free(d->pairs[i].key, d->pairs[i].value);
 	}
 	d->npairs = n;
 	if (line != 0) {
@@ -1197,10 +1269,12 @@ ini_parse(const char *path, const char *buf, size_t len,
 	memset(&p, 0, sizeof p);
 	out->path = xstrdup(path);
 	if (len > AR_CONFIG_MAX_BYTES) {
-		ar_fail(err, AR_ECONFIG, "%s: larger than the limit of %u "
+		ar_fail(err, AR_ECONFIG, "%s is larger than the limit of %u "
 		    "bytes", path, AR_CONFIG_MAX_BYTES);
 		goto fail;
 	}
+	if (buf == NULL)
+		buf = "";
 	p.f = out;
 	p.err = err;
 	p.cur = p.def = p.opt = INI_NONE;
@@ -1220,86 +1294,49 @@ fail:
 	return -1;
 }
 
-/* Read all of the regular file fd (size from fstat) into *buf, which the
- * caller wipes.  A file larger than the limit is an error. */
-static int
-ini_read_fd(int fd, const char *path, char **buf, size_t *len,
-    struct ar_err *err)
-{
-	struct stat st;
-	size_t cap;
-	ssize_t r;
-	char c;
-
-	*buf = NULL;
-	*len = 0;
-	if (fstat(fd, &st) == -1)
-		return ar_fail(err, AR_ECONFIG, "cannot read %s: %s", path,
-		    strerror(errno));
-	if (st.st_size > (off_t)AR_CONFIG_MAX_BYTES)
-		return ar_fail(err, AR_ECONFIG, "%s: %lld bytes, larger than "
-		    "the limit of %u bytes", path, (long long)st.st_size,
-		    AR_CONFIG_MAX_BYTES);
-	cap = (size_t)st.st_size;
-	*buf = xmalloc(cap + 1);
-	while (*len < cap) {
-		r = read(fd, *buf + *len, cap - *len);
-		if (r == 0)
-			return 0;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return ar_fail(err, AR_ECONFIG, "cannot read %s: %s",
-			    path, strerror(errno));
-		*len += (size_t)r;
-	}
-	while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
-		;
-	if (r != 0)
-		return ar_fail(err, AR_ECONFIG, "%s changed while it was "
-		    "read", path);
-	return 0;
-}
-
 /* A missing file, a directory or other non-regular file is "missing",
  * as botocore's os.path.isfile() check has it.  An unreadable file is an
- * error (botocore silently reads it as empty). */
+ * error (botocore would silently read it as empty).  O_NONBLOCK: a FIFO
+ * put there must not hang us before fstat says it is no file. */
 int
 ini_load(const char *path, struct ini_file *out, int *missing,
     struct ar_err *err)
 {
+	struct ar_buf b;
 	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd = -1, rc = -1;
+	int fd, rc = -1;
 
 	memset(out, 0, sizeof *out);
+	memset(&b, 0, sizeof b);
 	*missing = 0;
-	if ((rc = stat(path, &st)) == -1 && errno != ENOENT &&
-	    errno != ENOTDIR)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1 && errno != ENOENT && errno != ENOTDIR)
 		return ar_fail(err, AR_ECONFIG, "cannot read %s: %s", path,
 		    strerror(errno));
-	if (rc == -1 || !S_ISREG(st.st_mode)) {
-		*missing = 1;
-		out->path = xstrdup(path);
-		return 0;
-	}
-	rc = -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		ar_fail(err, AR_ECONFIG, "cannot open %s: %s", path,
+	if (fd != -1 && fstat(fd, &st) == -1) {
+		ar_fail(err, AR_ECONFIG, "cannot read %s: %s", path,
 		    strerror(errno));
 		goto done;
 	}
-	if (ini_read_fd(fd, path, &buf, &len, err) == -1)
+	if (fd == -1 || !S_ISREG(st.st_mode)) {
+		*missing = 1;
+		out->path = xstrdup(path);
+		rc = 0;
 		goto done;
-	rc = ini_parse(path, buf != NULL ? buf : "", len, out, err);
+	}
+	if (st.st_size > (off_t)AR_CONFIG_MAX_BYTES) {
+		ar_fail(err, AR_ECONFIG, "%s is larger than the limit of %u "
+		    "bytes", path, AR_CONFIG_MAX_BYTES);
+		goto done;
+	}
+	b.secret = 1;
+	buf_grow(&b, (size_t)st.st_size);	/* one allocation, no copies */
+	if (read_fd(fd, path, AR_CONFIG_MAX_BYTES, AR_ECONFIG, &b, err) == 0)
+		rc = ini_parse(path, b.p, b.len, out, err);
 done:
 	if (fd != -1)
 		close(fd);
-	if (buf != NULL) {
-		ar_wipe(buf, len);
-		free(buf);
-	}
+	buf_free(&b);
 	return rc;
 }
 
@@ -1309,8 +1346,7 @@ ini_pairs_free(struct ini_pair *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		ar_free_secret(v[i].key);
-		ar_free_secret(v[i].value);
+		ini_kv_free(v[i].key, v[i].value);
 		ini_pairs_free(v[i].sub, v[i].nsub);
 	}
 	free(v);
@@ -1449,7 +1485,11 @@ ar_argv_free(char **argv)
 }
 
 /* ========================================================================
- * Profiles
+ * 3. Profiles
+ *
+ * Owns: the config and credentials paths, the merged profile table and
+ * its lookups, and the JSON dump of it.  Calls sections 1 and 2 (and
+ * getpwuid/getpwnam: needs <pwd.h>).
  *
  * The merged map that botocore's Session.full_config['profiles'] gives:
  *
@@ -1502,34 +1542,40 @@ cfg_expandvars(const char *s)
 		s += n;
 		free(name);
 	}
-	return b.p != NULL ? b.p : xstrdup("");
+	return buf_take(&b);
 }
 
-/* Python's os.path.expanduser: ~ is $HOME (or the passwd entry when HOME
- * is unset), ~user that user's home; the home's trailing '/' dropped. */
-static char *
-cfg_expanduser(const char *s)
+/* The home directory "~" (n == 1) or "~user" (the first n bytes of s)
+ * stands for, as os.path.expanduser finds it, or NULL. */
+static const char *
+cfg_home(const char *s, size_t n)
 {
-	const struct passwd *pw = NULL;
-	const char *home = NULL, *slash;
-	struct ar_buf b;
+	const struct passwd *pw;
+	const char *home;
 	char *user;
-	size_t n;
 
-	if (s[0] != '~')
-		return xstrdup(s);
-	slash = strchr(s, '/');
-	n = slash != NULL ? (size_t)(slash - s) : strlen(s);
-	if (n == 1 && (home = getenv("HOME")) == NULL)
+	if (n == 1 && (home = getenv("HOME")) != NULL)
+		return home;
+	if (n == 1)
 		pw = getpwuid(getuid());
-	else if (n > 1) {
+	else {
 		user = xstrndup(s + 1, n - 1);
 		pw = getpwnam(user);
 		free(user);
 	}
-	if (pw != NULL)
-		home = pw->pw_dir;
-	else if (n > 1 || getenv("HOME") == NULL)
+	return pw != NULL ? pw->pw_dir : NULL;
+}
+
+/* Python's os.path.expanduser: a leading ~ or ~user becomes that home,
+ * without its trailing '/'; unknown users stay as written. */
+static char *
+cfg_expanduser(const char *s)
+{
+	const char *home;
+	struct ar_buf b;
+	size_t n = strcspn(s, "/");
+
+	if (s[0] != '~' || (home = cfg_home(s, n)) == NULL)
 		return xstrdup(s);
 	memset(&b, 0, sizeof b);
 	buf_adds(&b, home);
@@ -1538,7 +1584,7 @@ cfg_expanduser(const char *s)
 	buf_adds(&b, s + n);
 	if (b.len == 0)
 		buf_adds(&b, "/");
-	return b.p != NULL ? b.p : xstrdup("/");
+	return buf_take(&b);
 }
 
 /* An explicit path as given; else $env (even if empty) or def, with
@@ -1558,6 +1604,27 @@ cfg_resolve(const char *path, const char *env, const char *def)
 	return full;
 }
 
+/* prof_second_word for a name without quotes or backslashes: shlex then
+ * only splits at its whitespace. */
+static char *
+prof_plain_second(const char *s)
+{
+	const char *w = NULL;
+	size_t wn = 0;
+	int n = 0;
+
+	for (;;) {
+		while (*s != '\0' && shlex_space(*s))
+			s++;
+		if (*s == '\0' || ++n > 2)
+			break;
+		for (w = s; *s != '\0' && !shlex_space(*s); s++)
+			;
+		wn = s - w;
+	}
+	return n == 2 ? xstrndup(w, wn) : NULL;
+}
+
 /* The second shlex word of a section name when there are exactly two. */
 static char *
 prof_second_word(const char *sec)
@@ -1566,6 +1633,8 @@ prof_second_word(const char *sec)
 	char **v, *name = NULL;
 	size_t n;
 
+	if (strpbrk(sec, "\"'\\") == NULL)
+		return prof_plain_second(sec);
 	if (ar_shlex_split(sec, &v, &n, &e) == -1)
 		return NULL;
 	if (n == 2)
@@ -1582,10 +1651,10 @@ prof_config_name(const char *sec, int *other)
 	char *name;
 
 	*other = 0;
-	if (strncmp(sec, "profile", 7) == 0)
+	if (str_has_prefix(sec, "profile"))
 		return prof_second_word(sec);
-	if (strncmp(sec, "sso-session", 11) == 0 ||
-	    strncmp(sec, "services", 8) == 0) {
+	if (str_has_prefix(sec, "sso-session") ||
+	    str_has_prefix(sec, "services")) {
 		name = prof_second_word(sec);
 		*other = name != NULL;
 		free(name);
@@ -1619,68 +1688,59 @@ prof_ignore(struct config *c, const struct ini_section *s)
 	g->line = s->line;
 }
 
-/* One candidate key of a profile; the highest prio wins. */
-struct prof_cand {
-	struct prof_kv kv;
-	int prio;
+/* The [DEFAULT] sections of the two files. */
+struct prof_defaults {
+	const struct ini_section *cfg, *cred;
 };
 
-struct prof_build {
-	const struct ini_section *cdef, *kdef;	/* the [DEFAULT]s */
-	struct prof_cand *v;			/* scratch */
-	size_t n, cap;
-};
-
-static void
-prof_cands(struct prof_build *b, const struct ini_section *s,
-    const char *file, int prio)
-{
-	size_t i;
-
-	if (s == NULL)
-		return;
-	if (b->n + s->npairs > b->cap) {
-		b->cap = 2 * (b->n + s->npairs);
-		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
-	}
-	for (i = 0; i < s->npairs; i++) {
-		b->v[b->n].kv.key = s->pairs[i].key;
-		b->v[b->n].kv.pair = &s->pairs[i];
-		b->v[b->n].kv.file = file;
-		b->v[b->n].kv.line = s->pairs[i].line;
-		b->v[b->n++].prio = prio;
-	}
-}
-
+/* The layer (0..3) whose head key is smallest; on a tie the highest
+ * layer, which wins.  -1 when all are done. */
 static int
-prof_cand_cmp(const void *a, const void *b)
+prof_next_layer(const struct ini_section *const *l, const size_t *at)
 {
-	const struct prof_cand *x = a, *y = b;
-	int c = strcmp(x->kv.key, y->kv.key);
+	int k, best = -1;
 
-	return c != 0 ? c : y->prio - x->prio;
+	for (k = 0; k < 4; k++) {
+		if (l[k] == NULL || at[k] == l[k]->npairs)
+			continue;
+		if (best == -1 || strcmp(l[k]->pairs[at[k]].key,
+		    l[best]->pairs[at[best]].key) <= 0)
+			best = k;
+	}
+	return best;
 }
 
 /* Keys of profile p from config section cs and credentials section ks
- * (either may be NULL), each with its file's [DEFAULT] under it. */
+ * (either may be NULL), each over its file's [DEFAULT]: a merge of four
+ * key-sorted layers, the later layer winning a key. */
 static void
-prof_keys(struct config *c, struct profile *p, struct prof_build *b,
+prof_keys(struct config *c, struct profile *p, const struct prof_defaults *d,
     const struct ini_section *cs, const struct ini_section *ks)
 {
-	size_t i;
+	const struct ini_section *l[4];
+	const char *file[4];
+	const struct ini_pair *pr;
+	size_t at[4] = { 0, 0, 0, 0 }, n = 0;
+	int k, best;
 
-	b->n = 0;
-	if (cs != NULL)
-		prof_cands(b, b->cdef, c->cfg.path, 0);
-	prof_cands(b, cs, c->cfg.path, 1);
-	if (ks != NULL)
-		prof_cands(b, b->kdef, c->cred.path, 2);
-	prof_cands(b, ks, c->cred.path, 3);
-	qsort(b->v, b->n, sizeof *b->v, prof_cand_cmp);
-	p->kv = xcalloc(b->n ? b->n : 1, sizeof *p->kv);
-	for (i = 0; i < b->n; i++)
-		if (i == 0 || strcmp(b->v[i].kv.key, b->v[i - 1].kv.key) != 0)
-			p->kv[p->nkv++] = b->v[i].kv;
+	l[0] = cs != NULL ? d->cfg : NULL, l[1] = cs;
+	l[2] = ks != NULL ? d->cred : NULL, l[3] = ks;
+	file[0] = file[1] = c->cfg.path;
+	file[2] = file[3] = c->cred.path;
+	for (k = 0; k < 4; k++)
+		n += l[k] != NULL ? l[k]->npairs : 0;
+	p->kv = xcalloc(n ? n : 1, sizeof *p->kv);
+	while ((best = prof_next_layer(l, at)) != -1) {
+		pr = &l[best]->pairs[at[best]];
+		p->kv[p->nkv].key = pr->key;
+		p->kv[p->nkv].pair = pr;
+		p->kv[p->nkv].file = file[best];
+		p->kv[p->nkv++].line = pr->line;
+		for (k = 0; k < 4; k++)
+			if (l[k] != NULL && at[k] < l[k]->npairs &&
+			    strcmp(l[k]->pairs[at[k]].key, pr->key) == 0)
+				at[k]++;
+	}
 }
 
 /* A section that may name a profile. */
@@ -1702,8 +1762,8 @@ prof_src_cmp(const void *a, const void *b)
 
 /* Sections g[0..n) all name one profile, in file order (config first). */
 static void
-prof_group(struct config *c, struct prof_build *b, struct prof_src *g,
-    size_t n)
+prof_group(struct config *c, const struct prof_defaults *d,
+    struct prof_src *g, size_t n)
 {
 	const struct ini_section *cs = NULL, *ks = NULL;
 	struct profile *p = &c->prof[c->nprof++];
@@ -1722,7 +1782,7 @@ prof_group(struct config *c, struct prof_build *b, struct prof_src *g,
 	g[0].name = NULL;
 	p->file = cs != NULL ? c->cfg.path : c->cred.path;
 	p->line = cs != NULL ? cs->line : ks->line;
-	prof_keys(c, p, b, cs, ks);
+	prof_keys(c, p, d, cs, ks);
 }
 
 /* The sections that name profiles; the others go to c->ign. */
@@ -1771,29 +1831,26 @@ prof_ign_cmp(const void *a, const void *b)
 static void
 prof_table(struct config *c)
 {
-	struct prof_build b;
+	struct prof_defaults d;
 	struct prof_src *src;
 	size_t n, i, j;
 
-	memset(&b, 0, sizeof b);
-	b.cdef = prof_default(&c->cfg);
-	b.kdef = prof_default(&c->cred);
+	d.cfg = prof_default(&c->cfg);
+	d.cred = prof_default(&c->cred);
 	src = xcalloc(c->cfg.nsec + c->cred.nsec + 1, sizeof *src);
 	n = prof_sources(c, src);
-	qsort(src, n, sizeof *src, prof_src_cmp);
+	ini_qsort(src, n, sizeof *src, prof_src_cmp);
 	c->prof = xcalloc(n + 1, sizeof *c->prof);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(src[i].name, src[j].name) == 0;
 		    j++)
 			;
-		prof_group(c, &b, &src[i], j - i);
+		prof_group(c, &d, &src[i], j - i);
 	}
 	for (i = 0; i < n; i++)
 		free(src[i].name);
 	free(src);
-	free(b.v);
-	if (c->nign > 1)
-		qsort(c->ign, c->nign, sizeof *c->ign, prof_ign_cmp);
+	ini_qsort(c->ign, c->nign, sizeof *c->ign, prof_ign_cmp);
 }
 
 int
@@ -1842,7 +1899,7 @@ prof_name_cmp(const void *name, const void *p)
 const struct profile *
 config_profile(const struct config *c, const char *name)
 {
-	return bsearch(name, c->prof, c->nprof, sizeof *c->prof,
+	return ini_bsearch(name, c->prof, c->nprof, sizeof *c->prof,
 	    prof_name_cmp);
 }
 
@@ -1855,7 +1912,7 @@ prof_kv_cmp(const void *key, const void *kv)
 const struct prof_kv *
 profile_kv(const struct profile *p, const char *key)
 {
-	return bsearch(key, p->kv, p->nkv, sizeof *p->kv, prof_kv_cmp);
+	return ini_bsearch(key, p->kv, p->nkv, sizeof *p->kv, prof_kv_cmp);
 }
 
 const char *
@@ -1867,8 +1924,9 @@ profile_get(const struct profile *p, const char *key)
 }
 
 /* ------------------------------------------------------------------------
- * Dumps.  The JSON is exactly full_config['profiles'] and so holds the
- * secret keys: free it with ar_free_secret.  It is printed into one
+ * The JSON dump.  It is exactly full_config['profiles'] and so holds the
+ * secret keys: free it with ar_free_secret.  NULL if cJSON ran out of
+ * memory.  It is printed into one
  * buffer of a computed size, so no copy of a secret is left in memory
  * that realloc gave back; cJSON's own strings are wiped before they are
  * freed.
@@ -1879,7 +1937,7 @@ json_add(cJSON *o, const char *key, cJSON *v)
 {
 	if (v != NULL && cJSON_AddItemToObject(o, key, v))
 		return 0;
-	cJSON_Delete(v);
+	json_delete_wiped(v);
 	return -1;
 }
 
@@ -1897,7 +1955,10 @@ json_pair(const struct ini_pair *pr)
 		if (json_add(o, pr->sub[i].key,
 		    cJSON_CreateString(pr->sub[i].value)) == -1)
 			break;
-	return i == pr->nsub ? o : (cJSON_Delete(o), NULL);
+	if (i == pr->nsub)
+		return o;
+	json_delete_wiped(o);
+	return NULL;
 }
 
 static cJSON *
@@ -1916,20 +1977,12 @@ json_profile(const struct profile *p, size_t *size)
 		for (j = 0; j < p->kv[i].pair->nsub; j++)
 			*size += 6 * (strlen(p->kv[i].pair->sub[j].key) +
 			    strlen(p->kv[i].pair->sub[j].value)) + 32;
-		if (json_add(o, p->kv[i].key, json_pair(p->kv[i].pair)) == -1)
-			return cJSON_Delete(o), NULL;
+		if (json_add(o, p->kv[i].key, json_pair(p->kv[i].pair)) == -1) {
+			json_delete_wiped(o);
+			return NULL;
+		}
 	}
 	return o;
-}
-
-static void
-json_wipe(cJSON *j)
-{
-	for (; j != NULL; j = j->next) {
-		if (j->valuestring != NULL)
-			ar_wipe(j->valuestring, strlen(j->valuestring));
-		json_wipe(j->child);
-	}
 }
 
 char *
@@ -1946,6 +1999,8 @@ config_dump_json(const struct config *c, int pretty)
 		if (json_add(all, c->prof[i].name,
 		    json_profile(&c->prof[i], &size)) == -1)
 			goto done;
+	if (size > INT_MAX)
+		goto done;
 	out = xmalloc(size);
 	if (!cJSON_PrintPreallocated(root, out, (int)size, pretty)) {
 		ar_wipe(out, size);
@@ -1953,70 +2008,8 @@ config_dump_json(const struct config *c, int pretty)
 		out = NULL;
 	}
 done:
-	json_wipe(root);
-	cJSON_Delete(root);
+	json_delete_wiped(root);
 	return out;
-}
-
-static int
-dump_secret_key(const char *key)
-{
-	return strcmp(key, "aws_secret_access_key") == 0 ||
-	    strcmp(key, "aws_session_token") == 0 ||
-	    strcmp(key, "aws_security_token") == 0;
-}
-
-/* A value, its later lines indented as they would be in the file. */
-static void
-dump_value(struct ar_buf *b, const char *v)
-{
-	for (; *v != '\0'; v++) {
-		buf_add(b, v, 1);
-		if (*v == '\n')
-			buf_adds(b, "    ");
-	}
-}
-
-static void
-dump_kv(struct ar_buf *b, const struct prof_kv *kv)
-{
-	const struct ini_pair *pr = kv->pair;
-	size_t i;
-
-	buf_addf(b, "%s =", kv->key);
-	if (pr->value != NULL && dump_secret_key(kv->key))
-		buf_addf(b, " <hidden, %zu characters>", strlen(pr->value));
-	else if (pr->value != NULL && pr->value[0] != '\0') {
-		buf_adds(b, " ");
-		dump_value(b, pr->value);
-	}
-	buf_addf(b, "    # %s:%d\n", kv->file, kv->line);
-	for (i = 0; i < pr->nsub; i++)
-		buf_addf(b, "    %s = %s\n", pr->sub[i].key, pr->sub[i].value);
-}
-
-/* `awsrole config dump`: every profile, sorted, with where each key is
- * from; secret keys hidden; then the config sections that are no
- * profile.  Returns malloc'd text. */
-static char *
-config_dump_text(const struct config *c)
-{
-	struct ar_buf b;
-	size_t i, j;
-
-	memset(&b, 0, sizeof b);
-	b.secret = 1;
-	for (i = 0; i < c->nprof; i++) {
-		buf_addf(&b, "%s[%s]    # %s:%d\n", i ? "\n" : "",
-		    c->prof[i].name, c->prof[i].file, c->prof[i].line);
-		for (j = 0; j < c->prof[i].nkv; j++)
-			dump_kv(&b, &c->prof[i].kv[j]);
-	}
-	for (i = 0; i < c->nign; i++)
-		buf_addf(&b, "%s# not a profile: [%s]    # %s:%d\n",
-		    i == 0 && c->nprof ? "\n" : "", c->ign[i].name,
-		    c->ign[i].file, c->ign[i].line);
-	return b.p != NULL ? b.p : xstrdup("");
 }
 /* @@INI-END@@ */
 
@@ -6317,7 +6310,8 @@ static void
 dump_pair(const struct ini_pair *q, const char *file, int indent,
     int show_secrets)
 {
-	size_t i;
+	const char *v;
+	size_t i, n;
 
 	if (q->value == NULL) {
 		printf("%*s%s =\t\t# %s:%d\n", indent, "", q->key, file,
@@ -6326,9 +6320,15 @@ dump_pair(const struct ini_pair *q, const char *file, int indent,
 			dump_pair(&q->sub[i], file, indent + 4, show_secrets);
 		return;
 	}
-	printf("%*s%s = %s\t\t# %s:%d\n", indent, "", q->key,
-	    is_secret_key(q->key) && !show_secrets ? "[redacted]" :
-	    q->value, file, q->line);
+	v = is_secret_key(q->key) && !show_secrets ? "[redacted]" : q->value;
+	n = strcspn(v, "\n");
+	printf("%*s%s = %.*s\t\t# %s:%d\n", indent, "", q->key, (int)n, v,
+	    file, q->line);
+	while (v[n] == '\n') { /* a continued value: one indented line each */
+		v += n + 1;
+		n = strcspn(v, "\n");
+		printf("%*s    %.*s\n", indent, "", (int)n, v);
+	}
 }
 
 /* The JSON dump with secret values replaced by "[redacted]"; frees t. */

@@ -109,7 +109,8 @@ char *ar_uri_encode(const char *s, size_t n, int keep_slash);
 /* ------------------------------------------------------------------------
  * INI reader: Python RawConfigParser as botocore uses it.
  * ------------------------------------------------------------------------ */
-struct ini_pair {            /* owned by its ini_section */
+struct ini_pair {            /* owned by its ini_section; key and value
+				share one allocation: only ini_free frees */
 	char *key;           /* lower-cased, as RawConfigParser's optionxform */
 	char *value;         /* stripped; NULL when this is a nested sub-section */
 	struct ini_pair *sub;/* nested "key =" block (botocore's _parse_nested) */
@@ -156,7 +157,8 @@ struct prof_kv {             /* owned by its profile; points into ini_file */
 };
 
 struct profile {
-	const char *name;    /* points into an ini_file */
+	char *name;          /* allocated (a shlex-split header is not in the
+				file); freed by config_free */
 	struct prof_kv *kv;
 	size_t nkv;
 	const char *file;    /* file and line of its (first) section header */
