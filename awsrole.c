@@ -366,7 +366,8 @@ take_digits(const char **p, int n, int *v)
 static int
 iso8601_parse(const char *s, time_t *out)
 {
-	struct tm tm;
+	struct tm tm, check;
+	time_t t;
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	const char *p = s;
 
@@ -402,7 +403,11 @@ iso8601_parse(const char *s, time_t *out)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
-	*out = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	t = timegm(&tm);
+	gmtime_r(&t, &check);
+	if (check.tm_mday != d || check.tm_mon != mo - 1) /* 2026-02-30 */
+		return -1;
+	*out = t - sign * (oh * 3600 + om * 60);
 	return 0;
 }
 
@@ -2598,13 +2603,6 @@ sigv4_output_free(struct sigv4_output *out)
  * shell, with a deadline and capped output.  Calls section 1.
  * ======================================================================== */
 
-struct proc_result {         /* caller-owned; proc_result_free wipes */
-	int status;          /* exit code, or 128 + signal */
-	int timed_out;
-	struct ar_buf out;   /* stdout (secret: credentials, MFA codes) */
-	struct ar_buf err;   /* stderr, shown in error messages */
-};
-
 static void
 proc_result_free(struct proc_result *r)
 {
@@ -2911,25 +2909,6 @@ static const char ar_amazon_roots_pem[] =
     "-----END CERTIFICATE-----\n";
 
 
-struct http_req {            /* caller-owned */
-	const char *method;  /* "GET", "POST" or "PUT" */
-	const char *url;
-	const char *const *headers; /* "Name: value", NULL-terminated; may
-				       hold a secret (tokens) */
-	const char *body;    /* secret when it carries an MFA code */
-	size_t body_len;
-	long timeout_ms;     /* total; connect is capped by AR_HTTP_CONNECT_MS */
-	const char *ca_file; /* PEM bundle, or NULL for the Amazon roots */
-	int verbose;         /* log the exchange, redacted, to stderr */
-};
-
-struct http_resp {           /* caller-owned; http_resp_free wipes */
-	long status;
-	struct ar_buf body;  /* secret: it may carry credentials */
-	time_t date;         /* the Date header, 0 if absent */
-	int retryable;       /* a failure worth another attempt */
-};
-
 static void
 http_resp_free(struct http_resp *r)
 {
@@ -3198,18 +3177,6 @@ out:
  * expansion to abuse.  Calls section 1.
  * ======================================================================== */
 
-#define XML_MAX_DEPTH 16
-#define XML_MAX_NODES 256
-
-struct xml_node {
-	char *path;          /* "AssumeRoleResponse/AssumeRoleResult/..." */
-	char *text;          /* decoded; secret */
-};
-
-struct xml_doc {             /* xml_parse fills, xml_free wipes and frees */
-	struct xml_node *n;
-	size_t count;
-};
 
 static void
 xml_free(struct xml_doc *d)
@@ -3469,8 +3436,6 @@ xml_run(struct xml_parser *x)
 		} else if (*x->p == '&') {
 			if (xml_entity(x) == -1)
 				return -1;
-		} else if (*x->p == '\0') {
-			return xml_error(x, "a NUL byte");
 		} else {
 			buf_add(&x->text, x->p++, 1);
 		}
@@ -3494,7 +3459,12 @@ xml_parse(const char *buf, size_t len, struct xml_doc *d, struct ar_err *err)
 	x.text.secret = 1;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		x.p += 3;
-	rc = xml_run(&x);
+	if (memchr(buf, '\0', len) != NULL) {
+		x.p = memchr(buf, '\0', len);
+		rc = xml_error(&x, "a NUL byte");
+	} else {
+		rc = xml_run(&x);
+	}
 	while (x.depth > 0)
 		free(x.stack[--x.depth]);
 	buf_free(&x.text);
@@ -3526,21 +3496,6 @@ creds_clear(struct creds *c)
 	memset(c, 0, sizeof(*c));
 }
 
-struct sts_endpoint {        /* filled by sts_endpoint_resolve */
-	char url[512];       /* scheme://host[:port]/path */
-	char host[256];      /* the Host header: host[:port] */
-	char path[256];      /* the request path, "/" at least */
-	char region[64];     /* the SigV4 signing region */
-	const char *ca_file; /* NULL: the compiled-in Amazon roots */
-	int verbose;
-};
-
-struct sts_param {
-	const char *name;
-	const char *value;
-	int secret;          /* redacted in verbose output */
-};
-
 /* Regions whose STS requests the legacy global endpoint served. */
 static int
 sts_legacy_region(const char *r)
@@ -3558,18 +3513,54 @@ sts_legacy_region(const char *r)
 	return 0;
 }
 
+/* The host of scheme://host[:port]/... into h; -1 for a URL with
+ * userinfo (user@host), which could disguise the real host. */
 static int
-is_loopback_host(const char *h, size_t n)
+url_host(const char *url, char *h, size_t cap)
 {
-	return (n == 9 && strncmp(h, "localhost", 9) == 0) ||
-	    (n >= 4 && strncmp(h, "127.", 4) == 0) ||
-	    (n == 5 && strncmp(h, "[::1]", 5) == 0);
+	const char *a = strstr(url, "://"), *end;
+	size_t n;
+
+	if (a == NULL)
+		return -1;
+	a += 3;
+	n = strcspn(a, "/?#");
+	if (memchr(a, '@', n) != NULL)
+		return -1;
+	if (*a == '[') {
+		end = memchr(a, ']', n);
+		if (end == NULL)
+			return -1;
+		n = (size_t)(end - a) + 1;
+	} else {
+		n = strcspn(a, ":/?#");
+	}
+	if (n == 0 || n >= cap)
+		return -1;
+	memcpy(h, a, n);
+	h[n] = '\0';
+	return 0;
+}
+
+/* localhost, [::1], or a dotted-quad 127.x.y.z. */
+static int
+is_loopback_host(const char *h)
+{
+	int a, b, c, d, n = 0;
+
+	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
+		return 1;
+	return strspn(h, "0123456789.") == strlen(h) &&
+	    sscanf(h, "%d.%d.%d.%d%n", &a, &b, &c, &d, &n) == 4 &&
+	    (size_t)n == strlen(h) && a == 127 && b <= 255 && c <= 255 &&
+	    d <= 255;
 }
 
 /* Split an endpoint URL into host and path; https, or http to loopback. */
 static int
 sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
 {
+	char host[256];
 	const char *h, *slash;
 	size_t hn;
 
@@ -3585,7 +3576,8 @@ sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
 	if (hn == 0 || hn >= sizeof(ep->host) || strpbrk(url, " \r\n?#@"))
 		return ar_fail(err, AR_ECONFIG, "endpoint URL %s is not a "
 		    "valid https URL", url);
-	if (h == url + 7 && !is_loopback_host(h, strcspn(h, ":/")))
+	if (h == url + 7 && (url_host(url, host, sizeof(host)) == -1 ||
+	    !is_loopback_host(host)))
 		return ar_fail(err, AR_ECONFIG, "endpoint URL %s uses plain "
 		    "http, which would send credentials in clear text; use "
 		    "https", url);
@@ -3928,10 +3920,6 @@ sts_call(const struct sts_endpoint *ep, const struct creds *signer,
 	buf_free(&body);
 	return rc;
 }
-
-struct caller_identity {
-	char *user_id, *account, *arn;
-};
 
 static void
 caller_identity_free(struct caller_identity *c)
@@ -4341,16 +4329,17 @@ out:
 static int
 ecs_host_allowed(const char *url)
 {
-	static const char *ok[] = { "localhost", "169.254.170.2",
-	    "169.254.170.23", "[fd00:ec2::23]", "[::1]", NULL };
-	const char *h = url + strlen("http://");
-	size_t n = h[0] == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+	static const char *ok[] = { "169.254.170.2", "169.254.170.23",
+	    "[fd00:ec2::23]", NULL };
+	char h[256];
 	int i;
 
-	if (n >= 4 && strncmp(h, "127.", 4) == 0)
+	if (url_host(url, h, sizeof(h)) == -1)
+		return 0;
+	if (is_loopback_host(h))
 		return 1;
 	for (i = 0; ok[i] != NULL; i++)
-		if (strlen(ok[i]) == n && strncmp(h, ok[i], n) == 0)
+		if (strcmp(h, ok[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -4441,57 +4430,58 @@ out:
  * ======================================================================== */
 
 /* What one AssumeRole* call is made with: the cache key's input. */
-struct assume_args {         /* points into the config; owns nothing */
-	const char *role_arn;
-	const char *serial;          /* mfa_serial, or NULL */
-	const char *external_id;     /* or NULL */
-	const char *session_name;    /* configured role_session_name, or NULL */
-	long duration;               /* configured duration_seconds, or 0 */
-	const char *token_file;      /* web identity: the token's file */
-};
+/* One UTF-8 sequence at p (n bytes left): its code point, or -1 for
+ * anything Python's decoder would refuse (truncated, overlong, surrogate,
+ * above U+10FFFF). */
+static long
+utf8_decode(const unsigned char *p, size_t left, int *len)
+{
+	static const long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	long c;
+	int n, i;
 
-struct cache {               /* filled by cache_init */
-	char dir[PATH_MAX];
-	long window;         /* AWSROLE_REFRESH_WINDOW, or -1 for default */
-	int verbose;
-};
+	n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ?
+	    3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+	if (n == 0 || (size_t)n > left)
+		return -1;
+	c = n == 1 ? *p : *p & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return -1;
+	*len = n;
+	return c;
+}
 
 /* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
- * escapes, then every non-ASCII code point as \uXXXX (surrogate pairs
- * above U+FFFF). */
+ * escapes, then every code point outside ' '..'~' that cJSON left raw
+ * (DEL and non-ASCII) as \uXXXX, with surrogate pairs above U+FFFF. */
 static int
 py_json_string(struct ar_buf *b, const char *s)
 {
 	cJSON *j = cJSON_CreateString(s);
 	char *t = cJSON_PrintUnformatted(j);
-	const unsigned char *p;
-	unsigned long c;
-	int n, i, rc = 0;
+	const unsigned char *p = (const unsigned char *)t;
+	size_t left = t ? strlen(t) : 0;
+	long c;
+	int n, rc = t ? 0 : -1;
 
-	for (p = (const unsigned char *)t; p != NULL && *p; p += n) {
-		n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 :
-		    (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-		if (n == 0 || strnlen((const char *)p, (size_t)n) < (size_t)n) {
+	for (; p != NULL && left > 0; p += n, left -= (size_t)n) {
+		if ((c = utf8_decode(p, left, &n)) == -1) {
 			rc = -1;
 			break;
 		}
-		if (n == 1) {
-			buf_add(b, p, 1);
-			continue;
-		}
-		c = *p & (0x7f >> n);
-		for (i = 1; i < n; i++)
-			c = c << 6 | (p[i] & 0x3f);
-		if (c >= 0x10000) {
-			c -= 0x10000;
-			buf_addf(b, "\\u%04lx\\u%04lx", 0xd800 + (c >> 10),
-			    0xdc00 + (c & 0x3ff));
-		} else {
+		if (c >= 0x10000)
+			buf_addf(b, "\\u%04lx\\u%04lx", 0xd800 + ((c - 0x10000) >>
+			    10), 0xdc00 + ((c - 0x10000) & 0x3ff));
+		else if (c >= 0x7f)
 			buf_addf(b, "\\u%04lx", c);
-		}
+		else
+			buf_add(b, p, 1);
 	}
-	if (t == NULL)
-		rc = -1;
 	cJSON_free(t);
 	cJSON_Delete(j);
 	return rc;
@@ -4911,14 +4901,6 @@ cache_remove(const struct cache *c, const char *key, struct ar_err *err)
  * pipes.  With none of these, it fails at once.  Calls sections 1, 5.
  * ======================================================================== */
 
-#define AR_MFA_PROMPT_TIMEOUT_S 300
-
-struct mfa_source {          /* caller-owned */
-	const char *given;   /* --mfa-code (secret), or NULL */
-	const char *process; /* mfa_process command, or NULL */
-	const char *profile; /* for the instruction in the error */
-	int no_prompt;       /* AWSROLE_NO_PROMPT: never ask the terminal */
-};
 
 static int
 mfa_valid(const char *s)
@@ -5059,50 +5041,7 @@ mfa_get(const struct mfa_source *m, const char *serial, char code[7],
  * callers make one STS call and show one prompt.  Calls sections 1-11.
  * ======================================================================== */
 
-enum src_kind {
-	SRC_STATIC,          /* keys in a profile */
-	SRC_ENV,             /* AWS_ACCESS_KEY_ID & co. */
-	SRC_PROCESS,         /* credential_process */
-	SRC_IMDS,            /* credential_source = Ec2InstanceMetadata */
-	SRC_ECS,             /* credential_source = EcsContainer */
-	SRC_WEB_IDENTITY     /* hop[0] is AssumeRoleWithWebIdentity */
-};
-
-struct role_hop {
-	const struct profile *p;     /* NULL for the environment's web identity */
-	struct assume_args a;
-	int chained;                 /* assumed with a role's credentials */
-	char key[41];                /* cache key */
-};
-
 /* Filled by chain_build; points into the config, owns nothing. */
-struct chain {
-	const char *names[AR_CHAIN_MAX + 2]; /* profiles visited, in order */
-	size_t nnames;
-	struct role_hop hop[AR_CHAIN_MAX + 1]; /* innermost first */
-	size_t nhop;
-	int kind;                    /* enum src_kind */
-	const struct profile *base;  /* static keys / process / source */
-	const char *process;         /* credential_process command */
-};
-
-struct resolve_opts {        /* caller-owned */
-	const char *region;  /* --region */
-	struct mfa_source mfa;
-	int no_cache;        /* --no-cache: neither read nor write */
-	int force;           /* login: assume the named role anew */
-	int allow_env;       /* env credentials win (no explicit profile) */
-	int verbose;
-};
-
-struct resolve_info {        /* what happened, for the command layer */
-	int sts_calls;
-	int from_cache;
-	int cache_failed;        /* the session could not be cached */
-	char cache_error[1200];
-	char key[41];            /* the named role's cache key */
-};
-
 static const char *
 profile_where(const struct profile *p, const char *key, char *buf,
     size_t cap)
@@ -5634,12 +5573,6 @@ resolve(const struct config *cfg, const char *name,
  * and the JSON shapes the CLI and SDKs expect.  Calls sections 1, 8.
  * ======================================================================== */
 
-struct env_var {
-	const char *name;
-	const char *value;   /* NULL: unset it */
-};
-
-#define ENV_VARS_MAX 10
 
 /* The variables for credentials c of `profile`; region may be NULL. */
 static size_t

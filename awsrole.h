@@ -9,6 +9,7 @@
 #ifndef AWSROLE_H
 #define AWSROLE_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -38,6 +39,9 @@
 #define AR_MFA_TRIES            3           /* prompts per login */
 #define AR_REFRESH_MAX_S        300         /* refresh window cap */
 #define AR_TOKEN_MAX            8192        /* session/web-identity token */
+#define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
+#define XML_MAX_DEPTH           16          /* STS XML nesting */
+#define XML_MAX_NODES           256         /* STS XML leaf elements */
 
 /* ------------------------------------------------------------------------
  * Errors: two tiers.  Helpers fill a struct ar_err and return -1; only the
@@ -252,5 +256,224 @@ struct creds {
 	char *account;       /* 12-digit account, when known */
 	char source[96];     /* where they came from, for status/login */
 };
+
+/* ------------------------------------------------------------------------
+ * 5. Child processes
+ * ------------------------------------------------------------------------ */
+
+struct proc_result {         /* caller-owned; proc_result_free wipes */
+	int status;          /* exit code, or 128 + signal */
+	int timed_out;
+	struct ar_buf out;   /* stdout (secret: credentials, MFA codes) */
+	struct ar_buf err;   /* stderr, shown in error messages */
+};
+
+/* Run argv (PATH search, no shell), stdin inherited, output captured and
+ * capped, killed after timeout_s.  r is filled even on error. */
+static int proc_run(char *const argv[], int timeout_s, struct proc_result *r,
+    struct ar_err *err);
+static void proc_result_free(struct proc_result *r);
+
+/* ------------------------------------------------------------------------
+ * 6. HTTP transport
+ * ------------------------------------------------------------------------ */
+
+struct http_req {            /* caller-owned */
+	const char *method;  /* "GET", "POST" or "PUT" */
+	const char *url;
+	const char *const *headers; /* "Name: value", NULL-terminated; may
+				       hold a secret (tokens) */
+	const char *body;    /* secret when it carries an MFA code */
+	size_t body_len;
+	long timeout_ms;     /* total; connect is capped by AR_HTTP_CONNECT_MS */
+	const char *ca_file; /* PEM bundle, or NULL for the Amazon roots */
+	int verbose;         /* log the exchange, redacted, to stderr */
+};
+
+struct http_resp {           /* caller-owned; http_resp_free wipes */
+	long status;
+	struct ar_buf body;  /* secret: it may carry credentials */
+	time_t date;         /* the Date header, 0 if absent */
+	int retryable;       /* a failure worth another attempt */
+};
+
+/* One exchange; the body is kept whatever the status.  A transport
+ * failure (DNS, connect, TLS, timeout, size cap) fails with AR_ENET or
+ * AR_ECONFIG (unreadable CA bundle) and sets r->retryable. */
+static int http_do(const struct http_req *q, struct http_resp *r,
+    struct ar_err *err);
+static void http_resp_free(struct http_resp *r);
+
+/* ------------------------------------------------------------------------
+ * 7. XML reader
+ * ------------------------------------------------------------------------ */
+
+struct xml_node {
+	char *path;          /* "AssumeRoleResponse/AssumeRoleResult/..." */
+	char *text;          /* decoded; secret */
+};
+
+struct xml_doc {             /* xml_parse fills, xml_free wipes and frees */
+	struct xml_node *n;
+	size_t count;
+};
+
+/* Strict parse: DOCTYPE, CDATA, comments and unknown entities refused. */
+static int xml_parse(const char *buf, size_t len, struct xml_doc *d,
+    struct ar_err *err);
+/* Text of the first leaf whose path ends with "/suffix" (or is it). */
+static const char *xml_get(const struct xml_doc *d, const char *suffix);
+static void xml_free(struct xml_doc *d);
+
+/* ------------------------------------------------------------------------
+ * 8. STS client
+ * ------------------------------------------------------------------------ */
+
+struct sts_endpoint {        /* filled by sts_endpoint_resolve */
+	char url[512];       /* scheme://host[:port]/path */
+	char host[256];      /* the Host header: host[:port] */
+	char path[256];      /* the request path, "/" at least */
+	char region[64];     /* the SigV4 signing region */
+	const char *ca_file; /* NULL: the compiled-in Amazon roots */
+	int verbose;
+};
+
+struct sts_param {
+	const char *name;
+	const char *value;
+	int secret;          /* redacted in verbose output */
+};
+
+struct caller_identity {     /* filled by sts_get_caller_identity; freed
+				by caller_identity_free; no secret */
+	char *user_id, *account, *arn;
+};
+
+/* Region, endpoint and CA for profile p (may be NULL) as the CLI picks
+ * them; no region is an AR_ECONFIG error with the fix. */
+static int sts_endpoint_resolve(const struct profile *p,
+    const char *region_opt, int verbose, struct sts_endpoint *ep,
+    struct ar_err *err);
+/* Signed (or, with signer NULL, unsigned) Query call with retries; out is
+ * the parsed 200 answer; server_date (may be NULL) gets the Date header. */
+static int sts_call(const struct sts_endpoint *ep, const struct creds *signer,
+    const char *action, const struct sts_param *p, size_t n,
+    struct xml_doc *out, time_t *server_date, struct ar_err *err);
+static void creds_clear(struct creds *c);
+
+/* ------------------------------------------------------------------------
+ * 10. Credential cache
+ * ------------------------------------------------------------------------ */
+
+struct assume_args {         /* points into the config; owns nothing */
+	const char *role_arn;
+	const char *serial;          /* mfa_serial, or NULL */
+	const char *external_id;     /* or NULL */
+	const char *session_name;    /* configured role_session_name, or NULL */
+	long duration;               /* configured duration_seconds, or 0 */
+	const char *token_file;      /* web identity: the token's file */
+};
+
+struct cache {               /* filled by cache_init */
+	char dir[PATH_MAX];
+	long window;         /* AWSROLE_REFRESH_WINDOW, or -1 for default */
+	int verbose;
+};
+
+/* botocore's file name: sha1 hex of json.dumps(args, sort_keys=True). */
+static int cache_key(const struct assume_args *a, char hex[41],
+    struct ar_err *err);
+/* 0: fresh entry in *cr; 1: none usable (*why says why); -1: refused
+ * (symlink, owner, mode). */
+static int cache_read(const struct cache *c, const char *key, long duration,
+    struct creds *cr, const char **why, struct ar_err *err);
+/* Atomic replace (temp + fsync + rename); the old entry survives errors. */
+static int cache_write(const struct cache *c, const char *key,
+    const struct creds *cr, struct ar_err *err);
+/* flock beside the entry, waiting up to AR_LOCK_TIMEOUT_S. */
+static int cache_lock(const struct cache *c, const char *key, int *fd,
+    struct ar_err *err);
+
+/* ------------------------------------------------------------------------
+ * 11. MFA codes
+ * ------------------------------------------------------------------------ */
+
+struct mfa_source {          /* caller-owned */
+	const char *given;   /* --mfa-code (secret), or NULL */
+	const char *process; /* mfa_process command, or NULL */
+	const char *profile; /* for the instruction in the error */
+	int no_prompt;       /* AWSROLE_NO_PROMPT: never ask the terminal */
+};
+
+/* A 6-digit code (secret: the caller wipes code[]).  Without a given code,
+ * mfa_process or a terminal, fails at once with AR_ELOGIN. */
+static int mfa_get(const struct mfa_source *m, const char *serial,
+    char code[7], struct ar_err *err);
+
+/* ------------------------------------------------------------------------
+ * 12. Profile resolution
+ * ------------------------------------------------------------------------ */
+
+enum src_kind {
+	SRC_STATIC,          /* keys in a profile */
+	SRC_ENV,             /* AWS_ACCESS_KEY_ID & co. */
+	SRC_PROCESS,         /* credential_process */
+	SRC_IMDS,            /* credential_source = Ec2InstanceMetadata */
+	SRC_ECS,             /* credential_source = EcsContainer */
+	SRC_WEB_IDENTITY     /* hop[0] is AssumeRoleWithWebIdentity */
+};
+
+struct role_hop {
+	const struct profile *p;     /* NULL for the environment's web identity */
+	struct assume_args a;
+	int chained;                 /* assumed with a role's credentials */
+	char key[41];                /* cache key */
+};
+
+struct chain {
+	const char *names[AR_CHAIN_MAX + 2]; /* profiles visited, in order */
+	size_t nnames;
+	struct role_hop hop[AR_CHAIN_MAX + 1]; /* innermost first */
+	size_t nhop;
+	int kind;                    /* enum src_kind */
+	const struct profile *base;  /* static keys / process / source */
+	const char *process;         /* credential_process command */
+};
+
+struct resolve_opts {        /* caller-owned */
+	const char *region;  /* --region */
+	struct mfa_source mfa;
+	int no_cache;        /* --no-cache: neither read nor write */
+	int force;           /* login: assume the named role anew */
+	int allow_env;       /* env credentials win (no explicit profile) */
+	int verbose;
+};
+
+struct resolve_info {        /* what happened, for the command layer */
+	int sts_calls;
+	int from_cache;
+	int cache_failed;        /* the session could not be cached */
+	char cache_error[1200];
+	char key[41];            /* the named role's cache key */
+};
+
+/* Walk source_profile from name, validating every hop before any call. */
+static int chain_build(const struct config *cfg, const char *name,
+    struct chain *ch, struct ar_err *err);
+/* Credentials for profile name (out is cleared by creds_clear). */
+static int resolve(const struct config *cfg, const char *name,
+    const struct resolve_opts *o, struct creds *out,
+    struct resolve_info *info, struct ar_err *err);
+
+/* ------------------------------------------------------------------------
+ * 13. Output formats
+ * ------------------------------------------------------------------------ */
+
+struct env_var {
+	const char *name;
+	const char *value;   /* NULL: unset it */
+};
+
+#define ENV_VARS_MAX 10
 
 #endif /* AWSROLE_H */
