@@ -2611,8 +2611,10 @@ proc_result_free(struct proc_result *r)
 }
 
 static void
-proc_child(char *const argv[], int out_fd, int err_fd)
+proc_child(char *const argv[], int out_fd, int err_fd, int own_group)
 {
+	if (own_group)
+		setpgid(0, 0);
 	if (dup2(out_fd, 1) == -1 || dup2(err_fd, 2) == -1)
 		_exit(127);
 	execvp(argv[0], argv);
@@ -2682,11 +2684,13 @@ proc_collect(int fds[2], struct proc_result *r, int timeout_s)
 
 /*
  * Run argv[0] (searched in PATH, no shell) with stdin inherited and stdout
- * and stderr captured.  A command that runs past timeout_s is killed.
+ * and stderr captured.  A command that runs past timeout_s is killed --
+ * with everything it started when own_group is set.  (mfa_process keeps
+ * the terminal's process group, so that it may prompt there.)
  */
 static int
-proc_run(char *const argv[], int timeout_s, struct proc_result *r,
-    struct ar_err *err)
+proc_run(char *const argv[], int timeout_s, int own_group,
+    struct proc_result *r, struct ar_err *err)
 {
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2], i, st, rc;
 	pid_t pid;
@@ -2704,14 +2708,16 @@ proc_run(char *const argv[], int timeout_s, struct proc_result *r,
 		goto fail;
 	}
 	if (pid == 0)
-		proc_child(argv, po[1], pe[1]);
+		proc_child(argv, po[1], pe[1], own_group);
+	if (own_group)
+		setpgid(pid, pid); /* also here: no race with the kill below */
 	close(po[1]);
 	close(pe[1]);
 	fds[0] = po[0];
 	fds[1] = pe[0];
 	rc = proc_collect(fds, r, timeout_s);
 	if (rc != 0)
-		kill(pid, SIGKILL);
+		kill(own_group ? -pid : pid, SIGKILL);
 	for (i = 0; i < 2; i++)
 		if (fds[i] != -1)
 			close(fds[i]);
@@ -4176,7 +4182,7 @@ creds_from_process(const char *cmd, const char *profile, struct creds *c,
 		    "\"%s\" is empty", profile);
 		goto out;
 	}
-	if (proc_run(argv, AR_PROC_TIMEOUT_S, &r, err) == -1)
+	if (proc_run(argv, AR_PROC_TIMEOUT_S, 1, &r, err) == -1)
 		goto out;
 	if (r.status != 0) {
 		ar_fail(err, AR_EAWS, "credential_process `%s` of profile "
@@ -4204,6 +4210,18 @@ out:
 	return rc;
 }
 
+/* Say which metadata service a transport error is about; the fix is
+ * left to the source, which knows where the credentials should come from. */
+static void
+meta_context(const char *what, struct ar_err *err)
+{
+	char m[sizeof(err->msg)];
+
+	snprintf(m, sizeof(m), "%.200s is unreachable: %.800s", what, err->msg);
+	memcpy(err->msg, m, sizeof(m));
+	err->fix[0] = '\0';
+}
+
 /* One metadata request (IMDS or ECS): short timeout, one retry. */
 static int
 meta_fetch(const char *method, const char *url, const char *const *hdrs,
@@ -4222,6 +4240,8 @@ meta_fetch(const char *method, const char *url, const char *const *hdrs,
 	for (attempt = 0; attempt < 2 && rc == -1; attempt++) {
 		if (http_do(&q, &r, err) == -1) {
 			http_resp_free(&r);
+			if (attempt == 1)
+				meta_context(what, err);
 			continue;
 		}
 		if (r.status == 200) {
@@ -4288,7 +4308,8 @@ creds_from_imds(struct creds *c, struct ar_err *err)
 		base = "http://169.254.169.254";
 	buf_addf(&url, "%.*s/latest/api/token", (int)(strlen(base) -
 	    (base[strlen(base) - 1] == '/')), base);
-	if (meta_fetch("PUT", url.p, ttl, "IMDS", &tok, err) == -1)
+	if (meta_fetch("PUT", url.p, ttl, "the EC2 instance metadata service "
+	    "(IMDS)", &tok, err) == -1)
 		goto out;
 	trim_right(&tok);
 	buf_addf(&th, "X-aws-ec2-metadata-token: %s", tok.p);
@@ -4413,6 +4434,9 @@ creds_from_ecs(struct creds *c, struct ar_err *err)
 	    "endpoint");
 	rc = 0;
 out:
+	if (rc == -1 && !err->fix[0])
+		ar_fix(err, "credential_source = EcsContainer works only inside "
+		    "an ECS task or EKS pod whose agent serves %s", url.p);
 	buf_free(&url);
 	buf_free(&tok);
 	buf_free(&ah);
@@ -4487,6 +4511,43 @@ py_json_string(struct ar_buf *b, const char *s)
 	return rc;
 }
 
+/* A role profile that starts from a web identity token rather than from
+ * other credentials. */
+static int
+profile_is_web_identity(const struct profile *p)
+{
+	return profile_get(p, "web_identity_token_file") != NULL &&
+	    profile_get(p, "source_profile") == NULL &&
+	    profile_get(p, "credential_source") == NULL;
+}
+
+/*
+ * The AssumeRole* arguments a profile configures, read as botocore reads
+ * them: an empty role_session_name means "generate one"; a web identity
+ * role takes only RoleArn and RoleSessionName.  -1 when duration_seconds
+ * is not a number.
+ */
+static int
+assume_args_from_profile(const struct profile *p, struct assume_args *a)
+{
+	const char *d = profile_get(p, "duration_seconds");
+
+	memset(a, 0, sizeof(*a));
+	a->role_arn = profile_get(p, "role_arn");
+	a->session_name = profile_get(p, "role_session_name");
+	if (a->session_name != NULL && *a->session_name == '\0')
+		a->session_name = NULL;
+	if (profile_is_web_identity(p)) {
+		a->token_file = profile_get(p, "web_identity_token_file");
+		return 0;
+	}
+	a->serial = profile_get(p, "mfa_serial");
+	a->external_id = profile_get(p, "external_id");
+	if (d != NULL && parse_long(d, 0, LONG_MAX / 2, &a->duration) == -1)
+		return -1;
+	return 0;
+}
+
 /*
  * botocore's key: sha1(json.dumps(args, sort_keys=True)) over RoleArn and,
  * when set, DurationSeconds, ExternalId, RoleSessionName (only if the
@@ -4537,6 +4598,8 @@ cache_check_dir(const char *dir, struct ar_err *err)
 {
 	struct stat st;
 
+	if (stat(dir, &st) == -1 && errno == ENOENT)
+		return 1;
 	if (stat(dir, &st) == -1)
 		return ar_fail(err, AR_EFILE, "cannot use the cache directory "
 		    "%s: %s", dir, strerror(errno));
@@ -4700,6 +4763,8 @@ cache_read(const struct cache *c, const char *key, long duration,
 	int fd, rc;
 
 	*why = "no entry";
+	if ((rc = cache_check_dir(c->dir, err)) != 0)
+		return rc;
 	cache_path(c, key, ".json", path);
 	if ((rc = cache_open_entry(path, &fd, err)) != 0)
 		return rc;
@@ -4772,9 +4837,14 @@ write_all(int fd, const char *p, size_t n)
 static int
 cache_prepare_dir(const struct cache *c, struct ar_err *err)
 {
+	int rc;
+
 	if (cache_mkdirs(c->dir, err) == -1)
 		return -1;
-	return cache_check_dir(c->dir, err);
+	if ((rc = cache_check_dir(c->dir, err)) == 1)
+		return ar_fail(err, AR_EFILE, "the cache directory %s vanished "
+		    "while in use", c->dir);
+	return rc;
 }
 
 /*
@@ -4925,7 +4995,7 @@ mfa_from_process(const struct mfa_source *m, char code[7],
 		    "empty", m->profile);
 		goto out;
 	}
-	if (proc_run(argv, AR_PROC_TIMEOUT_S, &r, err) == -1)
+	if (proc_run(argv, AR_PROC_TIMEOUT_S, 0, &r, err) == -1)
 		goto out;
 	trim_right(&r.out);
 	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {
@@ -5075,6 +5145,7 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 	const struct profile *p = h->p;
 	const char *d = profile_get(p, "duration_seconds");
 	char w[PATH_MAX + 16];
+	long dur;
 
 	if (!str_has_prefix(h->a.role_arn, "arn:") ||
 	    strstr(h->a.role_arn, ":role/") == NULL) {
@@ -5084,7 +5155,8 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 		return ar_fix(err, "use arn:aws:iam::<12-digit account>:role/"
 		    "<name>");
 	}
-	if (d != NULL && parse_long(d, 900, 43200, &h->a.duration) == -1) {
+	if (d != NULL && !h->a.token_file &&
+	    parse_long(d, 900, 43200, &dur) == -1) {
 		ar_fail(err, AR_ECONFIG, "duration_seconds = %s of profile "
 		    "\"%s\" (%s) is not a number of seconds from 900 to 43200",
 		    d, p->name, profile_where(p, "duration_seconds", w,
@@ -5118,18 +5190,14 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 	return cache_key(&h->a, h->key, err);
 }
 
-static int
+static void
 chain_add_hop(struct chain *ch, const struct profile *p)
 {
 	struct role_hop *h = &ch->hop[ch->nhop++];
 
 	memset(h, 0, sizeof(*h));
 	h->p = p;
-	h->a.role_arn = profile_get(p, "role_arn");
-	h->a.serial = profile_get(p, "mfa_serial");
-	h->a.external_id = profile_get(p, "external_id");
-	h->a.session_name = profile_get(p, "role_session_name");
-	return 0;
+	(void)assume_args_from_profile(p, &h->a); /* hop_validate reports */
 }
 
 static int
@@ -5215,10 +5283,8 @@ chain_role(struct chain *ch, const struct profile *p, const char **next,
 	chain_add_hop(ch, p);
 	if (cs != NULL)
 		return chain_credential_source(ch, p, cs, err);
-	if (src == NULL && profile_get(p, "web_identity_token_file") != NULL) {
+	if (profile_is_web_identity(p)) {
 		ch->kind = SRC_WEB_IDENTITY;
-		ch->hop[ch->nhop - 1].a.token_file =
-		    profile_get(p, "web_identity_token_file");
 		return 1;
 	}
 	if (src == NULL) {
@@ -5488,6 +5554,20 @@ chain_from_env_web(struct chain *ch)
 	return 1;
 }
 
+/*
+ * botocore's provider order puts the environment's web identity after
+ * assume-role profiles but before a profile's static keys or process, and
+ * only when no profile was named on the command line.
+ */
+static int
+env_web_applies(const struct profile *p, int explicit_profile)
+{
+	if (explicit_profile)
+		return 0;
+	return p == NULL || (profile_get(p, "role_arn") == NULL &&
+	    profile_get(p, "web_identity_token_file") == NULL);
+}
+
 static int
 resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
     struct ar_err *err)
@@ -5554,7 +5634,8 @@ resolve(const struct config *cfg, const char *name,
 		return rc;
 	if (cache_init(&r.cache, o->verbose, err) == -1)
 		return -1;
-	if (o->allow_env && r.named == NULL && chain_from_env_web(&ch)) {
+	if (env_web_applies(r.named, o->explicit_profile) &&
+	    chain_from_env_web(&ch)) {
 		if (cache_key(&ch.hop[0].a, ch.hop[0].key, err) == -1)
 			return -1;
 	} else if (chain_build(cfg, name, &ch, err) == -1) {
@@ -5843,6 +5924,7 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->mfa.no_prompt = env_nonempty("AWSROLE_NO_PROMPT") != NULL &&
 	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
 	o->allow_env = !r->explicit_profile;
+	o->explicit_profile = r->explicit_profile;
 }
 
 /* Resolve the run's profile; a cache that could not be written is a
@@ -5920,6 +6002,11 @@ cmd_login(struct run *r)
 	    c.arn ? c.arn : "an assumed role", c.account ? c.account : "?",
 	    r->exp, left);
 	creds_clear(&c);
+	if (o.no_cache) {
+		printf("Not cached (--no-cache): nothing else can use this "
+		    "session.\n");
+		return 0;
+	}
 	if (info.cache_failed) {
 		ar_fail(&r->err, AR_EFILE, "the session could not be cached, "
 		    "so other terminals cannot use it: %s", info.cache_error);
@@ -6040,15 +6127,8 @@ profile_cache_key(const struct profile *p, char key[41])
 {
 	struct assume_args a;
 	struct ar_err ignore;
-	const char *d = profile_get(p, "duration_seconds");
 
-	memset(&a, 0, sizeof(a));
-	if ((a.role_arn = profile_get(p, "role_arn")) == NULL)
-		return -1;
-	a.serial = profile_get(p, "mfa_serial");
-	a.external_id = profile_get(p, "external_id");
-	a.session_name = profile_get(p, "role_session_name");
-	if (d != NULL && parse_long(d, 1, LONG_MAX / 2, &a.duration) == -1)
+	if (assume_args_from_profile(p, &a) == -1 || a.role_arn == NULL)
 		return -1;
 	return cache_key(&a, key, &ignore);
 }
@@ -6064,8 +6144,7 @@ profile_kind(const struct profile *p)
 			    strcmp(cs, "Ec2InstanceMetadata") == 0 ?
 			    "role<-imds" : strcmp(cs, "EcsContainer") == 0 ?
 			    "role<-ecs" : "role<-?";
-		if (profile_get(p, "source_profile") == NULL &&
-		    profile_get(p, "web_identity_token_file") != NULL)
+		if (profile_is_web_identity(p))
 			return "web-identity";
 		return "role";
 	}
@@ -6175,27 +6254,43 @@ cmd_list(struct run *r)
 	return 0;
 }
 
-/* Remove the cached sessions of one profile's chain. */
+/* Remove one entry and say so; counts it in *removed. */
+static int
+logout_key(const struct cache *cache, const char *name, const char *key,
+    int *removed, struct ar_err *err)
+{
+	int rc = cache_remove(cache, key, err);
+
+	if (rc == 1)
+		printf("Removed the cached session of %s (%s.json)\n", name, key);
+	*removed += rc == 1;
+	return rc == -1 ? -1 : 0;
+}
+
+/* The profile's own entry, then -- best effort, the chain may be broken
+ * -- those of the roles below it. */
 static int
 logout_profile(struct run *r, const struct cache *cache, const char *name,
     int *removed)
 {
+	const struct profile *p = config_profile(&r->cfg, name);
+	struct ar_err ignore;
 	struct chain ch;
+	char key[41];
 	size_t i;
-	int rc;
 
-	if (chain_build(&r->cfg, name, &ch, &r->err) == -1)
+	if (p == NULL)
+		return chain_missing(&r->cfg, &(struct chain){ .nnames = 0 },
+		    name, &r->err);
+	if (profile_cache_key(p, key) == 0 &&
+	    logout_key(cache, name, key, removed, &r->err) == -1)
 		return -1;
-	for (i = 0; i < ch.nhop; i++) {
-		rc = cache_remove(cache, ch.hop[i].key, &r->err);
-		if (rc == -1)
+	if (chain_build(&r->cfg, name, &ch, &ignore) == -1)
+		return 0;
+	for (i = 0; i + 1 < ch.nhop; i++)
+		if (logout_key(cache, ch.hop[i].p->name, ch.hop[i].key,
+		    removed, &r->err) == -1)
 			return -1;
-		if (rc == 1)
-			printf("Removed the cached session of %s (%s.json)\n",
-			    ch.hop[i].p ? ch.hop[i].p->name : name,
-			    ch.hop[i].key);
-		*removed += rc;
-	}
 	return 0;
 }
 
@@ -6203,7 +6298,7 @@ static int
 cmd_logout(struct run *r)
 {
 	struct cache cache;
-	int removed = 0, rc;
+	int removed = 0;
 	char key[41];
 	size_t i;
 
@@ -6213,16 +6308,11 @@ cmd_logout(struct run *r)
 		if (logout_profile(r, &cache, r->profile, &removed) == -1)
 			return -1;
 	} else {
-		for (i = 0; i < r->cfg.nprof; i++) {
-			if (profile_cache_key(&r->cfg.prof[i], key) == -1)
-				continue;
-			if ((rc = cache_remove(&cache, key, &r->err)) == -1)
+		for (i = 0; i < r->cfg.nprof; i++)
+			if (profile_cache_key(&r->cfg.prof[i], key) == 0 &&
+			    logout_key(&cache, r->cfg.prof[i].name, key,
+			    &removed, &r->err) == -1)
 				return -1;
-			if (rc == 1)
-				printf("Removed the cached session of %s "
-				    "(%s.json)\n", r->cfg.prof[i].name, key);
-			removed += rc;
-		}
 	}
 	if (removed == 0)
 		printf("No cached session to remove%s%s.\n",

@@ -269,9 +269,10 @@ struct proc_result {         /* caller-owned; proc_result_free wipes */
 };
 
 /* Run argv (PATH search, no shell), stdin inherited, output captured and
- * capped, killed after timeout_s.  r is filled even on error. */
-static int proc_run(char *const argv[], int timeout_s, struct proc_result *r,
-    struct ar_err *err);
+ * capped, killed after timeout_s (with its process group when own_group).
+ * r is filled even on error. */
+static int proc_run(char *const argv[], int timeout_s, int own_group,
+    struct proc_result *r, struct ar_err *err);
 static void proc_result_free(struct proc_result *r);
 
 /* ------------------------------------------------------------------------
@@ -446,6 +447,8 @@ struct resolve_opts {        /* caller-owned */
 	int no_cache;        /* --no-cache: neither read nor write */
 	int force;           /* login: assume the named role anew */
 	int allow_env;       /* env credentials win (no explicit profile) */
+	int explicit_profile;/* named on the command line: the environment's
+				web identity does not apply */
 	int verbose;
 };
 
