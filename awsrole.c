@@ -47,6 +47,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -4484,7 +4485,7 @@ utf8_decode(const unsigned char *p, size_t left, int *len)
  * escapes, then every code point outside ' '..'~' that cJSON left raw
  * (DEL and non-ASCII) as \uXXXX, with surrogate pairs above U+FFFF. */
 static int
-py_json_string(struct ar_buf *b, const char *s)
+py_json_escaped(struct ar_buf *b, const char *s)
 {
 	cJSON *j = cJSON_CreateString(s);
 	char *t = cJSON_PrintUnformatted(j);
@@ -4509,6 +4510,22 @@ py_json_string(struct ar_buf *b, const char *s)
 	cJSON_free(t);
 	cJSON_Delete(j);
 	return rc;
+}
+
+/* Python's json.dumps of one string, with the quotes. */
+static int
+py_json_string(struct ar_buf *b, const char *s)
+{
+	size_t plain = strspn(s, " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLM"
+	    "NOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+	if (s[plain] == '\0') { /* nothing to escape: the common case */
+		buf_add(b, "\"", 1);
+		buf_add(b, s, plain);
+		buf_add(b, "\"", 1);
+		return 0;
+	}
+	return py_json_escaped(b, s);
 }
 
 /* A role profile that starts from a web identity token rather than from
@@ -4584,8 +4601,11 @@ cache_key(const struct assume_args *a, char hex[41], struct ar_err *err)
 		br_sha1_init(&sc);
 		br_sha1_update(&sc, j.p, j.len);
 		br_sha1_out(&sc, d);
-		for (i = 0; i < 20; i++)
-			sprintf(hex + 2 * i, "%02x", d[i]);
+		for (i = 0; i < 20; i++) {
+			hex[2 * i] = "0123456789abcdef"[d[i] >> 4];
+			hex[2 * i + 1] = "0123456789abcdef"[d[i] & 15];
+		}
+		hex[40] = '\0';
 	}
 	buf_free(&j);
 	return rc == 0 ? 0 : ar_fail(err, AR_ECONFIG, "role %s: a value is not "
@@ -4945,6 +4965,52 @@ cache_unlock(int fd)
 {
 	if (fd != -1)
 		close(fd); /* releases the flock */
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, 41);
+}
+
+/* The keys of every entry in the directory, sorted, so that `list` asks
+ * the file system once rather than once per profile.  Best effort: an
+ * unreadable directory gives an empty index. */
+static void
+cache_index_load(const struct cache *c, struct cache_index *ix)
+{
+	struct dirent *e;
+	size_t cap = 0;
+	DIR *d;
+
+	memset(ix, 0, sizeof(*ix));
+	if ((d = opendir(c->dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strlen(e->d_name) != 45 || strcmp(e->d_name + 40, ".json"))
+			continue;
+		if (ix->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ix->key = xrealloc(ix->key, cap * sizeof(*ix->key));
+		}
+		memcpy(ix->key[ix->n], e->d_name, 40);
+		ix->key[ix->n++][40] = '\0';
+	}
+	closedir(d);
+	qsort(ix->key, ix->n, sizeof(*ix->key), key_cmp);
+}
+
+static int
+cache_index_has(const struct cache_index *ix, const char key[41])
+{
+	return bsearch(key, ix->key, ix->n, sizeof(*ix->key), key_cmp) != NULL;
+}
+
+static void
+cache_index_free(struct cache_index *ix)
+{
+	free(ix->key);
+	memset(ix, 0, sizeof(*ix));
 }
 
 /* Remove entry `key`; returns 1 if there was one. */
@@ -6157,17 +6223,18 @@ profile_kind(const struct profile *p)
 	return "none";
 }
 
-/* Seconds left of a role profile's cached session; -1 if none. */
+/* Seconds left of the cached session under key; -1 if none.  ix (may be
+ * NULL) lists the entries that exist. */
 static long
-profile_session_left(const struct cache *cache, const struct profile *p)
+session_left(const struct cache *cache, const struct cache_index *ix,
+    const char *key)
 {
 	struct creds c;
 	struct ar_err ignore;
 	const char *why;
-	char key[41];
 	long left;
 
-	if (profile_cache_key(p, key) == -1)
+	if (key == NULL || (ix != NULL && !cache_index_has(ix, key)))
 		return -1;
 	memset(&c, 0, sizeof(c));
 	if (cache_read(cache, key, 1, &c, &why, &ignore) != 0)
@@ -6191,10 +6258,9 @@ role_parts(const char *arn, char acct[13], const char **role)
 
 static void
 list_row_json(cJSON *arr, const struct profile *p, const char *kind,
-    const char *acct, const char *role, long left)
+    const char *acct, const char *role, long left, const char *key)
 {
 	cJSON *o = cJSON_CreateObject();
-	char key[41];
 
 	cJSON_AddStringToObject(o, "Profile", p->name);
 	cJSON_AddStringToObject(o, "Kind", kind);
@@ -6207,7 +6273,7 @@ list_row_json(cJSON *arr, const struct profile *p, const char *kind,
 		cJSON_AddNumberToObject(o, "SessionSecondsLeft", (double)left);
 	else
 		cJSON_AddNullToObject(o, "SessionSecondsLeft");
-	if (profile_cache_key(p, key) == 0)
+	if (key != NULL)
 		cJSON_AddStringToObject(o, "CacheKey", key);
 	cJSON_AddItemToArray(arr, o);
 }
@@ -6216,26 +6282,29 @@ static int
 cmd_list(struct run *r)
 {
 	struct cache cache;
+	struct cache_index ix;
 	cJSON *arr = r->cli->json ? cJSON_CreateArray() : NULL;
 	const struct profile *p;
-	const char *role;
-	char acct[13], left_s[32];
+	const char *role, *key;
+	char acct[13], left_s[32], kbuf[41];
 	long left;
 	size_t i;
 	char *t;
 
 	if (cache_init(&cache, 0, &r->err) == -1)
 		return -1;
+	cache_index_load(&cache, &ix);
 	if (arr == NULL)
 		printf("%-24s %-12s %-12s %-24s %-3s %-14s %s\n", "PROFILE",
 		    "KIND", "ACCOUNT", "ROLE", "MFA", "REGION", "SESSION");
 	for (i = 0; i < r->cfg.nprof; i++) {
 		p = &r->cfg.prof[i];
 		role_parts(profile_get(p, "role_arn"), acct, &role);
-		left = profile_get(p, "role_arn") ?
-		    profile_session_left(&cache, p) : -1;
+		key = profile_cache_key(p, kbuf) == 0 ? kbuf : NULL;
+		left = session_left(&cache, &ix, key);
 		if (arr != NULL) {
-			list_row_json(arr, p, profile_kind(p), acct, role, left);
+			list_row_json(arr, p, profile_kind(p), acct, role, left,
+			    key);
 			continue;
 		}
 		format_remaining(left, left_s, sizeof(left_s));
@@ -6251,6 +6320,7 @@ cmd_list(struct run *r)
 		cJSON_free(t);
 		cJSON_Delete(arr);
 	}
+	cache_index_free(&ix);
 	return 0;
 }
 
@@ -6816,7 +6886,7 @@ cmd_status(struct run *r)
 	const char *prof = env_nonempty("AWS_DEFAULT_PROFILE");
 	const struct profile *p;
 	struct cache cache;
-	char hint[16], left[32];
+	char hint[16], left[32], key[41];
 	long l = env_seconds_left();
 
 	key_hint(akid, hint);
@@ -6844,7 +6914,8 @@ cmd_status(struct run *r)
 	}
 	if (cache_init(&cache, 0, &r->err) == -1)
 		return -1;
-	l = profile_get(p, "role_arn") ? profile_session_left(&cache, p) : -1;
+	l = profile_cache_key(p, key) == 0 ? session_left(&cache, NULL, key) :
+	    -1;
 	format_remaining(l, left, sizeof(left));
 	printf("%s (%s)%s%s\n", prof, profile_kind(p),
 	    profile_get(p, "role_arn") ? ", cached session: " : "",

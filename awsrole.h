@@ -381,6 +381,12 @@ struct cache {               /* filled by cache_init */
 	int verbose;
 };
 
+struct cache_index {         /* cache_index_load fills, cache_index_free
+				frees; file names only, no secret */
+	char (*key)[41];
+	size_t n;
+};
+
 /* botocore's file name: sha1 hex of json.dumps(args, sort_keys=True). */
 static int cache_key(const struct assume_args *a, char hex[41],
     struct ar_err *err);
