@@ -3027,10 +3027,11 @@ http_tls_fail(const char *url, const char *detail, struct ar_err *err)
 	    "otherwise check the endpoint and the system clock");
 }
 
-/* Turn a curl failure into a clear error; sets r->retryable. */
+/* Turn a curl failure into a clear error; sets r->retryable.  connected
+ * says whether the TCP (and TLS) connection was up. */
 static int
-http_fail(CURLcode rc, const char *detail, const struct http_req *q,
-    struct http_resp *r, struct ar_err *err)
+http_fail(CURLcode rc, const char *detail, int connected,
+    const struct http_req *q, struct http_resp *r, struct ar_err *err)
 {
 	r->retryable = 1;
 	switch (rc) {
@@ -3047,8 +3048,13 @@ http_fail(CURLcode rc, const char *detail, const struct http_req *q,
 		return ar_fix(err, "check the endpoint, the network and any "
 		    "HTTPS_PROXY/NO_PROXY setting");
 	case CURLE_OPERATION_TIMEDOUT:
-		ar_fail(err, AR_ENET, "%s did not answer within %ld ms",
-		    q->url, q->timeout_ms);
+		if (!connected)
+			ar_fail(err, AR_ENET, "could not connect to %s within "
+			    "%ld ms", q->url, q->timeout_ms < AR_HTTP_CONNECT_MS ?
+			    q->timeout_ms : (long)AR_HTTP_CONNECT_MS);
+		else
+			ar_fail(err, AR_ENET, "%s did not answer within %ld ms",
+			    q->url, q->timeout_ms);
 		return ar_fix(err, "check the network path to the endpoint "
 		    "and any proxy");
 	case CURLE_WRITE_ERROR:
@@ -3118,6 +3124,17 @@ http_setup(CURL *h, const struct http_req *q, struct http_resp *r,
 	return rc;
 }
 
+/* Whether the connection (and, for https, the TLS handshake) completed. */
+static int
+http_connected(CURL *h, const char *url)
+{
+	curl_off_t t = 0;
+
+	curl_easy_getinfo(h, str_has_prefix(url, "https:") ?
+	    CURLINFO_APPCONNECT_TIME_T : CURLINFO_CONNECT_TIME_T, &t);
+	return t > 0;
+}
+
 /* A CA bundle that does not exist or cannot be read is the user's error,
  * not a TLS failure: say so before connecting. */
 static int
@@ -3161,12 +3178,14 @@ http_do(const struct http_req *q, struct http_resp *r, struct ar_err *err)
 	if (rc == CURLE_OK)
 		rc = curl_easy_perform(h);
 	if (rc != CURLE_OK) {
-		http_fail(rc, detail, q, r, err);
+		http_fail(rc, detail, http_connected(h, q->url), q, r, err);
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	ret = 0;
 out:
+	if (ret == -1)
+		buf_free(&r->body); /* a partial body may hold credentials */
 	curl_easy_cleanup(h);
 	for (t = hdrs; t != NULL; t = t->next)
 		ar_wipe(t->data, strlen(t->data));
@@ -3402,8 +3421,8 @@ xml_tag(struct xml_parser *x, int *done)
 		return xml_error(x, "a DOCTYPE, CDATA section or comment, "
 		    "which is refused");
 	if (x->p[1] == '?') {
-		gt = strstr(x->p, "?>");
-		if (gt == NULL || gt >= x->end || x->depth > 0)
+		gt = memmem(x->p, (size_t)(x->end - x->p), "?>", 2);
+		if (gt == NULL || x->depth > 0)
 			return xml_error(x, "a bad processing instruction");
 		x->p = gt + 2;
 		return 0;
@@ -3842,6 +3861,20 @@ sts_error(const char *action, const struct http_resp *r, int *retry,
 	return -1;
 }
 
+/* A 200 answer that is not STS XML: a proxy, portal or wrong endpoint. */
+static void
+sts_not_xml(const struct sts_endpoint *ep, const char *action,
+    struct ar_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	memcpy(why, err->msg, sizeof(why));
+	ar_fail(err, AR_EAWS, "the answer to %s from %s is not an STS "
+	    "response: %.700s", action, ep->url, why);
+	ar_fix(err, "check the endpoint (AWS_ENDPOINT_URL_STS, endpoint_url) "
+	    "and any proxy or captive portal in between");
+}
+
 /* Standard-mode backoff: random in [0, min(2^attempt s, cap)). */
 static void
 sts_backoff(int attempt)
@@ -3887,6 +3920,8 @@ sts_attempt(const struct sts_endpoint *ep, const struct creds *signer,
 		sts_error(action, &r, retry, err);
 	else if (xml_parse(r.body.p ? r.body.p : "", r.body.len, out, err) == 0)
 		rc = 0;
+	else
+		sts_not_xml(ep, action, err);
 	http_resp_free(&r);
 out:
 	sts_headers_free(hdr);
@@ -3978,6 +4013,39 @@ arn_account(const char *arn)
 	return xstrndup(p, 12);
 }
 
+/* One token of printable ASCII without spaces: secrets, session tokens. */
+static int
+printable_token(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * Credentials from outside (STS, a process, IMDS, ECS) that are
+ * safe to hand to a shell or an SDK: a key id of 1-128 letters and
+ * digits, a secret and token of printable ASCII.  A hostile answer gets no
+ * newline or quote into `env` output this way.  Returns the bad field.
+ */
+static const char *
+creds_malformed(const char *id, const char *secret, const char *token)
+{
+	size_t n = strlen(id);
+
+	if (n == 0 || n > 128 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") != n)
+		return "AccessKeyId";
+	if (!printable_token(secret))
+		return "SecretAccessKey";
+	if (token != NULL && !printable_token(token))
+		return "SessionToken";
+	return NULL;
+}
+
 /* Credentials out of an AssumeRole* answer.  Expired ones are refused. */
 static int
 sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
@@ -3986,7 +4054,7 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 	static const char *need[] = { "Credentials/AccessKeyId",
 	    "Credentials/SecretAccessKey", "Credentials/SessionToken",
 	    "Credentials/Expiration", NULL };
-	const char *arn;
+	const char *arn, *bad;
 	int i;
 
 	for (i = 0; need[i] != NULL; i++)
@@ -4002,6 +4070,17 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 		    "at %s", action, xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the system clock");
 	}
+	if (c->expires > now_s() + AR_SESSION_MAX_S) {
+		ar_fail(err, AR_EAWS, "%s returned an Expiration (%s) further "
+		    "away than any STS session can last", action,
+		    xml_get(d, "Credentials/Expiration"));
+		return ar_fix(err, "check the endpoint and the system clock");
+	}
+	if ((bad = creds_malformed(xml_get(d, "Credentials/AccessKeyId"),
+	    xml_get(d, "Credentials/SecretAccessKey"),
+	    xml_get(d, "Credentials/SessionToken"))) != NULL)
+		return ar_fail(err, AR_EAWS, "the %s answer has a malformed %s",
+		    action, bad);
 	c->akid = xstrdup(xml_get(d, "Credentials/AccessKeyId"));
 	c->secret = xstrdup(xml_get(d, "Credentials/SecretAccessKey"));
 	c->token = xstrdup(xml_get(d, "Credentials/SessionToken"));
@@ -4127,6 +4206,7 @@ creds_from_json(const cJSON *o, const char *token_key, const char *what,
 	const char *sk = json_str(o, "SecretAccessKey");
 	const char *tok = json_str(o, token_key);
 	const char *exp = json_str(o, "Expiration");
+	const char *bad;
 
 	if (id == NULL || sk == NULL)
 		return ar_fail(err, AR_EAWS, "%s gave JSON without %s", what,
@@ -4137,6 +4217,9 @@ creds_from_json(const cJSON *o, const char *token_key, const char *what,
 	if (c->expires != 0 && c->expires <= now_s())
 		return ar_fail(err, AR_EAWS, "%s gave credentials that expired "
 		    "at %s", what, exp);
+	if ((bad = creds_malformed(id, sk, tok)) != NULL)
+		return ar_fail(err, AR_EAWS, "%s gave a malformed %s", what,
+		    bad);
 	c->akid = xstrdup(id);
 	c->secret = xstrdup(sk);
 	c->token = tok ? xstrdup(tok) : NULL;
@@ -4868,6 +4951,33 @@ cache_prepare_dir(const struct cache *c, struct ar_err *err)
 }
 
 /*
+ * Remove the temporary files of entry `key` that a killed writer left
+ * behind (they hold a complete session); returns how many.  Called
+ * under the entry's lock, where no live writer of that key can be.
+ */
+static int
+cache_sweep_tmp(const struct cache *c, const char *key)
+{
+	struct dirent *e;
+	size_t kl = strlen(key), n;
+	int removed = 0;
+	DIR *d;
+
+	if ((d = opendir(c->dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (e->d_name[0] == '.' && n > kl + 5 &&
+		    strncmp(e->d_name + 1, key, kl) == 0 &&
+		    e->d_name[kl + 1] == '.' &&
+		    strcmp(e->d_name + n - 4, ".tmp") == 0)
+			removed += unlinkat(dirfd(d), e->d_name, 0) == 0;
+	}
+	closedir(d);
+	return removed;
+}
+
+/*
  * Replace entry `key` atomically: a temporary file in the same directory,
  * fsync, rename, fsync of the directory.  On failure the previous entry
  * is untouched and the temporary file removed.
@@ -4882,6 +4992,7 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 
 	if (cache_prepare_dir(c, err) == -1)
 		return -1;
+	cache_sweep_tmp(c, key);
 	cache_path(c, key, ".json", path);
 	snprintf(tmp, sizeof(tmp), "%s/.%.40s.%ld.%lld.tmp", c->dir, key,
 	    (long)getpid(), (long long)now_ms() % 1000000);
@@ -5003,7 +5114,8 @@ cache_index_load(const struct cache *c, struct cache_index *ix)
 static int
 cache_index_has(const struct cache_index *ix, const char key[41])
 {
-	return bsearch(key, ix->key, ix->n, sizeof(*ix->key), key_cmp) != NULL;
+	return ix->n > 0 &&
+	    bsearch(key, ix->key, ix->n, sizeof(*ix->key), key_cmp) != NULL;
 }
 
 static void
@@ -5013,17 +5125,19 @@ cache_index_free(struct cache_index *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
-/* Remove entry `key`; returns 1 if there was one. */
+/* Remove entry `key` and any temporary files of it; returns 1 if there
+ * was an entry, 2 if there were only temporary files, 0 if nothing. */
 static int
 cache_remove(const struct cache *c, const char *key, struct ar_err *err)
 {
 	char path[PATH_MAX];
+	int swept = cache_sweep_tmp(c, key);
 
 	cache_path(c, key, ".json", path);
 	if (unlink(path) == 0)
 		return 1;
 	if (errno == ENOENT)
-		return 0;
+		return swept > 0 ? 2 : 0;
 	return ar_fail(err, AR_EFILE, "cannot remove %s: %s", path,
 	    strerror(errno));
 }
@@ -5079,10 +5193,12 @@ out:
 	return rc;
 }
 
-/* Read one line from the terminal with echo off, waiting at most
- * AR_MFA_PROMPT_TIMEOUT_S. */
+/* Show prompt and read one line from the terminal with echo off, waiting
+ * at most AR_MFA_PROMPT_TIMEOUT_S.  Echo goes off before the prompt is
+ * shown (as in Python's getpass), so a fast answer is neither echoed nor
+ * flushed away. */
 static int
-tty_read_secret(int fd, char *line, size_t cap)
+tty_read_secret(int fd, const char *prompt, char *line, size_t cap)
 {
 	struct termios old, quiet;
 	struct pollfd pfd = { fd, POLLIN, 0 };
@@ -5095,6 +5211,7 @@ tty_read_secret(int fd, char *line, size_t cap)
 		quiet.c_lflag |= ICANON;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
+	(void)!write(fd, prompt, strlen(prompt));
 	if (poll(&pfd, 1, AR_MFA_PROMPT_TIMEOUT_S * 1000) == 1)
 		n = read(fd, line, cap - 1);
 	if (have)
@@ -5112,22 +5229,23 @@ static int
 mfa_from_tty(const struct mfa_source *m, const char *serial, char code[7],
     struct ar_err *err)
 {
-	char line[64];
+	char line[64], prompt[300];
 	int fd, i, rc = -1;
 
 	fd = m->no_prompt ? -1 :
 	    open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd == -1) {
 		ar_fail(err, AR_ELOGIN, "profile \"%s\" needs an MFA code for "
-		    "%s, and there is %s", m->profile, serial, m->no_prompt ?
-		    "AWSROLE_NO_PROMPT is set" : "no terminal to ask for it");
+		    "%s, and %s", m->profile, serial, m->no_prompt ?
+		    "AWSROLE_NO_PROMPT forbids asking for it" :
+		    "there is no terminal to ask for it");
 		return ar_fix(err, "run `awsrole login %s` in a terminal, then "
 		    "retry (or pass --mfa-code, or set mfa_process)",
 		    m->profile);
 	}
+	snprintf(prompt, sizeof(prompt), "Enter MFA code for %.256s: ", serial);
 	for (i = 0; i < AR_MFA_TRIES && rc == -1; i++) {
-		dprintf(fd, "Enter MFA code for %s: ", serial);
-		if (tty_read_secret(fd, line, sizeof(line)) == -1)
+		if (tty_read_secret(fd, prompt, line, sizeof(line)) == -1)
 			break;
 		if (mfa_valid(line)) {
 			memcpy(code, line, 7);
@@ -5802,7 +5920,7 @@ env_render(const struct env_var *v, size_t n, const char *fmt,
 {
 	cJSON *j;
 	char *t;
-	size_t i;
+	size_t i, k;
 
 	b->secret = 1;
 	if (strcmp(fmt, "json") == 0) {
@@ -5817,7 +5935,11 @@ env_render(const struct env_var *v, size_t n, const char *fmt,
 		json_delete_wiped(j);
 		return 0;
 	}
-	for (i = 0; i < n; i++) {
+	for (k = 0; k < 2 * n; k++) { /* unsets first: fish's `set -e` of an
+					 unset name fails, and must not be last */
+		i = k < n ? k : k - n;
+		if ((k < n) != (v[i].value == NULL))
+			continue;
 		if (strcmp(fmt, "sh") == 0) {
 			buf_adds(b, v[i].value ? "export " : "unset ");
 			buf_adds(b, v[i].name);
@@ -6333,7 +6455,10 @@ logout_key(const struct cache *cache, const char *name, const char *key,
 
 	if (rc == 1)
 		printf("Removed the cached session of %s (%s.json)\n", name, key);
-	*removed += rc == 1;
+	if (rc == 2)
+		printf("Removed temporary files of %s's session that an "
+		    "interrupted awsrole left (.%s.*.tmp)\n", name, key);
+	*removed += rc > 0;
 	return rc == -1 ? -1 : 0;
 }
 

@@ -4,7 +4,11 @@
 # once (one a plain `exec sleep`, one a wrapper script whose child sleeps), so the file takes
 # about one timeout, not two.
 
-pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# Alive and not a zombie: a killed process whose new parent has not reaped it yet is gone.
+pid_alive() {
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	case $(ps -o stat= -p "$1" 2>/dev/null) in Z*) return 1 ;; esac
+}
 
 t "credential_process that hangs is killed after the timeout, with a message naming the timeout"
 use_moto
