@@ -319,6 +319,19 @@ env_nonempty(const char *name)
 	return (v != NULL && *v != '\0') ? v : NULL;
 }
 
+/* A number of seconds (0-86400) from variable `name`, else dflt. */
+static int
+env_seconds(const char *name, long dflt, long *out, struct ar_err *err)
+{
+	const char *v = env_nonempty(name);
+
+	*out = dflt;
+	if (v != NULL && parse_long(v, 0, 86400, out) == -1)
+		return ar_fail(err, AR_ECONFIG, "%s=\"%s\" is not a number of "
+		    "seconds (0-86400)", name, v);
+	return 0;
+}
+
 static time_t
 now_s(void)
 {
@@ -2646,7 +2659,7 @@ proc_drain(int fd, struct ar_buf *b)
 
 /* Collect both pipes until EOF, the deadline or an overflow. */
 static int
-proc_collect(int fds[2], struct proc_result *r, int timeout_s)
+proc_collect(int fds[2], struct proc_result *r, long timeout_s)
 {
 	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
 	struct pollfd pfd[2];
@@ -2690,14 +2703,18 @@ proc_collect(int fds[2], struct proc_result *r, int timeout_s)
  * the terminal's process group, so that it may prompt there.)
  */
 static int
-proc_run(char *const argv[], int timeout_s, int own_group,
-    struct proc_result *r, struct ar_err *err)
+proc_run(char *const argv[], int own_group, struct proc_result *r,
+    struct ar_err *err)
 {
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2], i, st, rc;
+	long timeout_s;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
 	r->out.secret = 1;
+	if (env_seconds("AWSROLE_PROCESS_TIMEOUT", AR_PROC_TIMEOUT_S,
+	    &timeout_s, err) == -1)
+		return -1;
 	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1) {
 		ar_fail(err, AR_EGENERAL, "cannot create a pipe: %s",
 		    strerror(errno));
@@ -2726,7 +2743,7 @@ proc_run(char *const argv[], int timeout_s, int own_group,
 		;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if (r->timed_out)
-		return ar_fail(err, AR_EAWS, "`%s` did not finish within %d s "
+		return ar_fail(err, AR_EAWS, "`%s` did not finish within %ld s "
 		    "and was killed", argv[0], timeout_s);
 	if (rc == -2)
 		return ar_fail(err, AR_EAWS, "`%s` printed more than %u bytes",
@@ -4266,7 +4283,7 @@ creds_from_process(const char *cmd, const char *profile, struct creds *c,
 		    "\"%s\" is empty", profile);
 		goto out;
 	}
-	if (proc_run(argv, AR_PROC_TIMEOUT_S, 1, &r, err) == -1)
+	if (proc_run(argv, 1, &r, err) == -1)
 		goto out;
 	if (r.status != 0) {
 		ar_fail(err, AR_EAWS, "credential_process `%s` of profile "
@@ -4749,15 +4766,12 @@ cache_init(struct cache *c, int verbose, struct ar_err *err)
 {
 	const char *d = env_nonempty("AWSROLE_CACHE_DIR");
 	const char *home = env_nonempty("HOME");
-	const char *w = env_nonempty("AWSROLE_REFRESH_WINDOW");
 	int n;
 
 	memset(c, 0, sizeof(*c));
 	c->verbose = verbose;
-	c->window = -1;
-	if (w != NULL && parse_long(w, 0, 86400, &c->window) == -1)
-		return ar_fail(err, AR_ECONFIG, "AWSROLE_REFRESH_WINDOW \"%s\" "
-		    "is not a number of seconds (0-86400)", w);
+	if (env_seconds("AWSROLE_REFRESH_WINDOW", -1, &c->window, err) == -1)
+		return -1;
 	if (d == NULL && home == NULL)
 		return ar_fail(err, AR_EFILE, "neither HOME nor "
 		    "AWSROLE_CACHE_DIR is set, so there is no cache directory");
@@ -5039,15 +5053,12 @@ static int
 cache_lock(const struct cache *c, const char *key, int *fd,
     struct ar_err *err)
 {
-	const char *t = env_nonempty("AWSROLE_LOCK_TIMEOUT");
-	long limit = AR_LOCK_TIMEOUT_S;
+	long limit;
 	char path[PATH_MAX];
 	int64_t deadline;
 
-	if (t != NULL && parse_long(t, 0, 86400, &limit) == -1)
-		return ar_fail(err, AR_ECONFIG, "AWSROLE_LOCK_TIMEOUT \"%s\" is "
-		    "not a number of seconds", t);
-	if (cache_prepare_dir(c, err) == -1)
+	if (env_seconds("AWSROLE_LOCK_TIMEOUT", AR_LOCK_TIMEOUT_S, &limit,
+	    err) == -1 || cache_prepare_dir(c, err) == -1)
 		return -1;
 	cache_path(c, key, ".lock", path);
 	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -5175,7 +5186,7 @@ mfa_from_process(const struct mfa_source *m, char code[7],
 		    "empty", m->profile);
 		goto out;
 	}
-	if (proc_run(argv, AR_PROC_TIMEOUT_S, 0, &r, err) == -1)
+	if (proc_run(argv, 0, &r, err) == -1)
 		goto out;
 	trim_right(&r.out);
 	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {

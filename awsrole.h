@@ -32,7 +32,8 @@
 #define AR_STS_ATTEMPTS         3           /* tries of one STS call */
 #define AR_STS_BACKOFF_MAX_MS   20000       /* cap of one backoff sleep */
 #define AR_IMDS_TIMEOUT_MS      1000        /* each IMDS/ECS request */
-#define AR_PROC_TIMEOUT_S       60          /* credential_process/mfa_process */
+#define AR_PROC_TIMEOUT_S       60          /* credential_process/mfa_process;
+						AWSROLE_PROCESS_TIMEOUT */
 #define AR_PROC_MAX_OUTPUT      (64u << 10) /* their stdout/stderr */
 #define AR_CACHE_MAX_BYTES      (64u << 10) /* one cache entry */
 #define AR_LOCK_TIMEOUT_S       120         /* wait for another awsrole */
@@ -271,9 +272,9 @@ struct proc_result {         /* caller-owned; proc_result_free wipes */
 };
 
 /* Run argv (PATH search, no shell), stdin inherited, output captured and
- * capped, killed after timeout_s (with its process group when own_group).
- * r is filled even on error. */
-static int proc_run(char *const argv[], int timeout_s, int own_group,
+ * capped, killed after AR_PROC_TIMEOUT_S or AWSROLE_PROCESS_TIMEOUT (with
+ * its process group when own_group).  r is filled even on error. */
+static int proc_run(char *const argv[], int own_group,
     struct proc_result *r, struct ar_err *err);
 static void proc_result_free(struct proc_result *r);
 
