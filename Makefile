@@ -61,7 +61,7 @@ CURL_CONFIGURE_FLAGS := \
   --enable-proxy --enable-verbose --enable-ipv6 --enable-threaded-resolver
 
 # ---------------------------------------------------------------------------------------------
-.PHONY: all verify deps unit test check-asan asan-deps bench install uninstall clean distclean
+.PHONY: all verify deps unit test check-asan check-valgrind asan-deps bench install uninstall clean distclean
 
 all: awsrole
 
@@ -134,6 +134,8 @@ endef
 
 $(eval $(call DEPS_template,$(B),$(CC),$(DEP_CFLAGS),))
 $(eval $(call DEPS_template,$(B)/asan,$(ASAN_CC),$(ASAN_DEP_CFLAGS),$(ASAN_SAN)))
+# valgrind cannot see musl's static malloc, so check-valgrind uses a plain gcc/glibc variant.
+$(eval $(call DEPS_template,$(B)/vg,gcc,-g -O1 -fno-omit-frame-pointer,))
 
 DEPLIBS      := $(B)/cJSON.o $(B)/curl/lib/.libs/libcurl.a $(B)/libbearssl.a
 ASAN_DEPLIBS := $(B)/asan/cJSON.o $(B)/asan/curl/lib/.libs/libcurl.a $(B)/asan/libbearssl.a
@@ -192,6 +194,23 @@ check-asan: $(B)/asan/awsrole $(ASAN_UNITS)
 	UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 	AWSROLE_BIN=$(ABS)/$(B)/asan/awsrole AWSROLE_UNIT_DIR=$(ABS)/$(B)/asan ./test.sh
 
+# Every unit test under valgrind memcheck: 0 errors and no definite leaks.
+VG_INCS  := -I. -I$(B)/src/bearssl/inc -I$(B)/vg/curl/include -I$(B)/src/cjson
+VG_LIBS  := $(B)/vg/cJSON.o $(B)/vg/curl/lib/.libs/libcurl.a $(B)/vg/libbearssl.a
+VG_UNITS := $(patsubst tests/%.c,$(B)/vg/%,$(UNIT_SRCS))
+
+$(B)/vg/unit_%: tests/unit_%.c $(VG_LIBS) $(APP_SRCS) | verify
+	$(need_src)
+	gcc -g -O1 -fno-omit-frame-pointer $(WARN) -DCURL_STATICLIB -DAWSROLE_NO_MAIN $(VG_INCS) \
+	  -o $@ $< $(VG_LIBS) -lpthread
+
+check-valgrind: $(VG_UNITS)
+	@mkdir -p $(B)/vg/home; fail=; for u in $(VG_UNITS); do echo "  VALGRIND $$u"; \
+	  HOME=$(ABS)/$(B)/vg/home valgrind -q --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite $$u > $$u.log 2>&1 \
+	  || { fail="$$fail $$u"; tail -40 $$u.log; }; done; \
+	[ -z "$$fail" ] || { echo "*** valgrind:$$fail" >&2; exit 1; }; echo "valgrind: all units clean"
+
 bench: all
 	@if [ -x bench/run ]; then bench/run; else echo "bench/run does not exist; nothing to do"; fi
 
@@ -221,7 +240,7 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/awsrole.fish
 
 clean:
-	rm -f awsrole $(B)/unit_* $(B)/asan/awsrole $(B)/asan/unit_*
+	rm -f awsrole $(B)/unit_* $(B)/asan/awsrole $(B)/asan/unit_* $(B)/vg/unit_*
 
 distclean:
 	rm -rf $(B)
