@@ -3311,7 +3311,8 @@ xml_entity(struct xml_parser *x)
 	if (semi == NULL || semi - x->p > 10)
 		return xml_error(x, "unterminated entity");
 	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-		if (strncmp(x->p, pre[i].name, strlen(pre[i].name)) == 0) {
+		if ((size_t)(semi + 1 - x->p) == strlen(pre[i].name) &&
+		    memcmp(x->p, pre[i].name, strlen(pre[i].name)) == 0) {
 			buf_add(&x->text, &pre[i].c, 1);
 			x->p = semi + 1;
 			return 0;
