@@ -294,6 +294,18 @@ all_digits(const char *s, size_t n)
 	return n > 0;
 }
 
+/* One token of printable ASCII without spaces: secrets, tokens, request paths. */
+static int
+printable_token(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Parse a decimal integer in [lo, hi]; the whole string must be digits. */
 static int
 parse_long(const char *s, long lo, long hi, long *out)
@@ -397,6 +409,8 @@ iso8601_parse(const char *s, time_t *out)
 			;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
+	} else if (strcmp(p, "UTC") == 0) { /* botocore's JSONFileCache %Z */
+		p += 3;
 	} else if (*p == '+' || *p == '-') {
 		sign = *p++ == '+' ? 1 : -1;
 		if (take_digits(&p, 2, &oh))
@@ -2225,6 +2239,9 @@ sigv4_check_input(const struct sigv4_input *in, struct ar_err *err)
 	if (in->path[0] != '/')
 		return ar_fail(err, AR_EGENERAL, "sigv4: path must start "
 		    "with '/'");
+	if (!in->normalize_path && !printable_token(in->path))
+		return ar_fail(err, AR_EGENERAL, "sigv4: an unnormalised (S3) "
+		    "path is signed as sent, so it must be encoded already");
 	if (!sigv4_date_ok(in->amz_date))
 		return ar_fail(err, AR_EGENERAL, "sigv4: bad x-amz-date "
 		    "\"%.32s\" (want YYYYMMDDTHHMMSSZ)", in->amz_date);
@@ -3301,10 +3318,11 @@ xml_entity(struct xml_parser *x)
 	static const struct { const char *name; char c; } pre[] = {
 		{ "lt;", '<' }, { "gt;", '>' }, { "amp;", '&' },
 		{ "quot;", '"' }, { "apos;", '\'' } };
-	const char *semi;
+	const char *semi, *digits;
 	unsigned long c;
 	char *end;
 	size_t i;
+	int hex;
 
 	x->p++;
 	semi = memchr(x->p, ';', (size_t)(x->end - x->p));
@@ -3319,10 +3337,14 @@ xml_entity(struct xml_parser *x)
 		}
 	if (*x->p != '#')
 		return xml_error(x, "an entity reference, which is refused");
-	errno = 0;
-	c = x->p[1] == 'x' ? strtoul(x->p + 2, &end, 16) :
-	    strtoul(x->p + 1, &end, 10);
-	if (errno != 0 || end != semi || c == 0 || c > 0x10ffff)
+	hex = x->p[1] == 'x';
+	digits = x->p + 1 + hex;
+	if (digits == semi || strspn(digits, hex ? "0123456789abcdefABCDEF" :
+	    "0123456789") != (size_t)(semi - digits))
+		return xml_error(x, "a bad character reference");
+	c = strtoul(digits, &end, hex ? 16 : 10);
+	if (end != semi || c == 0 || c > 0x10ffff ||
+	    (c >= 0xd800 && c <= 0xdfff))
 		return xml_error(x, "a bad character reference");
 	utf8_put(&x->text, c);
 	x->p = semi + 1;
@@ -4029,18 +4051,6 @@ arn_account(const char *arn)
 	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
 		return NULL;
 	return xstrndup(p, 12);
-}
-
-/* One token of printable ASCII without spaces: secrets, session tokens. */
-static int
-printable_token(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
-			return 0;
-	return 1;
 }
 
 /*
