@@ -1159,7 +1159,8 @@ ini_dup_keys(struct ini_parser *p, struct ar_err *e)
 			    "already set in [%.200s] at line %d", p->f->path,
 			    line, s->pairs[j].key, s->name,
 			    s->pairs[j - 1].line);
-			ini_fix(e, p->f->path, line);
+			ar_fix(e, "keep one of the two (the AWS CLI refuses a "
+			    "duplicate key too)");
 		}
 	}
 	return line;
@@ -1197,7 +1198,9 @@ ini_dup_sections(struct ini_parser *p, struct ar_err *e)
 				ar_fail(e, AR_ECONFIG, "%s, line %d: section "
 				    "[%.200s] is already at line %d",
 				    p->f->path, line, s->name, t->line);
-				ini_fix(e, p->f->path, line);
+				ar_fix(e, "merge the two sections (the AWS CLI "
+				    "refuses a file with a duplicate section "
+				    "too)");
 				break;
 			}
 		}
@@ -6114,6 +6117,19 @@ pick_profile(struct run *r)
 	return 0;
 }
 
+/* The credentials file holds long-term keys: say so when others can
+ * read it (doctor explains more). */
+static void
+warn_cred_mode(const struct run *r)
+{
+	struct stat st;
+
+	if (stat(r->cfg.cred_path, &st) == 0 && (st.st_mode & 077) != 0)
+		fprintf(stderr, "awsrole: warning: %s is readable by %s; run "
+		    "chmod 600 on it\n", r->cfg.cred_path,
+		    st.st_mode & 004 ? "everyone" : "its group");
+}
+
 static int
 load_config(struct run *r)
 {
@@ -6950,6 +6966,29 @@ doctor_online(struct doctor *d, const struct profile *p)
 		doctor_online_assume(d, p);
 }
 
+/* Print the JSON or the totals; an error finding makes the exit 3. */
+static int
+doctor_end(struct doctor *d)
+{
+	struct run *r = d->r;
+	char *t;
+
+	if (d->json != NULL) {
+		t = cJSON_Print(d->json);
+		printf("%s\n", t);
+		cJSON_free(t);
+		cJSON_Delete(d->json);
+	} else {
+		printf("%d error%s, %d warning%s\n", d->errors, d->errors == 1 ?
+		    "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
+	}
+	if (d->errors == 0)
+		return 0;
+	ar_fail(&r->err, AR_ECONFIG, "doctor found %d error%s", d->errors,
+	    d->errors == 1 ? "" : "s");
+	return -1;
+}
+
 static int
 cmd_doctor(struct run *r)
 {
@@ -6957,10 +6996,13 @@ cmd_doctor(struct run *r)
 	struct doctor d = { r, NULL, 0, 0 };
 	const struct profile *p;
 	size_t i;
-	char *t;
 
 	if (r->cli->json)
 		d.json = cJSON_CreateArray();
+	if (load_config(r) == -1) { /* e.g. a duplicate section: one finding */
+		finding_err(&d, NULL, &r->err);
+		return doctor_end(&d);
+	}
 	if (named != NULL && config_profile(&r->cfg, named) == NULL) {
 		chain_missing(&r->cfg, &(struct chain){ .nnames = 0 }, named,
 		    &r->err);
@@ -6982,21 +7024,9 @@ cmd_doctor(struct run *r)
 		if (r->cli->online)
 			doctor_online(&d, p);
 	}
-	if (d.json != NULL) {
-		t = cJSON_Print(d.json);
-		printf("%s\n", t);
-		cJSON_free(t);
-		cJSON_Delete(d.json);
-	} else {
-		printf("%d error%s, %d warning%s\n", d.errors, d.errors == 1 ?
-		    "" : "s", d.warnings, d.warnings == 1 ? "" : "s");
-	}
-	if (d.errors == 0)
-		return 0;
-	ar_fail(&r->err, AR_ECONFIG, "doctor found %d error%s", d.errors,
-	    d.errors == 1 ? "" : "s");
-	return -1;
+	return doctor_end(&d);
 }
+
 
 /* ------------------------------------------------------------------------
  * status and prompt: which credentials are in effect here, from the
@@ -7277,20 +7307,21 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 static int
 dispatch(struct run *r)
 {
+	enum { PROFILE = 1, CREDS = 2, OWN_CONFIG = 4 };
 	static const struct {
 		const char *name;
 		int (*fn)(struct run *);
-		int needs_profile;
+		int flags;
 	} cmds[] = {
-		{ "login", cmd_login, 1 },
-		{ "exec", cmd_exec, 1 },
-		{ "env", cmd_env, 1 },
-		{ "credential-process", cmd_credential_process, 1 },
-		{ "whoami", cmd_whoami, 1 },
-		{ "logout", cmd_logout, 1 },
+		{ "login", cmd_login, PROFILE | CREDS },
+		{ "exec", cmd_exec, PROFILE | CREDS },
+		{ "env", cmd_env, PROFILE | CREDS },
+		{ "credential-process", cmd_credential_process, PROFILE | CREDS },
+		{ "whoami", cmd_whoami, PROFILE | CREDS },
+		{ "logout", cmd_logout, PROFILE },
 		{ "list", cmd_list, 0 },
 		{ "config", cmd_config, 0 },
-		{ "doctor", cmd_doctor, 0 },
+		{ "doctor", cmd_doctor, OWN_CONFIG },
 		{ "status", cmd_status, 0 },
 	};
 	size_t i;
@@ -7298,11 +7329,13 @@ dispatch(struct run *r)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(r->cli->cmd, cmds[i].name) != 0)
 			continue;
-		if (load_config(r) == -1)
+		if (!(cmds[i].flags & OWN_CONFIG) && load_config(r) == -1)
 			return -1;
-		if (cmds[i].needs_profile && !(r->cli->all) &&
+		if ((cmds[i].flags & PROFILE) && !r->cli->all &&
 		    pick_profile(r) == -1)
 			return -1;
+		if (cmds[i].flags & CREDS)
+			warn_cred_mode(r);
 		return cmds[i].fn(r);
 	}
 	ar_fail(&r->err, AR_EUSAGE, "unknown command \"%s\"", r->cli->cmd);
