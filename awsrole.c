@@ -3841,15 +3841,14 @@ sts_error_fix(const char *code, const char *msg)
 		return "the access key id is unknown or disabled: check "
 		    "aws_access_key_id (quotes around it are kept as part of "
 		    "the key) or the AWS_ACCESS_KEY_ID variable";
-	if (str_eq(code, "SignatureDoesNotMatch") && strstr(msg, "time"))
-		return "the request time is off: check the system clock (NTP)";
+	if (str_eq(code, "RequestExpired") || strstr(msg, "Signature expired") ||
+	    (str_eq(code, "SignatureDoesNotMatch") && strstr(msg, "time")))
+		return "the system clock is off by more than 5 minutes: sync "
+		    "it (NTP) and retry";
 	if (str_eq(code, "SignatureDoesNotMatch"))
 		return "the secret access key does not match the key id: "
 		    "check aws_secret_access_key (no quotes) or "
 		    "AWS_SECRET_ACCESS_KEY";
-	if (str_eq(code, "RequestExpired") || strstr(msg, "Signature expired"))
-		return "the system clock is off by more than 5 minutes: sync "
-		    "it (NTP) and retry";
 	if (str_eq(code, "ExpiredToken"))
 		return "the session token has expired: log in again "
 		    "(awsrole login PROFILE) or refresh AWS_SESSION_TOKEN";
@@ -5334,6 +5333,24 @@ profile_where(const struct profile *p, const char *key, char *buf,
 	return buf;
 }
 
+/* arn:aws[-partition]:iam::<12 digits>:<kind><name> */
+static int
+match_arn(const char *v, const char *kind)
+{
+	const char *p = v;
+	int i;
+
+	if (!str_has_prefix(v, "arn:aws"))
+		return 0;
+	for (i = 0; i < 4 && p != NULL; i++)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
+		return 0;
+	return str_has_prefix(p + 13, kind) && strlen(p + 13) > strlen(kind) &&
+	    strstr(v, ":iam::") != NULL;
+}
+
 static int
 valid_session_name(const char *s)
 {
@@ -5356,8 +5373,7 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 	char w[PATH_MAX + 16];
 	long dur;
 
-	if (!str_has_prefix(h->a.role_arn, "arn:") ||
-	    strstr(h->a.role_arn, ":role/") == NULL) {
+	if (!match_arn(h->a.role_arn, "role/")) {
 		ar_fail(err, AR_ECONFIG, "role_arn \"%s\" of profile \"%s\" "
 		    "(%s) is not a role ARN", h->a.role_arn, p->name,
 		    profile_where(p, "role_arn", w, sizeof(w)));
@@ -5382,10 +5398,14 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 		return ar_fix(err, "set duration_seconds = 3600 or less in %s",
 		    profile_where(p, "duration_seconds", w, sizeof(w)));
 	}
-	if (h->a.session_name != NULL && !valid_session_name(h->a.session_name))
-		return ar_fail(err, AR_ECONFIG, "role_session_name \"%s\" of "
-		    "profile \"%s\" must be 2-64 characters of letters, digits "
-		    "and _+=,.@-", h->a.session_name, p->name);
+	if (h->a.session_name != NULL && !valid_session_name(h->a.session_name)) {
+		ar_fail(err, AR_ECONFIG, "role_session_name \"%s\" of profile "
+		    "\"%s\" (%s) must be 2-64 characters of letters, digits and "
+		    "_+=,.@-", h->a.session_name, p->name, profile_where(p,
+		    "role_session_name", w, sizeof(w)));
+		return ar_fix(err, "set role_session_name to a name such as "
+		    "alice-admin, or remove it to get botocore-session-<time>");
+	}
 	if (h->a.external_id != NULL && (strlen(h->a.external_id) < 2 ||
 	    strlen(h->a.external_id) > 1224))
 		return ar_fail(err, AR_ECONFIG, "external_id of profile \"%s\" "
@@ -6167,6 +6187,18 @@ get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
 	return 0;
 }
 
+/* "AKIA...WXYZ": enough to tell keys apart, not to use one. */
+static void
+key_hint(const char *akid, char out[16])
+{
+	size_t n = akid ? strlen(akid) : 0;
+
+	if (n < 8)
+		snprintf(out, 16, "?");
+	else
+		snprintf(out, 16, "%.4s...%s", akid, akid + n - 4);
+}
+
 static int
 cmd_whoami(struct run *r)
 {
@@ -6688,23 +6720,6 @@ finding_err(struct doctor *d, const char *profile, const struct ar_err *e)
 	finding(d, FIND_ERROR, profile, NULL, e->msg, e->fix);
 }
 
-static int
-match_arn(const char *v, const char *kind)
-{
-	const char *p = v;
-	int i;
-
-	if (!str_has_prefix(v, "arn:aws"))
-		return 0;
-	for (i = 0; i < 4 && p != NULL; i++)
-		if ((p = strchr(p, ':')) != NULL)
-			p++;
-	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
-		return 0;
-	return str_has_prefix(p + 13, kind) && strlen(p + 13) > strlen(kind) &&
-	    strstr(v, ":iam::") != NULL;
-}
-
 /* A hardware MFA device's serial: 9-256 of [\w+=/:,.@-]. */
 static int
 match_hw_serial(const char *v)
@@ -6727,11 +6742,20 @@ doctor_arns(struct doctor *d, const struct profile *p)
 		finding(d, FIND_ERROR, p->name, profile_where(p, "role_arn", w,
 		    sizeof(w)), "role_arn is not a role ARN",
 		    "use arn:aws:iam::<12-digit account>:role/<name>");
+
 	if (mfa != NULL && !match_arn(mfa, "mfa/") && !match_hw_serial(mfa))
 		finding(d, FIND_ERROR, p->name, profile_where(p, "mfa_serial",
 		    w, sizeof(w)), "mfa_serial is neither an MFA device ARN nor "
 		    "a hardware token serial", "use arn:aws:iam::<12-digit "
 		    "account>:mfa/<device name> (IAM > Security credentials)");
+}
+
+/* Keys whose value is split like a shell: quotes there are meant. */
+static int
+is_command_key(const char *k)
+{
+	return strcmp(k, "credential_process") == 0 ||
+	    strcmp(k, "mfa_process") == 0;
 }
 
 /* Values the CLI reads differently from what the user meant. */
@@ -6747,7 +6771,8 @@ doctor_values(struct doctor *d, const struct profile *p)
 			continue;
 		snprintf(w, sizeof(w), "%s:%d", p->kv[i].file, p->kv[i].line);
 		n = strlen(v);
-		if (n >= 2 && ((v[0] == '"' && v[n - 1] == '"') ||
+		if (!is_command_key(p->kv[i].key) && n >= 2 &&
+		    ((v[0] == '"' && v[n - 1] == '"') ||
 		    (v[0] == '\'' && v[n - 1] == '\''))) {
 			snprintf(msg, sizeof(msg), "%s is wrapped in quotes; the "
 			    "AWS CLI keeps them as part of the value",
@@ -6784,7 +6809,11 @@ doctor_chain(struct doctor *d, const struct profile *p)
 	char msg[256];
 
 	if (chain_build(&d->r->cfg, p->name, &ch, &e) == -1) {
-		finding_err(d, p->name, &e);
+		/* the profile's own malformed role_arn: doctor_arns said so */
+		if (!(strstr(e.msg, "is not a role ARN") &&
+		    strstr(e.msg, p->name) && !match_arn(profile_get(p,
+		    "role_arn"), "role/")))
+			finding_err(d, p->name, &e);
 		return;
 	}
 	snprintf(msg, sizeof(msg), "resolves: %zu role hop%s from %s",
@@ -6881,7 +6910,7 @@ doctor_ambient(struct doctor *d, const char *named)
 }
 
 /* --online: clock skew and the source keys (GetCallerIdentity). */
-static void
+static int
 doctor_online_source(struct doctor *d, const struct profile *p,
     const struct chain *ch, const struct sts_endpoint *ep)
 {
@@ -6890,17 +6919,22 @@ doctor_online_source(struct doctor *d, const struct profile *p,
 	struct ar_err e;
 	time_t date = 0;
 	long skew;
-	char msg[512];
+	char msg[1400], hint[16];
+	int rc = 0;
 
 	memset(&c, 0, sizeof(c));
 	if (ch->kind == SRC_WEB_IDENTITY)
-		return;
+		return 0;
 	if (chain_base_creds(ch, &c, &e) == -1) {
 		finding_err(d, p->name, &e);
-		return;
+		return -1;
 	}
 	if (sts_get_caller_identity(ep, &c, &id, &date, &e) == -1) {
-		finding_err(d, p->name, &e);
+		key_hint(c.akid, hint);
+		snprintf(msg, sizeof(msg), "the source credentials (%s, key %s) "
+		    "were rejected: %s", c.source, hint, e.msg);
+		finding(d, FIND_ERROR, p->name, NULL, msg, e.fix);
+		rc = -1;
 	} else {
 		snprintf(msg, sizeof(msg), "source credentials are valid: %s",
 		    id.arn);
@@ -6909,12 +6943,13 @@ doctor_online_source(struct doctor *d, const struct profile *p,
 	}
 	creds_clear(&c);
 	if (date == 0)
-		return;
+		return rc;
 	skew = labs((long)(now_s() - date));
 	snprintf(msg, sizeof(msg), "clock skew against STS: %ld s", skew);
 	finding(d, skew > 300 ? FIND_ERROR : skew > 60 ? FIND_WARN : FIND_OK,
 	    NULL, NULL, msg, skew > 60 ? "sync the system clock (NTP): MFA "
 	    "codes and signatures depend on it" : NULL);
+	return rc;
 }
 
 /* --online: the AssumeRole itself, its error mapped to the seed's causes. */
@@ -6929,6 +6964,7 @@ doctor_online_assume(struct doctor *d, const struct profile *p)
 
 	opts_from_cli(d->r, &o);
 	o.allow_env = 0;
+	o.mfa.profile = p->name;
 	if (resolve(&d->r->cfg, p->name, &o, &c, &info, &e) == 0) {
 		snprintf(msg, sizeof(msg), "%s: %s", info.from_cache ?
 		    "cached session is valid (logout to re-test AssumeRole)" :
@@ -6961,8 +6997,8 @@ doctor_online(struct doctor *d, const struct profile *p)
 		finding_err(d, p->name, &e);
 		return;
 	}
-	doctor_online_source(d, p, &ch, &ep);
-	if (ch.nhop > 0)
+	/* Known-bad source keys would waste the MFA code on AssumeRole. */
+	if (doctor_online_source(d, p, &ch, &ep) == 0 && ch.nhop > 0)
 		doctor_online_assume(d, p);
 }
 
@@ -7044,16 +7080,6 @@ env_seconds_left(void)
 	return (long)(t - now_s());
 }
 
-static void
-key_hint(const char *akid, char out[16])
-{
-	size_t n = akid ? strlen(akid) : 0;
-
-	if (n < 8)
-		snprintf(out, 16, "?");
-	else
-		snprintf(out, 16, "%.4s...%s", akid, akid + n - 4);
-}
 
 static int
 cmd_status(struct run *r)
