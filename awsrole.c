@@ -4596,7 +4596,7 @@ utf8_decode(const unsigned char *p, size_t left, int *len)
 
 /* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
  * escapes, then every code point outside ' '..'~' that cJSON left raw
- * (DEL and non-ASCII) as \uXXXX, with surrogate pairs above U+FFFF. */
+ * (DEL and non-ASCII) as \u escapes (4 hex digits), with surrogate pairs above U+FFFF. */
 static int
 py_json_escaped(struct ar_buf *b, const char *s)
 {
