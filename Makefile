@@ -175,7 +175,7 @@ unit: $(UNITS)
 
 $(B)/unit_%: tests/unit_%.c $(DEPLIBS) $(APP_SRCS) | verify
 	$(need_src)
-	$(CC) $(APP_CFLAGS) -g -DAWSROLE_NO_MAIN $(INCS) $(APP_LDFLAGS) -o $@ $< $(APP_LIBS)
+	$(CC) $(APP_CFLAGS) -Wno-unused-function -g -DAWSROLE_NO_MAIN $(INCS) $(APP_LDFLAGS) -o $@ $< $(APP_LIBS)
 
 $(B)/asan/awsrole: $(ASAN_DEPLIBS) $(APP_SRCS) | verify
 	$(need_src)
@@ -183,7 +183,7 @@ $(B)/asan/awsrole: $(ASAN_DEPLIBS) $(APP_SRCS) | verify
 
 $(B)/asan/unit_%: tests/unit_%.c $(ASAN_DEPLIBS) $(APP_SRCS) | verify
 	$(need_src)
-	$(ASAN_CC) $(ASAN_CFLAGS) -DAWSROLE_NO_MAIN $(ASAN_INCS) -o $@ $< $(ASAN_LIBS)
+	$(ASAN_CC) $(ASAN_CFLAGS) -Wno-unused-function -DAWSROLE_NO_MAIN $(ASAN_INCS) -o $@ $< $(ASAN_LIBS)
 
 # ---------------------------------------------------------------------------------------------
 test: all unit
@@ -201,7 +201,7 @@ VG_UNITS := $(patsubst tests/%.c,$(B)/vg/%,$(UNIT_SRCS))
 
 $(B)/vg/unit_%: tests/unit_%.c $(VG_LIBS) $(APP_SRCS) | verify
 	$(need_src)
-	gcc -g -O1 -fno-omit-frame-pointer $(WARN) -DCURL_STATICLIB -DAWSROLE_NO_MAIN $(VG_INCS) \
+	gcc -g -O1 -fno-omit-frame-pointer $(WARN) -Wno-unused-function -DCURL_STATICLIB -DAWSROLE_NO_MAIN $(VG_INCS) \
 	  -o $@ $< $(VG_LIBS) -lpthread
 
 check-valgrind: $(VG_UNITS)
@@ -255,9 +255,11 @@ distclean:
 # tests/fuzz/fuzz_X.c defines AWSROLE_NO_MAIN and #includes "../../awsrole.c" (so unused statics
 # are expected: -Wno-unused-function); it links the ASan-variant curl and BearSSL, and a cJSON
 # compiled again with coverage (fuzzer-no-link) so the JSON targets are guided through it.
-# The committed seeds in tests/fuzz/corpus/fuzz_X are read only; new inputs go to
+# The committed seeds in tests/fuzz/corpus/fuzz_X and the fixed findings' reproducers in
+# tests/fuzz/crashes (replayed by every target) are read only; new inputs go to
 # build/fuzz/fuzz_X.corpus and crash files to build/fuzz/fuzz_X-crash-*.  Any crash, leak or
-# timeout in any target fails the run (after every target has run).
+# timeout in any target fails the run (after every target has run).  ASAN_OPTIONS defaults to
+# strict_string_checks=1, as for check-asan: str* calls must stay inside the input too.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := fuzz_ini fuzz_xml fuzz_cache fuzz_process fuzz_sigv4
 FUZZ_BINS    := $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
@@ -284,8 +286,10 @@ fuzz: $(FUZZ_BINS)
 	@failed=; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(B)/fuzz/$$t.corpus; \
 	  echo "  FUZZ     $$t for $(FUZZ_SECONDS) s — log in $(B)/fuzz/$$t.log"; \
-	  if $(B)/fuzz/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
-	       -artifact_prefix=$(B)/fuzz/$$t- $(B)/fuzz/$$t.corpus tests/fuzz/corpus/$$t \
+	  if ASAN_OPTIONS=$${ASAN_OPTIONS:-strict_string_checks=1} \
+	     UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1} \
+	     $(B)/fuzz/$$t $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	       -artifact_prefix=$(B)/fuzz/$$t- $(B)/fuzz/$$t.corpus tests/fuzz/corpus/$$t tests/fuzz/crashes \
 	       > $(B)/fuzz/$$t.log 2>&1; then \
 	    grep -E '^stat::number_of_executed_units|^Done ' $(B)/fuzz/$$t.log | tr '\n' ' '; echo; \
 	  else \

@@ -3314,6 +3314,18 @@ utf8_put(struct ar_buf *b, unsigned long c)
 	buf_add(b, u, n);
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* &lt; &gt; &amp; &quot; &apos; &#N; &#xN; -- nothing else. */
 static int
 xml_entity(struct xml_parser *x)
@@ -3323,9 +3335,8 @@ xml_entity(struct xml_parser *x)
 		{ "quot;", '"' }, { "apos;", '\'' } };
 	const char *semi, *digits;
 	unsigned long c;
-	char *end;
 	size_t i;
-	int hex;
+	int hex, d;
 
 	x->p++;
 	semi = memchr(x->p, ';', (size_t)(x->end - x->p));
@@ -3341,12 +3352,13 @@ xml_entity(struct xml_parser *x)
 	if (*x->p != '#')
 		return xml_error(x, "an entity reference, which is refused");
 	hex = x->p[1] == 'x';
-	digits = x->p + 1 + hex;
-	if (digits == semi || strspn(digits, hex ? "0123456789abcdefABCDEF" :
-	    "0123456789") != (size_t)(semi - digits))
-		return xml_error(x, "a bad character reference");
-	c = strtoul(digits, &end, hex ? 16 : 10);
-	if (end != semi || c == 0 || c > 0x10ffff ||
+	c = 0;
+	for (digits = x->p + 1 + hex; digits < semi && c <= 0x10ffff; digits++) {
+		if ((d = hex_digit(*digits)) == -1 || (!hex && d > 9))
+			return xml_error(x, "a bad character reference");
+		c = c * (hex ? 16 : 10) + (unsigned long)d;
+	}
+	if (semi == x->p + 1 + hex || c == 0 || c > 0x10ffff ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return xml_error(x, "a bad character reference");
 	utf8_put(&x->text, c);
@@ -5021,7 +5033,7 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 		return -1;
 	cache_sweep_tmp(c, key);
 	cache_path(c, key, ".json", path);
-	snprintf(tmp, sizeof(tmp), "%s/.%.40s.%ld.%lld.tmp", c->dir, key,
+	snprintf(tmp, sizeof(tmp), "%.3900s/.%.40s.%ld.%lld.tmp", c->dir, key,
 	    (long)getpid(), (long long)now_ms() % 1000000);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0600);

@@ -25,6 +25,7 @@
 #   aws_credentials_profile NAME key=value... (appends [NAME])
 #   base_credentials [PROFILE] (the moto user's keys, default profile "base")
 #   scenario_files (config + credentials of SCENARIO.md, keys = the moto user's, no quotes)
+#   mfa_role_files [HOME] [AKID] [SECRET] (profile P: RoleA with MFA, 900 s, source keys [base])
 # Environment: use_moto (AWS_ENDPOINT_URL_STS=$MOTO_URL, AWS_CA_BUNDLE=$MOTO_CA) ·
 #   use_base_keys (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) · need_moto ·
 #   moto_assume_role ROLE_ARN [DURATION] (boto3; sets ROLE_AKID ROLE_SECRET ROLE_TOKEN ROLE_ARN_OUT)
@@ -303,9 +304,11 @@ aws_config_write() {
 	cat > "$HOME/.aws/config"
 }
 
+# The credentials file is written 0600, as `aws configure` does (awsrole warns otherwise).
 aws_credentials_write() {
 	mkdir -p "$HOME/.aws"
 	cat > "$HOME/.aws/credentials"
+	chmod 600 "$HOME/.aws/credentials"
 }
 
 _ini_section() { # file header kv...
@@ -317,6 +320,7 @@ _ini_section() { # file header kv...
 	for kv in "$@"; do
 		printf '%s = %s\n' "${kv%%=*}" "${kv#*=}" >> "$f"
 	done
+	case $f in */credentials) chmod 600 "$f" ;; esac
 }
 
 aws_config_profile() { # NAME key=value...
@@ -337,6 +341,28 @@ aws_credentials_profile() { # NAME key=value...
 
 base_credentials() { # [PROFILE]
 	aws_credentials_profile "${1:-base}" "aws_access_key_id=$BASE_AKID" "aws_secret_access_key=$BASE_SECRET"
+}
+
+# mfa_role_files [HOME] [AKID] [SECRET] — HOME's ~/.aws (default $HOME): [profile P], RoleA with
+# the MFA device example.user, region us-east-1, 900 s, from source keys [base] = AKID/SECRET
+# (default the moto user's); credentials mode 600.
+mfa_role_files() {
+	local h=${1:-$HOME}
+	mkdir -p "$h/.aws"
+	cat > "$h/.aws/config" <<-EOF
+	[profile P]
+	role_arn = arn:aws:iam::111111111111:role/RoleA
+	source_profile = base
+	mfa_serial = arn:aws:iam::333333333333:mfa/example.user
+	region = us-east-1
+	duration_seconds = 900
+	EOF
+	cat > "$h/.aws/credentials" <<-EOF
+	[base]
+	aws_access_key_id = ${2:-$BASE_AKID}
+	aws_secret_access_key = ${3:-$BASE_SECRET}
+	EOF
+	chmod 600 "$h/.aws/credentials"
 }
 
 # The scenario's two files (docs/SCENARIO.md), with working keys and without the quotes.
@@ -506,29 +532,22 @@ fake_sts_field() { # FIELD [NTH]
 	"$PY" "$PEERS/logq.py" "$FAKE_STS_LOG" --where event=request --field "$1" --nth "${2:--1}"
 }
 
-start_fake_imds() {
-	local d=$T_DIR/peers
-	mkdir -p "$d"
-	FAKE_IMDS_LOG=$d/imds.$RANDOM.log
-	_start_peer FAKE_IMDS "$PY" "$PEERS/fake_imds.py" --log "$FAKE_IMDS_LOG" "$@" || return 1
-	FAKE_IMDS_URL=http://127.0.0.1:$FAKE_IMDS_PORT
+# _start_http_peer NAME ARGS... — tests/peers/fake_NAME.py on plain http, logging to the case's
+# peers/; sets FAKE_<NAME>_LOG and FAKE_<NAME>_URL (and _PORT, _PID).
+_start_http_peer() {
+	local name=$1 prefix=FAKE_${1^^} log port
+	shift
+	mkdir -p "$T_DIR/peers"
+	log=$T_DIR/peers/$name.$RANDOM.log
+	printf -v "${prefix}_LOG" '%s' "$log"
+	_start_peer "$prefix" "$PY" "$PEERS/fake_$name.py" --log "$log" "$@" || return 1
+	port=${prefix}_PORT
+	printf -v "${prefix}_URL" 'http://127.0.0.1:%s' "${!port}"
 }
 
-start_fake_ecs() {
-	local d=$T_DIR/peers
-	mkdir -p "$d"
-	FAKE_ECS_LOG=$d/ecs.$RANDOM.log
-	_start_peer FAKE_ECS "$PY" "$PEERS/fake_ecs.py" --log "$FAKE_ECS_LOG" "$@" || return 1
-	FAKE_ECS_URL=http://127.0.0.1:$FAKE_ECS_PORT
-}
-
-start_fake_proxy() {
-	local d=$T_DIR/peers
-	mkdir -p "$d"
-	FAKE_PROXY_LOG=$d/proxy.$RANDOM.log
-	_start_peer FAKE_PROXY "$PY" "$PEERS/fake_proxy.py" --log "$FAKE_PROXY_LOG" "$@" || return 1
-	FAKE_PROXY_URL=http://127.0.0.1:$FAKE_PROXY_PORT
-}
+start_fake_imds() { _start_http_peer imds "$@"; }
+start_fake_ecs() { _start_http_peer ecs "$@"; }
+start_fake_proxy() { _start_http_peer proxy "$@"; }
 
 log_count() { # LOG [WHERE...]
 	local log=$1 w=() c

@@ -23,6 +23,11 @@ prompts_on_tty() { grep -o "Enter MFA code for" <<<"$TTY" | wc -l | tr -d ' '; }
 # cache_file_field KEY PATH — a field of the cache entry KEY.json.
 cache_file_field() { json_get "$(cat "$HOME/.aws/cli/cache/$1.json" 2>/dev/null)" "$2"; }
 
+# agent_profile — [profile agent]: the AWS CLI gets CustomerA's session through credential_process.
+agent_profile() {
+	aws_config_profile agent region=ap-northeast-1 "credential_process=$AWSROLE_BIN credential-process CustomerA"
+}
+
 # login_typed PROFILE CODE — awsrole login PROFILE with CODE typed at the prompt.
 login_typed() {
 	run_pty --expect "$PROMPT" --send "$2\n" -- awsrole login "$1"
@@ -156,12 +161,7 @@ use_moto
 scenario_files
 login_typed CustomerA 975310
 expect_rc 0
-cat >> "$HOME/.aws/config" <<EOF
-
-[profile agent]
-region = ap-northeast-1
-credential_process = $AWSROLE_BIN credential-process CustomerA
-EOF
+agent_profile
 m=$(moto_log_mark)
 run aws sts get-caller-identity --profile agent
 expect_rc 0
@@ -183,12 +183,7 @@ pass
 t "scenario: the AWS CLI in the human's terminal: credential_process prompts on /dev/tty, the agent then reuses it"
 use_moto
 scenario_files
-cat >> "$HOME/.aws/config" <<EOF
-
-[profile agent]
-region = ap-northeast-1
-credential_process = $AWSROLE_BIN credential-process CustomerA
-EOF
+agent_profile
 m=$(moto_log_mark)
 # botocore pipes the process's stdout and stderr: the prompt can only reach the human on /dev/tty.
 run_pty --expect "$PROMPT" --send "560719\n" -- aws sts get-caller-identity --profile agent
@@ -211,12 +206,7 @@ pass
 t "scenario: the AWS CLI through credential_process with no session fails fast, naming awsrole login"
 use_moto
 scenario_files
-cat >> "$HOME/.aws/config" <<EOF
-
-[profile agent]
-region = ap-northeast-1
-credential_process = $AWSROLE_BIN credential-process CustomerA
-EOF
+agent_profile
 m=$(moto_log_mark)
 t0=$(ms_now)
 run aws sts get-caller-identity --profile agent

@@ -108,6 +108,14 @@ use_catch_proxy() {
 	export http_proxy=$FAKE_PROXY_URL HTTP_PROXY=$FAKE_PROXY_URL https_proxy=$FAKE_PROXY_URL HTTPS_PROXY=$FAKE_PROXY_URL
 }
 
+# log_nth LOG NTH FIELD... — the FIELDs of the NTH (0-based) record of a peer's LOG, joined by spaces.
+log_nth() {
+	local log=$1 nth=$2 f v=()
+	shift 2
+	for f in "$@"; do v+=("$("$PY" "$PEERS/logq.py" "$log" --field "$f" --nth "$nth")"); done
+	echo "${v[*]}"
+}
+
 cache_files() { find "$HOME/.aws/cli/cache" -name '*.json' 2>/dev/null | wc -l | tr -d ' '; }
 
 # ================================================================ credential_source = Environment
@@ -171,14 +179,12 @@ expect_eq "instance session token sent" true "$(moto_field security_token "$m" A
 expect_eq "AssumeRole status" 200 "$(moto_field status "$m" AssumeRole)"
 L=$FAKE_IMDS_LOG
 expect_eq "IMDS requests" 3 "$(log_count "$L")"
-expect_eq "1st request: method" PUT "$("$PY" "$PEERS/logq.py" "$L" --field method --nth 0)"
-expect_eq "1st request: path" /latest/api/token "$("$PY" "$PEERS/logq.py" "$L" --field path --nth 0)"
-expect_eq "1st request: TTL header" 21600 "$("$PY" "$PEERS/logq.py" "$L" --field headers.x-aws-ec2-metadata-token-ttl-seconds --nth 0)"
-expect_eq "2nd request" "GET /latest/meta-data/iam/security-credentials/ 200" \
-	"$("$PY" "$PEERS/logq.py" "$L" --field method --nth 1) $("$PY" "$PEERS/logq.py" "$L" --field path --nth 1) $("$PY" "$PEERS/logq.py" "$L" --field status --nth 1)"
-expect_eq "3rd request" "GET /latest/meta-data/iam/security-credentials/inst-role 200" \
-	"$("$PY" "$PEERS/logq.py" "$L" --field method --nth 2) $("$PY" "$PEERS/logq.py" "$L" --field path --nth 2) $("$PY" "$PEERS/logq.py" "$L" --field status --nth 2)"
-case $("$PY" "$PEERS/logq.py" "$L" --field headers.x-aws-ec2-metadata-token --nth 1) in
+expect_eq "1st request: method" PUT "$(log_nth "$L" 0 method)"
+expect_eq "1st request: path" /latest/api/token "$(log_nth "$L" 0 path)"
+expect_eq "1st request: TTL header" 21600 "$(log_nth "$L" 0 headers.x-aws-ec2-metadata-token-ttl-seconds)"
+expect_eq "2nd request" "GET /latest/meta-data/iam/security-credentials/ 200" "$(log_nth "$L" 1 method path status)"
+expect_eq "3rd request" "GET /latest/meta-data/iam/security-credentials/inst-role 200" "$(log_nth "$L" 2 method path status)"
+case $(log_nth "$L" 1 headers.x-aws-ec2-metadata-token) in
 fake-imds-token-*) ;;
 *) fail "the GET did not carry the session token the PUT handed out" ;;
 esac

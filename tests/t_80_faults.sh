@@ -14,8 +14,6 @@
 F_AKID=AKIAFAULTSEXAMPLE001
 F_SECRET=faultsSecretKeyEXAMPLE0123456789abcdefgh
 F_CODE=480713
-F_ROLE=arn:aws:iam::111111111111:role/RoleA
-F_SERIAL=arn:aws:iam::333333333333:mfa/example.user
 # botocore's key: sha1(json.dumps({DurationSeconds, RoleArn, SerialNumber}, sort_keys=True)),
 # the example of FACTS.md (checked against `awsrole list --json` in the first case).
 F_KEY=eb73dc24d3b02afb39b999e638a3365a630afca9
@@ -23,24 +21,7 @@ F_OLD_AKID=ASIAOLDCACHEDENTRY01
 F_LIMIT=45 # seconds: the bound for one login against a stalled endpoint
 
 # f_files [HOME] — the role profile P and its source keys.
-f_files() {
-	local h=${1:-$HOME}
-	mkdir -p "$h/.aws"
-	cat > "$h/.aws/config" <<-EOF
-	[profile P]
-	role_arn = $F_ROLE
-	source_profile = base
-	mfa_serial = $F_SERIAL
-	region = us-east-1
-	duration_seconds = 900
-	EOF
-	cat > "$h/.aws/credentials" <<-EOF
-	[base]
-	aws_access_key_id = $F_AKID
-	aws_secret_access_key = $F_SECRET
-	EOF
-	chmod 600 "$h/.aws/credentials"
-}
+f_files() { mfa_role_files "${1:-$HOME}" "$F_AKID" "$F_SECRET"; }
 
 # f_seed [HOME] — a valid "old" session in the cache (2 h left), as the CLI would have written it.
 f_seed() {

@@ -12,24 +12,7 @@ C_SECRET=crashSecretKeyEXAMPLE0123456789abcdefghi
 C_CODE=480713
 C_KEY=eb73dc24d3b02afb39b999e638a3365a630afca9 # RoleA, 900 s, example.user (FACTS.md)
 
-c_files() {
-	local h=$HOME
-	mkdir -p "$h/.aws"
-	cat > "$h/.aws/config" <<-EOF
-	[profile P]
-	role_arn = arn:aws:iam::111111111111:role/RoleA
-	source_profile = base
-	mfa_serial = arn:aws:iam::333333333333:mfa/example.user
-	region = us-east-1
-	duration_seconds = 900
-	EOF
-	cat > "$h/.aws/credentials" <<-EOF
-	[base]
-	aws_access_key_id = $C_AKID
-	aws_secret_access_key = $C_SECRET
-	EOF
-	chmod 600 "$h/.aws/credentials"
-}
+c_files() { mfa_role_files "$HOME" "$C_AKID" "$C_SECRET"; } # RoleA with MFA, 900 s
 
 t "crash: kill -9 during 200 logins — entry old or new and complete, lock free, next call works"
 c_files

@@ -5,27 +5,7 @@
 # Only `env` and `credential-process` print credentials on stdout, on purpose; nothing else may.
 
 S_CODE=480713
-S_ROLE=arn:aws:iam::111111111111:role/RoleA
 S_SERIAL=arn:aws:iam::333333333333:mfa/example.user
-
-s_files() { # [HOME] [AKID] [SECRET] — role profile P (MFA) with source keys [base]
-	local h=${1:-$HOME}
-	mkdir -p "$h/.aws"
-	cat > "$h/.aws/config" <<-EOF
-	[profile P]
-	role_arn = $S_ROLE
-	source_profile = base
-	mfa_serial = $S_SERIAL
-	region = us-east-1
-	duration_seconds = 900
-	EOF
-	cat > "$h/.aws/credentials" <<-EOF
-	[base]
-	aws_access_key_id = ${2:-$BASE_AKID}
-	aws_secret_access_key = ${3:-$BASE_SECRET}
-	EOF
-	chmod 600 "$h/.aws/credentials"
-}
 
 # s_lacks WHAT TEXT SECRET... — none of the secrets in TEXT.
 s_lacks() {
@@ -52,7 +32,7 @@ s_role_secrets() {
 
 t "secrets: -v login, exec, env, credential-process, whoami against moto: no secret in any log"
 use_moto
-s_files
+mfa_role_files
 all=""
 run awsrole login P --mfa-code "$S_CODE" -v
 expect_rc 0
@@ -89,7 +69,7 @@ s_lacks "the -v output (stdout+stderr, env/credential-process stdout aside)" "$a
 pass
 
 t "secrets: -v against STS errors (AccessDenied, 503 retries) shows no secret"
-s_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
+mfa_role_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
 export AWS_CA_BUNDLE=$PKI_DIR/ca.pem
 start_fake_sts
 export AWS_ENDPOINT_URL_STS=$FAKE_STS_URL
@@ -121,7 +101,7 @@ s_wait_request() {
 }
 
 t "secrets: ps/proc of a running 'awsrole login --mfa-code' show no code; core size 0"
-s_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
+mfa_role_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
 export AWS_CA_BUNDLE=$PKI_DIR/ca.pem
 start_fake_sts
 export AWS_ENDPOINT_URL_STS=$FAKE_STS_URL
@@ -142,7 +122,7 @@ expect_eq "login rc" 0 "$?"
 pass
 
 t "secrets: the process tree of 'awsrole exec P -- sleep' shows no secret in any cmdline"
-s_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
+mfa_role_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
 export AWS_CA_BUNDLE=$PKI_DIR/ca.pem
 start_fake_sts
 export AWS_ENDPOINT_URL_STS=$FAKE_STS_URL
@@ -186,7 +166,7 @@ t "secrets: at the MFA prompt — no secret in cmdline/environ, core 0, not dump
 wd=$(mktemp -d "${TMPDIR:-/tmp}/awsrole-t90.XXXXXX")
 chmod 755 "$wd"
 mkdir -p "$wd/home"
-s_files "$wd/home" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
+mfa_role_files "$wd/home" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
 cp "$PKI_DIR/ca.pem" "$wd/ca.pem"
 cp "$AWSROLE_BIN" "$wd/awsrole"
 start_fake_sts
@@ -302,7 +282,7 @@ pass
 # ---------------------------------------------------------------- file permissions
 
 t "permissions: doctor warns when ~/.aws/credentials is readable by the group or everyone"
-s_files
+mfa_role_files
 chmod 644 "$HOME/.aws/credentials"
 run awsrole doctor
 expect_out_has "$HOME/.aws/credentials is readable by everyone"
@@ -322,7 +302,7 @@ expect_out_has '"level":'
 pass
 
 t "permissions: a cache directory writable by others (or not ours) is refused, nothing written"
-s_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
+mfa_role_files "$HOME" AKIASECRETSEXAMPLE01 secretsSecretKeyEXAMPLE0123456789abcdefg
 export AWS_CA_BUNDLE=$PKI_DIR/ca.pem
 start_fake_sts
 export AWS_ENDPOINT_URL_STS=$FAKE_STS_URL

@@ -16,38 +16,8 @@
  */
 #include "../awsrole.c"
 
-static int npass, nfail;
-
-static int
-check(const char *name, int ok, const char *want, const char *got)
-{
-	if (ok) {
-		printf("ok cache/%s\n", name);
-		npass++;
-		return 1;
-	}
-	printf("FAIL cache/%s\n    expected: %s\n    got:      %s\n", name,
-	    want ? want : "(null)", got ? got : "(null)");
-	nfail++;
-	return 0;
-}
-
-static int
-check_str(const char *name, const char *want, const char *got)
-{
-	return check(name, want != NULL && got != NULL ? strcmp(want, got) == 0 :
-	    want == got, want, got);
-}
-
-static int
-check_long(const char *name, long want, long got)
-{
-	char w[32], g[32];
-
-	snprintf(w, sizeof(w), "%ld", want);
-	snprintf(g, sizeof(g), "%ld", got);
-	return check(name, want == got, w, g);
-}
+#define UNIT_GROUP "cache"
+#include "unit.h"
 
 /* ------------------------------------------------------------------------
  * py_json_string: Python's json.dumps(s) (ensure_ascii=True)
@@ -104,7 +74,7 @@ test_py_json_string(void)
 		rc = py_json_string(&b, t_json[i].in);
 		buf_add(&b, "", 1);
 		snprintf(name, sizeof(name), "py_json_string/%s", t_json[i].name);
-		check_str(name, t_json[i].want, rc == 0 ? b.p : "(rc -1)");
+		unit_check_str(name, t_json[i].want, rc == 0 ? b.p : "(rc -1)");
 		buf_free(&b);
 	}
 	for (i = 0; i < sizeof(t_json_bad) / sizeof(t_json_bad[0]); i++) {
@@ -113,7 +83,7 @@ test_py_json_string(void)
 		buf_add(&b, "", 1);
 		snprintf(name, sizeof(name), "py_json_string/invalid-utf8/%s",
 		    t_json_bad[i].name);
-		check(name, rc == -1, "rc -1 (not UTF-8)", b.p);
+		unit_check(name, rc == -1, "rc -1 (not UTF-8)", b.p);
 		buf_free(&b);
 	}
 }
@@ -159,21 +129,21 @@ test_cache_key(void)
 		memset(hex, 0, sizeof(hex));
 		rc = cache_key(&t_key[i].a, hex, &err);
 		snprintf(name, sizeof(name), "cache_key/%s", t_key[i].name);
-		check_str(name, t_key[i].want, rc == 0 ? hex : err.msg);
+		unit_check_str(name, t_key[i].want, rc == 0 ? hex : err.msg);
 	}
 	/* the web identity token file is not part of the key */
 	a = t_key[1].a;
 	a.token_file = "/var/run/token";
 	memset(hex, 0, sizeof(hex));
 	rc = cache_key(&a, hex, &err);
-	check_str("cache_key/token-file-not-in-key", t_key[1].want,
+	unit_check_str("cache_key/token-file-not-in-key", t_key[1].want,
 	    rc == 0 ? hex : err.msg);
 	/* not UTF-8: a configuration error, no key */
 	a = t_key[1].a;
 	a.external_id = "bad\xff";
 	memset(&err, 0, sizeof(err));
 	rc = cache_key(&a, hex, &err);
-	check("cache_key/invalid-utf8-is-config-error",
+	unit_check("cache_key/invalid-utf8-is-config-error",
 	    rc == -1 && err.status == AR_ECONFIG && strstr(err.msg, "UTF-8"),
 	    "rc -1, AR_ECONFIG, a message naming UTF-8", err.msg);
 }
@@ -206,22 +176,23 @@ test_cache_window(void)
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		snprintf(name, sizeof(name), "cache_window/default/%ld",
 		    t[i].duration);
-		check_long(name, t[i].want, cache_window(&c, t[i].duration));
+		unit_check_long(name, t[i].want,
+		    cache_window(&c, t[i].duration));
 	}
 	c.window = 0;
-	check_long("cache_window/override-0", 0, cache_window(&c, 900));
+	unit_check_long("cache_window/override-0", 0, cache_window(&c, 900));
 	c.window = 1000;
-	check_long("cache_window/override-1000-beats-duration", 1000,
+	unit_check_long("cache_window/override-1000-beats-duration", 1000,
 	    cache_window(&c, 900));
 
 	setenv("HOME", "/home/unit", 1);
 	unsetenv("AWSROLE_CACHE_DIR");
 	setenv("AWSROLE_REFRESH_WINDOW", "120", 1);
-	check("cache_init/refresh-window-120",
+	unit_check("cache_init/refresh-window-120",
 	    cache_init(&c, 0, &err) == 0 && c.window == 120 &&
 	    cache_window(&c, 3600) == 120, "window 120", err.msg);
 	setenv("AWSROLE_REFRESH_WINDOW", "", 1);
-	check("cache_init/refresh-window-empty-is-default",
+	unit_check("cache_init/refresh-window-empty-is-default",
 	    cache_init(&c, 0, &err) == 0 && c.window == -1, "window -1",
 	    err.msg);
 	{
@@ -232,7 +203,7 @@ test_cache_window(void)
 			setenv("AWSROLE_REFRESH_WINDOW", bad[i], 1);
 			snprintf(name, sizeof(name),
 			    "cache_init/refresh-window-bad/%s", bad[i]);
-			check(name, cache_init(&c, 0, &err) == -1 &&
+			unit_check(name, cache_init(&c, 0, &err) == -1 &&
 			    err.status == AR_ECONFIG &&
 			    strstr(err.msg, "AWSROLE_REFRESH_WINDOW") != NULL,
 			    "rc -1, AR_ECONFIG naming AWSROLE_REFRESH_WINDOW",
@@ -240,11 +211,11 @@ test_cache_window(void)
 		}
 	}
 	unsetenv("AWSROLE_REFRESH_WINDOW");
-	check("cache_init/dir-from-home", cache_init(&c, 0, &err) == 0 &&
+	unit_check("cache_init/dir-from-home", cache_init(&c, 0, &err) == 0 &&
 	    strcmp(c.dir, "/home/unit/.aws/cli/cache") == 0,
 	    "/home/unit/.aws/cli/cache", c.dir);
 	setenv("AWSROLE_CACHE_DIR", "/elsewhere/cache", 1);
-	check("cache_init/dir-from-AWSROLE_CACHE_DIR",
+	unit_check("cache_init/dir-from-AWSROLE_CACHE_DIR",
 	    cache_init(&c, 0, &err) == 0 &&
 	    strcmp(c.dir, "/elsewhere/cache") == 0, "/elsewhere/cache", c.dir);
 	{
@@ -255,8 +226,8 @@ test_cache_window(void)
 		longdir[PATH_MAX - 40] = '\0';
 		setenv("AWSROLE_CACHE_DIR", longdir, 1);
 		memset(&err, 0, sizeof(err));
-		check("cache_init/dir-too-long", cache_init(&c, 0, &err) == -1 &&
-		    err.status == AR_EFILE, "rc -1, AR_EFILE", err.msg);
+		unit_check("cache_init/dir-too-long",
+		    cache_init(&c, 0, &err) == -1 && err.status == AR_EFILE, "rc -1, AR_EFILE", err.msg);
 	}
 	unsetenv("AWSROLE_CACHE_DIR");
 }
@@ -302,19 +273,20 @@ test_iso8601(void)
 			snprintf(got, sizeof(got), "rc -1");
 		else
 			snprintf(got, sizeof(got), "%lld", (long long)t);
-		check_str(name, want, got);
+		unit_check_str(name, want, got);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(name, sizeof(name), "iso8601_parse/bad/%s", bad[i]);
-		check(name, iso8601_parse(bad[i], &t) == -1, "rc -1", "rc 0");
+		unit_check(name, iso8601_parse(bad[i], &t) == -1, "rc -1",
+		    "rc 0");
 	}
-	check("iso8601_parse/bad/NULL", iso8601_parse(NULL, &t) == -1, "rc -1",
-	    "rc 0");
+	unit_check("iso8601_parse/bad/NULL", iso8601_parse(NULL, &t) == -1,
+	    "rc -1", "rc 0");
 	iso8601_format((time_t)1795877445, got, sizeof(got));
-	check_str("iso8601_format/utc-z", "2026-11-28T14:50:45Z", got);
+	unit_check_str("iso8601_format/utc-z", "2026-11-28T14:50:45Z", got);
 	iso8601_format((time_t)1795876102, got, sizeof(got));
 	t = 0;
-	check("iso8601_format/round-trip",
+	unit_check("iso8601_format/round-trip",
 	    iso8601_parse(got, &t) == 0 && t == 1795876102, "1795876102", got);
 }
 
@@ -370,7 +342,7 @@ test_cache_parse(void)
 
 	memset(&c, 0, sizeof(c));
 	rc = cache_parse(CRED_OK("}"), &c);
-	check("cache_parse/minimal", rc == 0 && c.akid &&
+	unit_check("cache_parse/minimal", rc == 0 && c.akid &&
 	    strcmp(c.akid, "ASIAEXAMPLE") == 0 && c.secret &&
 	    strcmp(c.secret, "sk/+=") == 0 && c.token &&
 	    strcmp(c.token, "tok") == 0 && c.expires == 1795876102 &&
@@ -383,7 +355,7 @@ test_cache_parse(void)
 	    "\"Arn\": \"arn:aws:sts::111111111111:assumed-role/RoleA/botocore-session-1\"}, "
 	    "\"ResponseMetadata\": {\"RequestId\": \"r\", \"RetryAttempts\": 0}"),
 	    &c);
-	check("cache_parse/botocore-full-body", rc == 0 && c.arn &&
+	unit_check("cache_parse/botocore-full-body", rc == 0 && c.arn &&
 	    strcmp(c.arn, "arn:aws:sts::111111111111:assumed-role/RoleA/"
 	    "botocore-session-1") == 0 && c.account &&
 	    strcmp(c.account, "111111111111") == 0 && c.role_id &&
@@ -395,7 +367,7 @@ test_cache_parse(void)
 	rc = cache_parse("{\"Credentials\": {\"AccessKeyId\": \"A\", "
 	    "\"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \"Expiration\": "
 	    "\"2026-11-28T14:28:22.646586+00:00\"}}", &c);
-	check("cache_parse/cli-expiration-form", rc == 0 &&
+	unit_check("cache_parse/cli-expiration-form", rc == 0 &&
 	    c.expires == 1795876102, "rc 0, 1795876102", "other");
 	creds_clear(&c);
 
@@ -403,7 +375,7 @@ test_cache_parse(void)
 		memset(&c, 0, sizeof(c));
 		snprintf(name, sizeof(name), "cache_parse/bad/%s", bad[i].name);
 		rc = cache_parse(bad[i].body, &c);
-		check(name, rc == -1, "rc -1 (corrupt)", "rc 0");
+		unit_check(name, rc == -1, "rc -1 (corrupt)", "rc 0");
 		creds_clear(&c);
 	}
 }
@@ -426,7 +398,7 @@ test_round_trip(void)
 	int rc, fd;
 
 	if (mkdtemp(tmpl) == NULL) {
-		check("round-trip/mkdtemp", 0, "a scratch directory",
+		unit_check("round-trip/mkdtemp", 0, "a scratch directory",
 		    strerror(errno));
 		return;
 	}
@@ -434,7 +406,7 @@ test_round_trip(void)
 	setenv("AWSROLE_CACHE_DIR", sub, 1);
 	unsetenv("AWSROLE_REFRESH_WINDOW");
 	if (cache_init(&c, 0, &err) == -1) {
-		check("round-trip/cache_init", 0, "rc 0", err.msg);
+		unit_check("round-trip/cache_init", 0, "rc 0", err.msg);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
@@ -447,16 +419,16 @@ test_round_trip(void)
 	in.expires = now_s() + 800;
 
 	rc = cache_write(&c, key, &in, &err);
-	check("round-trip/write", rc == 0, "rc 0", err.msg);
-	check("round-trip/dir-0700", stat(sub, &st) == 0 &&
+	unit_check("round-trip/write", rc == 0, "rc 0", err.msg);
+	unit_check("round-trip/dir-0700", stat(sub, &st) == 0 &&
 	    (st.st_mode & 07777) == 0700, "0700", "other");
 	cache_path(&c, key, ".json", path);
-	check("round-trip/entry-0600", stat(path, &st) == 0 &&
+	unit_check("round-trip/entry-0600", stat(path, &st) == 0 &&
 	    (st.st_mode & 07777) == 0600, "0600", "other");
 
 	memset(&out, 0, sizeof(out));
 	rc = cache_read(&c, key, 900, &out, &why, &err);
-	check("round-trip/read", rc == 0 && out.akid &&
+	unit_check("round-trip/read", rc == 0 && out.akid &&
 	    strcmp(out.akid, in.akid) == 0 && strcmp(out.secret, in.secret) == 0 &&
 	    out.expires == in.expires && out.account &&
 	    strcmp(out.account, "111111111111") == 0, "rc 0, same fields", why);
@@ -466,7 +438,7 @@ test_round_trip(void)
 	c.window = 1000;
 	memset(&out, 0, sizeof(out));
 	rc = cache_read(&c, key, 900, &out, &why, &err);
-	check("round-trip/inside-window", rc == 1 && out.akid == NULL &&
+	unit_check("round-trip/inside-window", rc == 1 && out.akid == NULL &&
 	    strstr(why, "window") != NULL, "rc 1, why: refresh window", why);
 	c.window = -1;
 
@@ -475,8 +447,8 @@ test_round_trip(void)
 	c.window = 0;
 	memset(&out, 0, sizeof(out));
 	rc = cache_read(&c, key, 900, &out, &why, &err);
-	check("round-trip/expired-never-used", rc == 1 && out.akid == NULL &&
-	    strstr(why, "expired") != NULL, "rc 1, why: expired", why);
+	unit_check("round-trip/expired-never-used",
+	    rc == 1 && out.akid == NULL && strstr(why, "expired") != NULL, "rc 1, why: expired", why);
 	c.window = -1;
 
 	fd = open(path, O_WRONLY | O_TRUNC);
@@ -486,13 +458,13 @@ test_round_trip(void)
 	}
 	memset(&out, 0, sizeof(out));
 	rc = cache_read(&c, key, 900, &out, &why, &err);
-	check("round-trip/corrupt-ignored", rc == 1 && out.akid == NULL &&
+	unit_check("round-trip/corrupt-ignored", rc == 1 && out.akid == NULL &&
 	    strstr(why, "corrupt") != NULL, "rc 1, why: corrupt", why);
 
 	chmod(path, 0620);
 	memset(&err, 0, sizeof(err));
 	rc = cache_read(&c, key, 900, &out, &why, &err);
-	check("round-trip/group-writable-refused", rc == -1 &&
+	unit_check("round-trip/group-writable-refused", rc == -1 &&
 	    err.status == AR_EFILE, "rc -1, AR_EFILE", err.msg);
 	unlink(path);
 
@@ -501,18 +473,20 @@ test_round_trip(void)
 	if (symlink(sub, path) == 0) {
 		memset(&err, 0, sizeof(err));
 		rc = cache_read(&c, key, 900, &out, &why, &err);
-		check("round-trip/symlink-refused", rc == -1 &&
+		unit_check("round-trip/symlink-refused", rc == -1 &&
 		    err.status == AR_EFILE && strstr(err.msg, "symbolic"),
 		    "rc -1, AR_EFILE, 'symbolic link'", err.msg);
 		unlink(path);
 	}
 	memset(&out, 0, sizeof(out));
 	rc = cache_read(&c, key, 900, &out, &why, &err);
-	check("round-trip/absent", rc == 1 && strcmp(why, "no entry") == 0,
+	unit_check("round-trip/absent", rc == 1 && strcmp(why, "no entry") == 0,
 	    "rc 1, no entry", why);
-	check_long("round-trip/remove-absent", 0, cache_remove(&c, key, &err));
+	unit_check_long("round-trip/remove-absent", 0,
+	    cache_remove(&c, key, &err));
 	cache_write(&c, key, &in, &err);
-	check_long("round-trip/remove-present", 1, cache_remove(&c, key, &err));
+	unit_check_long("round-trip/remove-present", 1,
+	    cache_remove(&c, key, &err));
 
 	creds_clear(&in);
 	unsetenv("AWSROLE_CACHE_DIR");
@@ -533,6 +507,5 @@ main(void)
 	test_iso8601();
 	test_cache_parse();
 	test_round_trip();
-	printf("cache: %d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

@@ -12,29 +12,10 @@
  */
 #include "../awsrole.c"
 
-static int npass, nfail;
+#define UNIT_GROUP "ini"
+#include "unit.h"
+
 static char tmpdir[] = "/tmp/unit_ini.XXXXXX";
-
-static int
-check(const char *name, int ok, const char *want, const char *got)
-{
-	if (ok) {
-		printf("ok ini/%s\n", name);
-		npass++;
-		return 1;
-	}
-	printf("FAIL ini/%s\n    expected: %s\n    got:      %s\n", name,
-	    want ? want : "(null)", got ? got : "(null)");
-	nfail++;
-	return 0;
-}
-
-static int
-check_str(const char *name, const char *want, const char *got)
-{
-	return check(name, want != NULL && got != NULL ? strcmp(want, got) == 0 :
-	    want == got, want, got);
-}
 
 /* ------------------------------------------------------------------------
  * A canonical text of a parsed file or profile table, to compare against
@@ -126,9 +107,9 @@ check_outcome(const char *name, const char *want, int rc,
     const struct ar_err *err, const char *file, char *got)
 {
 	if (want[0] != '!')
-		check_str(name, want, rc == 0 ? got : err->msg);
+		unit_check_str(name, want, rc == 0 ? got : err->msg);
 	else
-		check(name, rc == -1 && err->status == AR_ECONFIG &&
+		unit_check(name, rc == -1 && err->status == AR_ECONFIG &&
 		    strstr(err->msg, want + 1) != NULL &&
 		    strstr(err->msg, file) != NULL, want + 1,
 		    rc == -1 ? err->msg : "success");
@@ -295,7 +276,7 @@ test_ini_details(void)
 
 	memset(&err, 0, sizeof err);
 	if (ini_parse("d.ini", text, sizeof text - 1, &f, &err) == -1) {
-		check("details/parse", 0, "success", err.msg);
+		unit_check("details/parse", 0, "success", err.msg);
 		return;
 	}
 	x = ini_find(&f.sec[0], "x");
@@ -306,18 +287,19 @@ test_ini_details(void)
 	    s3 && s3->nsub == 2 ? s3->sub[0].line : -1,
 	    s3 && s3->nsub == 2 ? s3->sub[1].line : -1, f.sec[1].line,
 	    f.sec[1].npairs ? f.sec[1].pairs[0].line : -1);
-	check_str("details/lines-and-flags",
+	unit_check_str("details/lines-and-flags",
 	    "bom=1 crlf=1 a@2 x@3 s3@4 p@5 q@7 b@8 y@9", got);
-	check_str("details/path", "d.ini", f.path);
+	unit_check_str("details/path", "d.ini", f.path);
 	ini_free(&f);
 
 	memset(&err, 0, sizeof err);
 	ini_parse("e.ini", "[a]\nbad\n", 8, &f, &err);
-	check_str("details/error-message", "e.ini, line 2: expected \"key = "
-	    "value\"", err.msg);
-	check_str("details/error-fix", "edit line 2 of e.ini", err.fix);
+	unit_check_str("details/error-message",
+	    "e.ini, line 2: expected \"key = value\"", err.msg);
+	unit_check_str("details/error-fix", "edit line 2 of e.ini", err.fix);
 	ini_parse("e.ini", "[a]\nx=1\n", 8, &f, &err);
-	check("details/no-flags", !f.has_bom && !f.has_crlf, "0 0", "flags");
+	unit_check("details/no-flags", !f.has_bom && !f.has_crlf, "0 0",
+	    "flags");
 	ini_free(&f);
 }
 
@@ -334,7 +316,7 @@ limit_case(const char *name, struct ar_buf *b, const char *want)
 
 	memset(&err, 0, sizeof err);
 	rc = ini_parse("big.ini", b->p, b->len, &f, &err);
-	check(name, rc == -1 && strstr(err.msg, want) != NULL, want,
+	unit_check(name, rc == -1 && strstr(err.msg, want) != NULL, want,
 	    rc == -1 ? err.msg : "success");
 	if (rc == 0)
 		ini_free(&f);
@@ -389,28 +371,29 @@ test_load_files(void)
 	close(fd);
 	memset(&err, 0, sizeof err);
 	rc = ini_load(big, &f, &missing, &err);
-	check("load/over-byte-limit", rc == -1 && err.status == AR_ECONFIG &&
-	    strstr(err.msg, big) && strstr(err.msg, "larger than"),
+	unit_check("load/over-byte-limit",
+	    rc == -1 && err.status == AR_ECONFIG && strstr(err.msg, big) &&
+	    strstr(err.msg, "larger than"),
 	    "larger than the limit", rc == -1 ? err.msg : "success");
 	ini_free(&f);
 	unlink(big);
 	rc = ini_load(miss, &f, &missing, &err);
-	check("load/missing", rc == 0 && missing == 1 && f.nsec == 0 &&
+	unit_check("load/missing", rc == 0 && missing == 1 && f.nsec == 0 &&
 	    strcmp(f.path, miss) == 0, "missing=1", rc ? err.msg : "other");
 	ini_free(&f);
 	rc = ini_load(dir, &f, &missing, &err);
-	check("load/directory-is-missing", rc == 0 && missing == 1,
+	unit_check("load/directory-is-missing", rc == 0 && missing == 1,
 	    "missing=1", rc ? err.msg : "missing=0");
 	ini_free(&f);
 	rmdir(dir);
 	rc = ini_load("", &f, &missing, &err);
-	check("load/empty-path-is-missing", rc == 0 && missing == 1,
+	unit_check("load/empty-path-is-missing", rc == 0 && missing == 1,
 	    "missing=1", rc ? err.msg : "missing=0");
 	ini_free(&f);
 	if (mkfifo(dir, 0600) == -1)	/* nobody writes: must not hang */
 		abort();
 	rc = ini_load(dir, &f, &missing, &err);
-	check("load/fifo-is-missing", rc == 0 && missing == 1, "missing=1",
+	unit_check("load/fifo-is-missing", rc == 0 && missing == 1, "missing=1",
 	    rc ? err.msg : "missing=0");
 	ini_free(&f);
 	unlink(dir);
@@ -502,11 +485,12 @@ test_shlex(void)
 		join_words(&got, rc == -1 ? -1 : (int)argc,
 		    (const char *const *)argv);
 		snprintf(name, sizeof name, "shlex/%02zu", i + 1);
-		check_str(name, want.p, got.p);
+		unit_check_str(name, want.p, got.p);
 		if (rc == 0 && argv[argc] != NULL)
-			check("shlex/null-terminated", 0, "NULL", "not NULL");
+			unit_check("shlex/null-terminated", 0, "NULL",
+			    "not NULL");
 		if (rc == -1 && (argv != NULL || err.status != AR_ECONFIG))
-			check("shlex/error-outputs", 0, "NULL", "other");
+			unit_check("shlex/error-outputs", 0, "NULL", "other");
 		ar_argv_free(argv);
 		buf_free(&want);
 		buf_free(&got);
@@ -554,21 +538,21 @@ test_paths(void)
 		v = cfg_expandvars(vec[i][0]);
 		got = cfg_expanduser(v);
 		snprintf(name, sizeof name, "path/%02zu", i + 1);
-		check_str(name, vec[i][1], got);
+		unit_check_str(name, vec[i][1], got);
 		free(v);
 		free(got);
 	}
 	setenv("HOME", "/", 1);
 	got = cfg_expanduser("~/x");
-	check_str("path/home-is-root", "/x", got);
+	unit_check_str("path/home-is-root", "/x", got);
 	free(got);
 	setenv("HOME", "", 1);
 	got = cfg_expanduser("~");
-	check_str("path/home-empty", "/", got);
+	unit_check_str("path/home-empty", "/", got);
 	free(got);
 	setenv("HOME", "/h/", 1);
 	got = cfg_expanduser("~/x");
-	check_str("path/home-trailing-slash", "/h/x", got);
+	unit_check_str("path/home-trailing-slash", "/h/x", got);
 	free(got);
 	unsetenv("U_DIR");
 	unsetenv("EMPTY");
@@ -701,22 +685,23 @@ test_lookups(void)
 	if (load_pair("[DEFAULT]\noutput = json\n[default]\nregion = r\n"
 	    "s3 =\n  a = 1\n[profile b]\n",
 	    "[default]\naws_access_key_id = K\n", &c, &err) == -1) {
-		check("lookup/load", 0, "success", err.msg);
+		unit_check("lookup/load", 0, "success", err.msg);
 		return;
 	}
 	p = config_profile(&c, "default");
-	check("lookup/found", p != NULL && strcmp(p->name, "default") == 0,
+	unit_check("lookup/found", p != NULL && strcmp(p->name, "default") == 0,
 	    "default", p ? p->name : "NULL");
-	check("lookup/absent", config_profile(&c, "zzz") == NULL &&
+	unit_check("lookup/absent", config_profile(&c, "zzz") == NULL &&
 	    config_profile(&c, "") == NULL, "NULL", "a profile");
 	if (p == NULL)
 		goto out;
-	check_str("lookup/get", "r", profile_get(p, "region"));
-	check_str("lookup/get-inherited", "json", profile_get(p, "output"));
-	check("lookup/get-nested-is-null", profile_get(p, "s3") == NULL &&
+	unit_check_str("lookup/get", "r", profile_get(p, "region"));
+	unit_check_str("lookup/get-inherited", "json",
+	    profile_get(p, "output"));
+	unit_check("lookup/get-nested-is-null", profile_get(p, "s3") == NULL &&
 	    (kv = profile_kv(p, "s3")) != NULL && kv->pair->nsub == 1,
 	    "NULL and a block", "other");
-	check("lookup/get-missing", profile_get(p, "nope") == NULL &&
+	unit_check("lookup/get-missing", profile_get(p, "nope") == NULL &&
 	    profile_kv(p, "nope") == NULL, "NULL", "a value");
 	kv = profile_kv(p, "aws_access_key_id");
 	snprintf(got, sizeof got, "%s:%d %s:%d %s:%d",
@@ -724,17 +709,19 @@ test_lookups(void)
 	    kv ? strrchr(kv->file, '/') + 1 : "-", kv ? kv->line : -1,
 	    strrchr(profile_kv(p, "output")->file, '/') + 1,
 	    profile_kv(p, "output")->line);
-	check_str("lookup/provenance", "config:3 credentials:2 config:2", got);
-	check("lookup/paths-kept", strstr(c.config_path, "/config") &&
+	unit_check_str("lookup/provenance", "config:3 credentials:2 config:2",
+	    got);
+	unit_check("lookup/paths-kept", strstr(c.config_path, "/config") &&
 	    strstr(c.cred_path, "/credentials") && !c.config_missing &&
 	    !c.cred_missing, "paths", c.config_path);
 	j = config_dump_json(&c, 0);
-	check_str("lookup/json", "{\"profiles\":{\"b\":{\"output\":\"json\"},"
+	unit_check_str("lookup/json",
+	    "{\"profiles\":{\"b\":{\"output\":\"json\"},"
 	    "\"default\":{\"aws_access_key_id\":\"K\",\"output\":\"json\","
 	    "\"region\":\"r\",\"s3\":{\"a\":\"1\"}}}}", j);
 	ar_free_secret(j);
 	j = config_dump_json(&c, 1);
-	check("lookup/json-pretty", j != NULL && strchr(j, '\n') != NULL,
+	unit_check("lookup/json-pretty", j != NULL && strchr(j, '\n') != NULL,
 	    "pretty JSON", j);
 	ar_free_secret(j);
 out:
@@ -742,7 +729,8 @@ out:
 	if (load_pair("[profile q]\nk = \"a\\\\b\x01\xc3\xa9\"\n", NULL, &c,
 	    &err) == 0) {
 		j = config_dump_json(&c, 0);
-		check_str("lookup/json-escapes", "{\"profiles\":{\"q\":{\"k\":"
+		unit_check_str("lookup/json-escapes",
+		    "{\"profiles\":{\"q\":{\"k\":"
 		    "\"\\\"a\\\\\\\\b\\u0001\xc3\xa9\\\"\"}}}", j);
 		ar_free_secret(j);
 		config_free(&c);
@@ -776,33 +764,33 @@ test_env(void)
 		snprintf(path, sizeof path, "%s %s %d %d %s", c.config_path,
 		    c.cred_path, c.config_missing, c.cred_missing,
 		    c.nprof ? c.prof[0].name : "-");
-		check_str("env/defaults", want, path);
+		unit_check_str("env/defaults", want, path);
 		config_free(&c);
 	} else
-		check("env/defaults", 0, "success", err.msg);
+		unit_check("env/defaults", 0, "success", err.msg);
 
 	setenv("HOME", tmpdir, 1);
 	setenv("AWS_CONFIG_FILE", "~/alt", 1);
 	setenv("AWS_SHARED_CREDENTIALS_FILE", "", 1);
 	if (config_load(&c, NULL, NULL, &err) == 0) {
-		check("env/tilde-and-empty", c.nprof == 1 &&
+		unit_check("env/tilde-and-empty", c.nprof == 1 &&
 		    strcmp(c.prof[0].name, "alt") == 0 && c.cred_missing &&
 		    strcmp(c.cred_path, "") == 0, "alt, cred missing",
 		    c.config_path);
 		config_free(&c);
 	} else
-		check("env/tilde-and-empty", 0, "success", err.msg);
+		unit_check("env/tilde-and-empty", 0, "success", err.msg);
 
 	setenv("UNIT_INI_DIR", tmpdir, 1);
 	setenv("AWS_CONFIG_FILE", "${UNIT_INI_DIR}/alt", 1);
 	snprintf(path, sizeof path, "%s/config", tmpdir);
 	if (config_load(&c, path, NULL, &err) == 0) {
-		check_str("env/explicit-path-wins", path, c.config_path);
+		unit_check_str("env/explicit-path-wins", path, c.config_path);
 		config_free(&c);
 	}
 	if (config_load(&c, NULL, NULL, &err) == 0) {
 		snprintf(want, sizeof want, "%s/alt", tmpdir);
-		check_str("env/braced-var", want, c.config_path);
+		unit_check_str("env/braced-var", want, c.config_path);
 		config_free(&c);
 	}
 	unsetenv("AWS_CONFIG_FILE");
@@ -870,10 +858,10 @@ test_speed(void)
 	snprintf(msg, sizeof msg, "%d profiles in %.3f s CPU (%.3f s wall)",
 	    n + 1, cpu, s);
 	if (rc == -1) {
-		check("scale/load", 0, "success", err.msg);
+		unit_check("scale/load", 0, "success", err.msg);
 		return;
 	}
-	check("scale/count", c.nprof == (size_t)n + 1 &&
+	unit_check("scale/count", c.nprof == (size_t)n + 1 &&
 	    profile_get(config_profile(&c, "p000042"), "aws_access_key_id") &&
 	    !profile_get(config_profile(&c, "p000043"), "aws_access_key_id"),
 	    "all profiles, merged", msg);
@@ -920,6 +908,5 @@ main(void)
 	rm_tmp("home/.aws", 1);
 	rm_tmp("home", 1);
 	rmdir(tmpdir);
-	printf("ini: %d passed, %d failed\n", npass, nfail);
-	return nfail ? 1 : 0;
+	return unit_done();
 }

@@ -15,7 +15,9 @@
  */
 #include "../awsrole.c"
 
-static int t_pass, t_fail;
+#define UNIT_GROUP "output"
+#include "unit.h"
+
 static char t_tmp[PATH_MAX];   /* scratch directory */
 
 /* Bytes as a C literal, for failure reports. */
@@ -47,18 +49,17 @@ t_show(const char *label, const char *s, size_t n)
 	printf("\"\n");
 }
 
+/* Checks here are named GROUP/NAME. */
 static void
 t_ok(const char *group, const char *name)
 {
-	printf("ok output/%s/%s\n", group, name);
-	t_pass++;
+	unit_ok(unit_path(group, name));
 }
 
 static void
 t_bad(const char *group, const char *name, const char *what)
 {
-	printf("FAIL output/%s/%s: %s\n", group, name, what);
-	t_fail++;
+	unit_fail(unit_path(group, name), what);
 }
 
 /* Compare bytes; report both sides on a mismatch. */
@@ -728,6 +729,5 @@ main(void)
 		if (system(cmd) != 0)
 			printf("# could not remove %s\n", t_tmp);
 	}
-	printf("output: %d passed, %d failed\n", t_pass, t_fail);
-	return t_fail > 0;
+	return unit_done();
 }

@@ -13,6 +13,9 @@
  */
 #include "../awsrole.c"
 
+#define UNIT_GROUP "sigv4"
+#include "unit.h"
+
 #include <dirent.h>
 
 #define T_SUITE_DEFAULT "../shared/testdata/aws-signing-test-suite/v4"
@@ -29,23 +32,6 @@ static const struct {
 } t_skip[] = {
 	{ NULL, NULL }
 };
-
-static int t_pass, t_fail;
-
-static void
-t_ok(const char *name)
-{
-	printf("ok sigv4/%s\n", name);
-	t_pass++;
-}
-
-static void
-t_bad(const char *name, const char *what, const char *want, const char *got)
-{
-	printf("FAIL sigv4/%s: %s\n--- expected\n%s\n--- got\n%s\n", name,
-	    what, want != NULL ? want : "(null)", got != NULL ? got : "(null)");
-	t_fail++;
-}
 
 /* ------------------------------------------------------------------------
  * The suite
@@ -336,9 +322,9 @@ t_compare(const struct t_case *c, const char *file, const char *got)
 	int rc = -1;
 
 	if (t_read(c, file, 1, &want, why, sizeof(why)) == -1)
-		t_bad(c->name, "cannot read the expected file", why, got);
+		unit_bad(c->name, "cannot read the expected file", why, got);
 	else if (strcmp(want.p, got) != 0)
-		t_bad(c->name, file, want.p, got);
+		unit_bad(c->name, file, want.p, got);
 	else
 		rc = 0;
 	buf_free(&want);
@@ -357,19 +343,19 @@ t_compare_auth(const struct t_case *c, const char *got)
 
 	if (t_read(c, "header-signed-request.txt", 1, &sreq, why,
 	    sizeof(why)) == -1) {
-		t_bad(c->name, "cannot read the expected file", why, got);
+		unit_bad(c->name, "cannot read the expected file", why, got);
 		goto out;
 	}
 	want = t_signed_auth(&sreq);
 	if (want == NULL) {
-		t_bad(c->name, "no Authorization line in "
+		unit_bad(c->name, "no Authorization line in "
 		    "header-signed-request.txt", "", got);
 		goto out;
 	}
 	n = strcspn(want, "\r\n");
 	if (strlen(got) != n || memcmp(want, got, n) != 0) {
 		sreq.p[(size_t)(want - sreq.p) + n] = '\0';
-		t_bad(c->name, "Authorization (header-signed-request.txt)",
+		unit_bad(c->name, "Authorization (header-signed-request.txt)",
 		    want, got);
 		goto out;
 	}
@@ -393,16 +379,16 @@ t_run_case(const char *suite, const char *name)
 	c.name = name;
 	n = snprintf(c.dir, sizeof(c.dir), "%s/%s", suite, name);
 	if (n < 0 || (size_t)n >= sizeof(c.dir)) {
-		t_bad(name, "path too long", suite, name);
+		unit_bad(name, "path too long", suite, name);
 		goto out;
 	}
 	if (t_load_case(&c, why, sizeof(why)) == -1) {
-		t_bad(name, "cannot load the case", "a loadable case", why);
+		unit_bad(name, "cannot load the case", "a loadable case", why);
 		goto out;
 	}
 	t_fill_input(&c, &in);
 	if (sigv4_sign(&in, &out, &err) == -1) {
-		t_bad(name, "sigv4_sign failed", "success", err.msg);
+		unit_bad(name, "sigv4_sign failed", "success", err.msg);
 		goto out;
 	}
 	if (t_compare(&c, "header-canonical-request.txt",
@@ -411,7 +397,7 @@ t_run_case(const char *suite, const char *name)
 	    out.string_to_sign) == 0 &&
 	    t_compare(&c, "header-signature.txt", out.signature) == 0 &&
 	    t_compare_auth(&c, out.authorization) == 0)
-		t_ok(name);
+		unit_ok(name);
 out:
 	sigv4_output_free(&out);
 	free(c.wire_path);
@@ -471,10 +457,12 @@ t_suite(void)
 	errno = 0;
 	names = t_list_cases(suite, &n);
 	if (n == 0) {
-		printf("FAIL sigv4/suite: no case directories in %s (%s); "
-		    "set AWSROLE_SIGV4_SUITE\n", suite,
+		char what[PATH_MAX + 128];
+
+		snprintf(what, sizeof(what), "no case directories in %s (%s); "
+		    "set AWSROLE_SIGV4_SUITE", suite,
 		    errno != 0 ? strerror(errno) : "empty");
-		t_fail++;
+		unit_fail("suite", what);
 		free(names);
 		return;
 	}
@@ -524,9 +512,9 @@ t_uri_encode(void)
 		got = ar_uri_encode(v[i].in, v[i].n, v[i].keep_slash);
 		snprintf(name, sizeof(name), "uri-encode/%s", v[i].label);
 		if (strcmp(got, v[i].want) == 0)
-			t_ok(name);
+			unit_ok(name);
 		else
-			t_bad(name, "ar_uri_encode", v[i].want, got);
+			unit_bad(name, "ar_uri_encode", v[i].want, got);
 		free(got);
 	}
 }
@@ -587,14 +575,14 @@ t_check_line(const char *name, const struct sigv4_input *in, int line,
 	const char *got;
 
 	if (sigv4_sign(in, &out, &err) == -1) {
-		t_bad(name, "sigv4_sign failed", want, err.msg);
+		unit_bad(name, "sigv4_sign failed", want, err.msg);
 		return;
 	}
 	got = t_cr_line(&out, line);
 	if (strcmp(got, want) == 0)
-		t_ok(name);
+		unit_ok(name);
 	else
-		t_bad(name, line == 1 ? "canonical path" : "canonical query",
+		unit_bad(name, line == 1 ? "canonical path" : "canonical query",
 		    want, got);
 	sigv4_output_free(&out);
 }
@@ -666,19 +654,19 @@ t_header_rules(void)
 	in.headers = h;
 	in.nheaders = sizeof(h) / sizeof(h[0]);
 	if (sigv4_sign(&in, &out, &err) == -1) {
-		t_bad("headers/trim-join-sort", "sigv4_sign failed", want,
+		unit_bad("headers/trim-join-sort", "sigv4_sign failed", want,
 		    err.msg);
 		return;
 	}
 	if (strncmp(out.canonical_request, want, sizeof(want) - 1) != 0)
-		t_bad("headers/trim-join-sort", "canonical headers", want,
+		unit_bad("headers/trim-join-sort", "canonical headers", want,
 		    out.canonical_request);
 	else if (strcmp(out.signed_headers,
 	    "host;x-a;x-amz-date;x-b;x-empty") != 0)
-		t_bad("headers/trim-join-sort", "signed headers",
+		unit_bad("headers/trim-join-sort", "signed headers",
 		    "host;x-a;x-amz-date;x-b;x-empty", out.signed_headers);
 	else
-		t_ok("headers/trim-join-sort");
+		unit_ok("headers/trim-join-sort");
 	sigv4_output_free(&out);
 }
 
@@ -783,15 +771,15 @@ t_one_bad_input(size_t i, const char *secret)
 	memset(&out, 0xa5, sizeof(out));       /* must be cleared */
 	rc = sigv4_sign(t_bad_inputs[i].f == F_INPUT ? NULL : &in, &out, &err);
 	if (rc != -1)
-		t_bad(name, "sigv4_sign", "-1", "0");
+		unit_bad(name, "sigv4_sign", "-1", "0");
 	else if (err.status != AR_EGENERAL || err.msg[0] == '\0')
-		t_bad(name, "error", "AR_EGENERAL and a message", err.msg);
+		unit_bad(name, "error", "AR_EGENERAL and a message", err.msg);
 	else if (strstr(err.msg, secret) != NULL)
-		t_bad(name, "error message", "no secret", err.msg);
+		unit_bad(name, "error message", "no secret", err.msg);
 	else if (!t_output_empty(&out))
-		t_bad(name, "output", "all NULL", "something left");
+		unit_bad(name, "output", "all NULL", "something left");
 	else
-		t_ok(name);
+		unit_ok(name);
 	if (rc == 0 || t_output_empty(&out))
 		sigv4_output_free(&out);
 }
@@ -809,14 +797,14 @@ t_bad_input(void)
 
 	t_good_input(&in);      /* the control: unchanged, it signs */
 	if (sigv4_sign(&in, &out, &err) == -1)
-		t_bad("bad-input/control", "sigv4_sign failed", "success",
+		unit_bad("bad-input/control", "sigv4_sign failed", "success",
 		    err.msg);
 	else if (strncmp(out.authorization, prefix, sizeof(prefix) - 1) != 0 ||
 	    strlen(out.authorization) != sizeof(prefix) - 1 + 64)
-		t_bad("bad-input/control", "Authorization", prefix,
+		unit_bad("bad-input/control", "Authorization", prefix,
 		    out.authorization);
 	else
-		t_ok("bad-input/control");
+		unit_ok("bad-input/control");
 	sigv4_output_free(&out);
 	sigv4_output_free(&out);        /* twice is harmless */
 	for (i = 0; i < sizeof(t_bad_inputs) / sizeof(t_bad_inputs[0]); i++)
@@ -832,6 +820,5 @@ main(void)
 	t_canonical_rules();
 	t_header_rules();
 	t_bad_input();
-	printf("sigv4: %d passed, %d failed\n", t_pass, t_fail);
-	return t_fail > 0;
+	return unit_done();
 }

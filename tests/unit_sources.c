@@ -16,31 +16,21 @@
  */
 #include "../awsrole.c"
 
-static int t_pass, t_fail;
+#define UNIT_GROUP "sources"
+#include "unit.h"
 
+/* Checks here are named SUB/NAME. */
 static void
-t_ok(const char *group, const char *name)
+t_ok(const char *sub, const char *name)
 {
-	printf("ok sources/%s/%s\n", group, name);
-	t_pass++;
+	unit_ok(unit_path(sub, name));
 }
 
 static void
-t_bad(const char *group, const char *name, const char *what,
+t_bad(const char *sub, const char *name, const char *what,
     const char *want, const char *got)
 {
-	printf("FAIL sources/%s/%s: %s\n--- expected\n%s\n--- got\n%s\n", group,
-	    name, what, want != NULL ? want : "(null)",
-	    got != NULL ? got : "(null)");
-	t_fail++;
-}
-
-static int
-t_streq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
+	unit_bad(unit_path(sub, name), what, want, got);
 }
 
 /* ------------------------------------------------------------------------
@@ -169,8 +159,9 @@ t_proc_one(const struct proc_case *k)
 	}
 	if (rc != 0) {
 		t_bad("process", k->name, "result", "success", err.msg);
-	} else if (!t_streq(c.akid, k->akid) || !t_streq(c.secret, k->secret) ||
-	    !t_streq(c.token, k->token) || c.expires != k->expires) {
+	} else if (!unit_streq(c.akid, k->akid) ||
+	    !unit_streq(c.secret, k->secret) ||
+	    !unit_streq(c.token, k->token) || c.expires != k->expires) {
 		char want[512];
 
 		snprintf(want, sizeof(want), "%s %s %s %lld", k->akid,
@@ -269,7 +260,7 @@ t_json(void)
 			if (rc != 0)
 				t_bad("json", k->name, "result", "success",
 				    err.msg);
-			else if (!t_streq(c.token, k->token) ||
+			else if (!unit_streq(c.token, k->token) ||
 			    c.expires != k->expires || c.akid == NULL ||
 			    c.secret == NULL) {
 				snprintf(got, sizeof(got), "token %s expires "
@@ -571,6 +562,5 @@ main(void)
 	t_ecs_hosts();
 	t_iso8601();
 	t_shlex();
-	printf("sources: %d passed, %d failed\n", t_pass, t_fail);
-	return t_fail > 0;
+	return unit_done();
 }

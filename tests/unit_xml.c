@@ -15,22 +15,8 @@
  */
 #include "../awsrole.c"
 
-static int t_pass, t_fail;
-
-static void
-t_ok(const char *name)
-{
-	printf("ok xml/%s\n", name);
-	t_pass++;
-}
-
-static void
-t_bad(const char *name, const char *what, const char *want, const char *got)
-{
-	printf("FAIL xml/%s: %s\n--- expected\n%s\n--- got\n%s\n", name, what,
-	    want != NULL ? want : "(null)", got != NULL ? got : "(null)");
-	t_fail++;
-}
+#define UNIT_GROUP "xml"
+#include "unit.h"
 
 /* xml_parse over an exact-size heap copy of doc[0..len). */
 static int
@@ -104,9 +90,9 @@ t_expect_get(const char *name, const struct xml_doc *d, const char *path,
 	snprintf(n, sizeof(n), "%s/%s", name, path);
 	if ((want == NULL) != (got == NULL) ||
 	    (want != NULL && strcmp(want, got) != 0))
-		t_bad(n, "xml_get", want, got);
+		unit_bad(n, "xml_get", want, got);
 	else
-		t_ok(n);
+		unit_ok(n);
 }
 
 static void
@@ -116,9 +102,9 @@ t_valid(void)
 	struct ar_err err;
 
 	if (t_parse(t_assume_role, sizeof(t_assume_role) - 1, &d, &err) != 0) {
-		t_bad("valid/assume-role", "xml_parse", "0", err.msg);
+		unit_bad("valid/assume-role", "xml_parse", "0", err.msg);
 	} else {
-		t_ok("valid/assume-role");
+		unit_ok("valid/assume-role");
 		t_expect_get("valid", &d, "Credentials/AccessKeyId",
 		    "ASIAFAKESTSEXAMPLE01");
 		t_expect_get("valid", &d, "Credentials/SecretAccessKey",
@@ -143,19 +129,19 @@ t_valid(void)
 		t_expect_get("valid", &d, "Credentials", NULL);
 		xml_free(&d);
 		if (d.n != NULL || d.count != 0)
-			t_bad("valid/xml_free-empties", "xml_free", "n NULL, 0",
-			    "not empty");
+			unit_bad("valid/xml_free-empties", "xml_free",
+			    "n NULL, 0", "not empty");
 		else
-			t_ok("valid/xml_free-empties");
+			unit_ok("valid/xml_free-empties");
 		xml_free(&d);   /* twice is harmless */
 	}
 
 	if (t_parse(t_assume_role_odd, sizeof(t_assume_role_odd) - 1, &d,
 	    &err) != 0) {
-		t_bad("odd/assume-role", "xml_parse (order, prolog, BOM, "
+		unit_bad("odd/assume-role", "xml_parse (order, prolog, BOM, "
 		    "prefixes, attributes, CRLF)", "0", err.msg);
 	} else {
-		t_ok("odd/assume-role");
+		unit_ok("odd/assume-role");
 		/* the prefix is part of the element name, as written */
 		t_expect_get("odd", &d, "sts:Credentials/sts:AccessKeyId",
 		    "ASIAODD");
@@ -170,7 +156,8 @@ t_valid(void)
 		static const char doc[] = "<a><b/><c></c><e x='1' /></a>";
 
 		if (t_parse(doc, sizeof(doc) - 1, &d, &err) != 0) {
-			t_bad("valid/empty-elements", "xml_parse", "0", err.msg);
+			unit_bad("valid/empty-elements", "xml_parse", "0",
+			    err.msg);
 		} else {
 			t_expect_get("valid-empty", &d, "a/b", "");
 			t_expect_get("valid-empty", &d, "a/c", "");
@@ -183,8 +170,8 @@ t_valid(void)
 		static const char doc[] = " \n\t<a>x</a>\r\n \n";
 
 		if (t_parse(doc, sizeof(doc) - 1, &d, &err) != 0) {
-			t_bad("valid/whitespace-around-root", "xml_parse", "0",
-			    err.msg);
+			unit_bad("valid/whitespace-around-root", "xml_parse",
+			    "0", err.msg);
 		} else {
 			t_expect_get("valid-ws", &d, "a", "x");
 			xml_free(&d);
@@ -238,27 +225,29 @@ t_entities(void)
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(n, sizeof(n), "entity/%s", good[i].name);
 		if (t_parse(good[i].doc, strlen(good[i].doc), &d, &err) != 0) {
-			t_bad(n, good[i].doc, good[i].want, err.msg);
+			unit_bad(n, good[i].doc, good[i].want, err.msg);
 			continue;
 		}
 		if (xml_get(&d, "a") == NULL ||
 		    strcmp(xml_get(&d, "a"), good[i].want) != 0)
-			t_bad(n, good[i].doc, good[i].want, xml_get(&d, "a"));
+			unit_bad(n, good[i].doc, good[i].want,
+			    xml_get(&d, "a"));
 		else
-			t_ok(n);
+			unit_ok(n);
 		xml_free(&d);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(n, sizeof(n), "entity-refused/%s", bad[i].name);
 		if (t_parse(bad[i].doc, strlen(bad[i].doc), &d, &err) == 0) {
-			t_bad(n, bad[i].doc, "refused", xml_get(&d, "a"));
+			unit_bad(n, bad[i].doc, "refused", xml_get(&d, "a"));
 			xml_free(&d);
 		} else if (err.status != AR_EAWS || strstr(err.msg,
 		    "malformed XML") == NULL || d.n != NULL || d.count != 0) {
-			t_bad(n, "error status 5, \"malformed XML\", empty doc",
+			unit_bad(n,
+			    "error status 5, \"malformed XML\", empty doc",
 			    "AR_EAWS", err.msg);
 		} else {
-			t_ok(n);
+			unit_ok(n);
 		}
 	}
 }
@@ -277,21 +266,21 @@ t_refused_one(const char *name, const char *doc, size_t len,
 
 	snprintf(n, sizeof(n), "refused/%s", name);
 	if (t_parse(doc, len, &d, &err) == 0) {
-		t_bad(n, "xml_parse accepted it", "-1", "0");
+		unit_bad(n, "xml_parse accepted it", "-1", "0");
 		xml_free(&d);
 		return;
 	}
 	if (err.status != AR_EAWS || strstr(err.msg, "malformed XML") == NULL ||
 	    (msg_has != NULL && strstr(err.msg, msg_has) == NULL)) {
-		t_bad(n, "the error", msg_has ? msg_has : "malformed XML",
+		unit_bad(n, "the error", msg_has ? msg_has : "malformed XML",
 		    err.msg);
 		return;
 	}
 	if (d.n != NULL || d.count != 0) {
-		t_bad(n, "doc after a failure", "empty", "not empty");
+		unit_bad(n, "doc after a failure", "empty", "not empty");
 		return;
 	}
-	t_ok(n);
+	unit_ok(n);
 }
 
 #define T_REFUSED(name, lit, has) t_refused_one(name, lit, sizeof(lit) - 1, has)
@@ -384,21 +373,21 @@ t_truncated_doc(const char *name, const char *doc, size_t len)
 	if (accepted_early) {
 		snprintf(why, sizeof(why), "%zu prefixes accepted, the first "
 		    "%zu bytes long", accepted_early, first);
-		t_bad(n, "a truncated document was accepted", "none", why);
+		unit_bad(n, "a truncated document was accepted", "none", why);
 	} else if (bad) {
 		snprintf(why, sizeof(why), "%zu unclean failures, the first at "
 		    "%zu bytes", bad, first);
-		t_bad(n, "failure without message or with a non-empty doc",
+		unit_bad(n, "failure without message or with a non-empty doc",
 		    "none", why);
 	} else {
-		t_ok(n);
+		unit_ok(n);
 	}
 	/* the whole document still parses (the control) */
 	snprintf(n, sizeof(n), "truncated/%s-control", name);
 	if (t_parse(doc, len, &d, &err) != 0)
-		t_bad(n, "the whole document", "0", err.msg);
+		unit_bad(n, "the whole document", "0", err.msg);
 	else
-		t_ok(n), xml_free(&d);
+		unit_ok(n), xml_free(&d);
 }
 
 static void
@@ -451,12 +440,12 @@ t_limits(void)
 
 	t_nest(&b, XML_MAX_DEPTH);
 	if (t_parse(b.p, b.len, &d, &err) != 0) {
-		t_bad("limit/depth-at-limit", "xml_parse", "0", err.msg);
+		unit_bad("limit/depth-at-limit", "xml_parse", "0", err.msg);
 	} else {
 		if (d.count == 1 && strcmp(d.n[0].text, "x") == 0)
-			t_ok("limit/depth-at-limit");
+			unit_ok("limit/depth-at-limit");
 		else
-			t_bad("limit/depth-at-limit", "one leaf x", "x",
+			unit_bad("limit/depth-at-limit", "one leaf x", "x",
 			    d.count ? d.n[0].text : "(none)");
 		xml_free(&d);
 	}
@@ -467,14 +456,15 @@ t_limits(void)
 
 	t_leaves(&b, XML_MAX_NODES);
 	if (t_parse(b.p, b.len, &d, &err) != 0) {
-		t_bad("limit/nodes-at-limit", "xml_parse", "0", err.msg);
+		unit_bad("limit/nodes-at-limit", "xml_parse", "0", err.msg);
 	} else {
 		snprintf(want, sizeof(want), "%d", XML_MAX_NODES);
 		if (d.count == XML_MAX_NODES &&
 		    xml_get(&d, "r/l255") != NULL)
-			t_ok("limit/nodes-at-limit");
+			unit_ok("limit/nodes-at-limit");
 		else
-			t_bad("limit/nodes-at-limit", "leaves", want, "other");
+			unit_bad("limit/nodes-at-limit", "leaves", want,
+			    "other");
 		xml_free(&d);
 	}
 	t_leaves(&b, XML_MAX_NODES + 1);
@@ -489,12 +479,13 @@ t_limits(void)
 		buf_adds(&b, "0123456789abcdef");
 	buf_adds(&b, "</a>");
 	if (t_parse(b.p, b.len, &d, &err) != 0) {
-		t_bad("limit/large-text", "xml_parse", "0", err.msg);
+		unit_bad("limit/large-text", "xml_parse", "0", err.msg);
 	} else {
 		if (xml_get(&d, "a") && strlen(xml_get(&d, "a")) == b.len - 7)
-			t_ok("limit/large-text");
+			unit_ok("limit/large-text");
 		else
-			t_bad("limit/large-text", "length", "b.len - 7", "other");
+			unit_bad("limit/large-text", "length", "b.len - 7",
+			    "other");
 		xml_free(&d);
 	}
 	buf_free(&b);
@@ -543,19 +534,19 @@ t_take_ok(const char *name, const char *cred, time_t want_exp)
 
 	snprintf(n, sizeof(n), "take-creds/%s", name);
 	if (rc != 0) {
-		t_bad(n, "sts_take_creds", "0", err.msg);
+		unit_bad(n, "sts_take_creds", "0", err.msg);
 	} else if (strcmp(c.akid, "ASIAX") || strcmp(c.secret, "sek") ||
 	    strcmp(c.token, "tok") || !c.arn || !c.account ||
 	    strcmp(c.account, "111111111111") || !c.role_id ||
 	    strcmp(c.role_id, "AROAX:s")) {
-		t_bad(n, "fields", "ASIAX sek tok 111111111111 AROAX:s",
+		unit_bad(n, "fields", "ASIAX sek tok 111111111111 AROAX:s",
 		    c.akid);
 	} else if (c.expires != want_exp) {
 		snprintf(w, sizeof(w), "%lld", (long long)want_exp);
 		snprintf(g, sizeof(g), "%lld", (long long)c.expires);
-		t_bad(n, "expires", w, g);
+		unit_bad(n, "expires", w, g);
 	} else {
-		t_ok(n);
+		unit_ok(n);
 	}
 	creds_clear(&c);
 }
@@ -570,15 +561,16 @@ t_take_bad(const char *name, const char *cred, const char *msg_has)
 
 	snprintf(n, sizeof(n), "take-creds-refused/%s", name);
 	if (rc == -2)
-		t_bad(n, "the test document did not parse", "parse", err.msg);
+		unit_bad(n, "the test document did not parse", "parse",
+		    err.msg);
 	else if (rc == 0)
-		t_bad(n, "sts_take_creds accepted it", "-1", c.akid);
+		unit_bad(n, "sts_take_creds accepted it", "-1", c.akid);
 	else if (err.status != AR_EAWS || strstr(err.msg, msg_has) == NULL)
-		t_bad(n, "the error (status 5)", msg_has, err.msg);
+		unit_bad(n, "the error (status 5)", msg_has, err.msg);
 	else if (c.akid != NULL || c.secret != NULL || c.token != NULL)
-		t_bad(n, "creds after a failure", "empty", "filled");
+		unit_bad(n, "creds after a failure", "empty", "filled");
 	else
-		t_ok(n);
+		unit_ok(n);
 	creds_clear(&c);
 }
 
@@ -655,6 +647,5 @@ main(void)
 	t_truncated();
 	t_limits();
 	t_take_creds();
-	printf("xml: %d passed, %d failed\n", t_pass, t_fail);
-	return t_fail > 0;
+	return unit_done();
 }

@@ -14,34 +14,18 @@ Usage:
 Logs one JSON line per request: method, path, headers, status.
 """
 import argparse
-import http.server
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peerlib import add_cred_args, load_creds, log_json, write_portfile  # noqa: E402
+from peerlib import QuietHandler, add_cred_args, add_server_args, http_server, load_creds, serve  # noqa: E402
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 60
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(QuietHandler):
     def send(self, status, doc):
-        data = json.dumps(doc, indent=2).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        log_json(self.server.args.log, {
-            "method": self.command, "path": self.path, "status": status,
-            "headers": {k.lower(): v for k, v in self.headers.items()}})
+        self.send_body(status, json.dumps(doc, indent=2).encode(), "application/json")
 
     def do_GET(self):
         a = self.server.args
@@ -62,10 +46,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--portfile", required=True)
-    ap.add_argument("--log", default="")
+    add_server_args(ap)
     ap.add_argument("--path", default="/v2/credentials/awsrole-test")
     ap.add_argument("--auth-token", default=None)
     ap.add_argument("--role-arn", default="arn:aws:iam::333333333333:role/RoleBase")
@@ -73,16 +54,8 @@ def main():
     ap.add_argument("--delay", type=float, default=0)
     add_cred_args(ap)
     args = ap.parse_args()
-    srv = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
-    srv.daemon_threads = True
-    srv.args = args
-    if args.log:
-        open(args.log, "a").close()
-    write_portfile(args.portfile, srv.server_address[1])
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+    srv = http_server(args, Handler)
+    serve(srv, args)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ Usage:
 Logs one JSON line per request: method, path, headers, status.
 """
 import argparse
-import http.server
 import json
 import os
 import secrets
@@ -28,30 +27,17 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peerlib import add_cred_args, iso8601, load_creds, log_json, write_portfile  # noqa: E402
+from peerlib import (QuietHandler, add_cred_args, add_server_args, http_server,  # noqa: E402
+                     iso8601, load_creds, serve)
 
 CREDS_PREFIX = "/latest/meta-data/iam/security-credentials/"
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(QuietHandler):
     server_version = "EC2ws"
-    timeout = 60
-
-    def log_message(self, fmt, *args):
-        pass
 
     def send(self, status, body, ctype="text/plain"):
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        log_json(self.server.args.log, {
-            "method": self.command, "path": self.path, "status": status,
-            "headers": {k.lower(): v for k, v in self.headers.items()}})
+        self.send_body(status, body.encode("utf-8"), ctype)
 
     def do_PUT(self):
         a = self.server.args
@@ -110,10 +96,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--portfile", required=True)
-    ap.add_argument("--log", default="")
+    add_server_args(ap)
     ap.add_argument("--role", default="awsrole-test-instance-role")
     ap.add_argument("--region", default="ap-northeast-1")
     ap.add_argument("--allow-v1", action="store_true")
@@ -121,18 +104,10 @@ def main():
     ap.add_argument("--token-delay", type=float, default=0)
     add_cred_args(ap)
     args = ap.parse_args()
-    srv = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
-    srv.daemon_threads = True
-    srv.args = args
+    srv = http_server(args, Handler)
     srv.tokens = {}
     srv.lock = threading.Lock()
-    if args.log:
-        open(args.log, "a").close()
-    write_portfile(args.portfile, srv.server_address[1])
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+    serve(srv, args)
 
 
 if __name__ == "__main__":

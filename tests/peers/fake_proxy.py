@@ -11,30 +11,18 @@ endpoint reaches it without any network) or refused with --refuse STATUS (defaul
 Nothing ever leaves the machine.  Plain (non-CONNECT) requests get 405.
 """
 import argparse
-import http.server
 import os
 import select
 import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peerlib import log_json, write_portfile  # noqa: E402
+from peerlib import QuietHandler, add_server_args, http_server, serve  # noqa: E402
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    timeout = 60
-
-    def log_message(self, fmt, *args):
-        pass
-
-    def _log(self, status):
-        log_json(self.server.args.log, {
-            "method": self.command, "target": self.path, "status": status,
-            "headers": {k.lower(): v for k, v in self.headers.items()}})
-
+class Handler(QuietHandler):
     def _refuse(self, status):
-        self._log(status)
+        self.log_exchange(status, target="target")
         self.send_response(status)
         self.send_header("Content-Length", "0")
         self.send_header("Connection", "close")
@@ -49,7 +37,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             up = socket.create_connection(("127.0.0.1", a.target_port), timeout=10)
         except OSError:
             return self._refuse(502)
-        self._log(200)
+        self.log_exchange(200, target="target")
         self.send_response(200, "Connection established")
         self.end_headers()
         self.wfile.flush()
@@ -78,23 +66,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--portfile", required=True)
-    ap.add_argument("--log", default="")
+    add_server_args(ap)
     ap.add_argument("--target-port", type=int, default=0)
     ap.add_argument("--refuse", type=int, default=403)
     args = ap.parse_args()
-    srv = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
-    srv.daemon_threads = True
-    srv.args = args
-    if args.log:
-        open(args.log, "a").close()
-    write_portfile(args.portfile, srv.server_address[1])
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+    srv = http_server(args, Handler)
+    serve(srv, args)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ import uuid
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peerlib import http_date, iso8601, log_json, parse_auth, write_portfile  # noqa: E402
+from peerlib import add_server_args, http_date, iso8601, log_json, parse_auth, serve  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 XML_DIR = os.path.join(HERE, "sts_xml")
@@ -312,15 +312,12 @@ def make_ssl_ctx(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--host", default="127.0.0.1")
-    ap.add_argument("--port", type=int, default=0)
+    add_server_args(ap)
     ap.add_argument("--cert")
     ap.add_argument("--key")
     ap.add_argument("--plain", action="store_true")
     ap.add_argument("--tls-version", choices=["1.0", "1.1", "1.2", "1.3"])
     ap.add_argument("--script", required=True)
-    ap.add_argument("--log", default="")
-    ap.add_argument("--portfile", required=True)
     args = ap.parse_args()
     if not args.plain and not (args.cert and args.key):
         ap.error("--cert and --key are required unless --plain")
@@ -329,13 +326,7 @@ def main():
     srv.ssl_ctx = None if args.plain else make_ssl_ctx(args)
     srv.script = Script(args.script)
     srv.logpath = args.log
-    if args.log:
-        open(args.log, "a").close()
-    write_portfile(args.portfile, srv.server_address[1])
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+    serve(srv, args)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """peerlib.py — small shared pieces of the fake peers (stdlib only)."""
 import datetime
+import http.server
 import json
 import os
 import re
@@ -35,6 +36,58 @@ def write_portfile(path, port):
     with open(tmp, "w") as f:
         f.write(f"{port}\n")
     os.replace(tmp, path)
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """HTTP/1.1, a 60 s idle timeout, nothing on stderr; the server has the parsed args at .args."""
+    protocol_version = "HTTP/1.1"
+    timeout = 60
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def log_exchange(self, status, target="path"):
+        """One JSON line in --log: method, the request target (under the key `target`), status, headers."""
+        log_json(self.server.args.log, {
+            "method": self.command, target: self.path, "status": status,
+            "headers": {k.lower(): v for k, v in self.headers.items()}})
+
+    def send_body(self, status, data, ctype):
+        """Answer with data (bytes; not written for HEAD) and log the exchange."""
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.log_exchange(status)
+
+
+def add_server_args(ap):
+    """Options every fake takes: where it listens, its port file, its JSON log."""
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--portfile", required=True)
+    ap.add_argument("--log", default="")
+
+
+def http_server(args, handler):
+    """A threading HTTP server on --host/--port; the handler finds args at self.server.args."""
+    srv = http.server.ThreadingHTTPServer((args.host, args.port), handler)
+    srv.daemon_threads = True
+    srv.args = args
+    return srv
+
+
+def serve(srv, args):
+    """Create the log, write the port file (now ready), serve until interrupted."""
+    if args.log:
+        open(args.log, "a").close()
+    write_portfile(args.portfile, srv.server_address[1])
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
 
 
 def parse_auth(auth):
