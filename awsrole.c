@@ -5750,9 +5750,26 @@ hop_fetch(struct resolver *r, const struct role_hop *h, int web,
 	return 0;
 }
 
-/* One hop through the cache: read, else lock, re-read, fetch, write. */
+/* A hop's fresh cache entry, without the lock: 0 found, 1 none, -1. */
 static int
-hop_run(struct resolver *r, const struct role_hop *h, int web, int force,
+hop_cached(struct resolver *r, const struct role_hop *h, struct creds *out,
+    struct ar_err *err)
+{
+	const char *why;
+	int rc;
+
+	if (r->o->no_cache)
+		return 1;
+	rc = cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
+	if (rc == 1 && r->o->verbose)
+		fprintf(stderr, "awsrole: cache %s: %s\n", h->key, why);
+	return rc;
+}
+
+/* A hop that hop_cached did not find (or login forces): lock, re-read
+ * (another awsrole may have just written it), else fetch and write. */
+static int
+hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
     const struct creds *src, struct creds *out, struct ar_err *err)
 {
 	const char *why;
@@ -5760,13 +5777,6 @@ hop_run(struct resolver *r, const struct role_hop *h, int web, int force,
 
 	if (r->o->no_cache)
 		return hop_fetch(r, h, web, src, out, err);
-	if (!force) {
-		rc = cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
-		if (rc <= 0)
-			return rc;
-		if (r->o->verbose)
-			fprintf(stderr, "awsrole: cache %s: %s\n", h->key, why);
-	}
 	if (cache_lock(&r->cache, h->key, &lock, err) == -1)
 		return -1;
 	rc = force ? 1 :
@@ -5815,28 +5825,25 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 {
 	struct creds cur, next;
 	size_t i;
-	int rc = -1, web = ch->kind == SRC_WEB_IDENTITY;
+	int rc = 1, got = 1, top, web = ch->kind == SRC_WEB_IDENTITY;
 
 	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
 	/* Warm path: the named role's fresh entry needs nothing below it. */
-	if (ch->nhop > 0 && !r->o->force && !r->o->no_cache) {
-		const struct role_hop *top = &ch->hop[ch->nhop - 1];
-		const char *why;
-
-		rc = cache_read(&r->cache, top->key, top->a.duration, out, &why,
-		    err);
-		if (rc <= 0) {
-			r->info->from_cache = rc == 0;
-			return rc;
-		}
-		rc = -1;
+	if (ch->nhop > 0 && !r->o->force &&
+	    (rc = hop_cached(r, &ch->hop[ch->nhop - 1], out, err)) <= 0) {
+		r->info->from_cache = rc == 0;
+		return rc;
 	}
+	rc = -1;
 	if (chain_base_creds(ch, &cur, err) == -1)
 		goto out;
 	for (i = 0; i < ch->nhop; i++) {
-		if (hop_run(r, &ch->hop[i], web && i == 0,
-		    r->o->force && i + 1 == ch->nhop, &cur, &next, err) == -1)
+		top = i + 1 == ch->nhop;
+		if (!top && (got = hop_cached(r, &ch->hop[i], &next, err)) == -1)
+			goto out;
+		if ((top || got == 1) && hop_refresh(r, &ch->hop[i],
+		    web && i == 0, r->o->force && top, &cur, &next, err) == -1)
 			goto out;
 		creds_clear(&cur);
 		cur = next;
