@@ -291,21 +291,9 @@ pass
 # ---------------------------------------------------------------- values as the CLI reads them
 
 t "doctor: the scenario's quoted keys are errors (aws_* keys) at credentials:line; a quoted region warns"
-aws_config_write <<-'EOF'
-	[default]
-	region = "ap-northeast-1"
-	source_profile = base
-	role_arn = arn:aws:iam::111111111111:role/RoleA
-	mfa_serial = arn:aws:iam::333333333333:mfa/example.user
-	duration_seconds = 900
-
-	[profile CustomerA]
-	region = ap-northeast-1
-	source_profile = Access CustomerA
-	role_arn = arn:aws:iam::222222222222:role/RoleReadOnly
-	mfa_serial = arn:aws:iam::333333333333:mfa/example.user
-	duration_seconds = 900
-EOF
+scenario_files
+# The scenario's config, with [default]'s region quoted (the first region line).
+sed -i '0,/^region = ap-northeast-1$/s//region = "ap-northeast-1"/' "$HOME/.aws/config"
 aws_credentials_write <<-'EOF'
 	[base]
 	aws_access_key_id = "<access key id>"
@@ -315,7 +303,6 @@ aws_credentials_write <<-'EOF'
 	aws_access_key_id = 'AKIAEXAMPLEEXAMPLE01'
 	aws_secret_access_key = "<secret access key>"
 EOF
-chmod 600 "$HOME/.aws/credentials"
 CFG=$HOME/.aws/config CRED=$HOME/.aws/credentials
 run awsrole doctor
 expect_doctor_failed
@@ -329,7 +316,6 @@ pass
 
 t "doctor: the scenario's files without quotes are clean (keys inside a value are no quotes)"
 scenario_files
-chmod 600 "$HOME/.aws/credentials"
 aws_config_profile q "credential_process=/bin/echo \"a b\"" region=us-east-1
 run awsrole doctor
 expect_clean
@@ -791,7 +777,6 @@ pass
 t "doctor default --online --mfa-code against moto: source keys and AssumeRole ok (exit 0)"
 use_moto
 scenario_files
-chmod 600 "$HOME/.aws/credentials"
 m=$(d_moto_mark)
 run awsrole doctor default --online --mfa-code 123456
 expect_clean
