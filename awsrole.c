@@ -6188,7 +6188,6 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->mfa.profile = r->profile;
 	o->mfa.no_prompt = env_nonempty("AWSROLE_NO_PROMPT") != NULL &&
 	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
-	o->allow_env = !r->explicit_profile;
 	o->explicit_profile = r->explicit_profile;
 }
 
@@ -6230,6 +6229,7 @@ cmd_whoami(struct run *r)
 	int rc = -1;
 
 	opts_from_cli(r, &o);
+	o.allow_env = !r->explicit_profile; /* env keys win, as in botocore */
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
 	if (sts_endpoint_resolve(config_profile(&r->cfg, r->profile),
@@ -6261,7 +6261,6 @@ cmd_login(struct run *r)
 
 	opts_from_cli(r, &o);
 	o.force = 1;
-	o.allow_env = 0;
 	if (p != NULL && profile_get(p, "role_arn") == NULL) {
 		ar_fail(&r->err, AR_ECONFIG, "profile \"%s\" has no role_arn, "
 		    "so there is no role to log in to", r->profile);
@@ -6307,7 +6306,6 @@ cmd_credential_process(struct run *r)
 	char *t;
 
 	opts_from_cli(r, &o);
-	o.allow_env = 0;
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
 	t = creds_process_json(&c);
@@ -6335,7 +6333,6 @@ cmd_env(struct run *r)
 		return ar_fix(&r->err, "use sh, fish, powershell or json");
 	}
 	opts_from_cli(r, &o);
-	o.allow_env = 0;
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
 	n = env_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
@@ -6379,7 +6376,6 @@ cmd_exec(struct run *r)
 	if (exec_check_nested(r) == -1)
 		return -1;
 	opts_from_cli(r, &o);
-	o.allow_env = 0;
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
 	n = env_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
@@ -6982,7 +6978,6 @@ doctor_online_assume(struct doctor *d, const struct profile *p)
 	char msg[512];
 
 	opts_from_cli(d->r, &o);
-	o.allow_env = 0;
 	o.mfa.profile = p->name;
 	if (resolve(&d->r->cfg, p->name, &o, &c, &info, &e) == 0) {
 		snprintf(msg, sizeof(msg), "%s: %s", info.from_cache ?
