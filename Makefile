@@ -1,9 +1,11 @@
 # awsrole — one static C binary (musl + libcurl 8.14.1 + BearSSL + cJSON).
 #
-#   make              verify vendor/ checksums, build deps once, link ./awsrole
+#   make              check the tools, verify vendor/ checksums, build deps once, link ./awsrole
 #   make unit         build build/unit_* from tests/unit_*.c
 #   make test         ./test.sh (after all + unit)
+#   make check-layers the layering rules of awsrole.c (tests/check_layers.py; test.sh runs it)
 #   make check-asan   clang + glibc + ASan/UBSan deps in build/asan/, then ./test.sh against them
+#   make check-heap   glibc build whose free() scans for secrets (build/vg/), then tests/t_92_heap.sh
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make clean        remove ./awsrole and the awsrole outputs in build/ (deps kept)
 #   make distclean    remove build/ entirely
@@ -61,14 +63,27 @@ CURL_CONFIGURE_FLAGS := \
   --enable-proxy --enable-verbose --enable-ipv6 --enable-threaded-resolver
 
 # ---------------------------------------------------------------------------------------------
-.PHONY: all verify deps unit test check-asan check-valgrind asan-deps bench install uninstall clean distclean
+.PHONY: all toolchain-check verify deps unit test check-layers check-asan check-valgrind asan-deps bench install uninstall clean distclean
 
 all: awsrole
+
+# Before anything else: the tools the goals need exist (issue 13.21).  A missing one is named
+# with the Debian package that brings it (tests/prereqs.txt, the one list of prerequisites).
+# The compilers checked are those of the goals: $(CC) (default musl-gcc), $(ASAN_CC) for the
+# ASan and fuzzing goals, gcc for check-valgrind.
+ASAN_GOALS := check-asan asan-deps fuzz fuzz-build fuzz-smoke
+NOCC_GOALS := check-layers clean distclean uninstall check-valgrind
+GOALS      := $(or $(MAKECMDGOALS),all)
+NEED_CC    := $(if $(filter-out $(ASAN_GOALS) $(NOCC_GOALS),$(GOALS)),$(firstword $(CC))) \
+              $(if $(filter $(ASAN_GOALS),$(GOALS)),$(firstword $(ASAN_CC))) \
+              $(if $(filter check-valgrind check-heap,$(GOALS)),gcc)
+toolchain-check:
+	@bash tests/prereqs.sh cmds $(sort $(NEED_CC)) ar tar xz patch sha256sum
 
 # First step of every build: the pristine tarballs must match vendor/SHA256SUMS.
 # Phony and cheap (~20 ms); every build-producing rule waits for it (order-only, so it
 # never forces a rebuild by itself).
-verify:
+verify: toolchain-check
 	@cd $(V) && sha256sum --quiet --strict -c SHA256SUMS \
 	  || { echo "*** vendor/ checksum MISMATCH: refusing to build (see vendor/SHA256SUMS)" >&2; exit 1; }
 	@echo "vendor/ checksums OK"
@@ -189,6 +204,11 @@ $(B)/asan/unit_%: tests/unit_%.c $(ASAN_DEPLIBS) $(APP_SRCS) | verify
 test: all unit
 	./test.sh
 
+# Sections call only earlier sections, banners' "Calls:" lines are true, every function has a
+# contract comment and is at most 60 lines (issue 15; rules in tests/check_layers.py).
+check-layers:
+	python3 tests/check_layers.py awsrole.c awsrole.h
+
 check-asan: $(B)/asan/awsrole $(ASAN_UNITS)
 	ASAN_OPTIONS=$${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:strict_string_checks=1} \
 	UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
@@ -210,6 +230,17 @@ check-valgrind: $(VG_UNITS)
 	    --errors-for-leak-kinds=definite $$u > $$u.log 2>&1 \
 	  || { fail="$$fail $$u"; tail -40 $$u.log; }; done; \
 	[ -z "$$fail" ] || { echo "*** valgrind:$$fail" >&2; exit 1; }; echo "valgrind: all units clean"
+
+# Secrets left in freed heap memory (issue 13 point 4): awsrole on the glibc variant's deps, with
+# tests/heapscan.c replacing free()/realloc() to scan each block; tests/t_92_heap.sh runs it.
+.PHONY: check-heap
+$(B)/vg/awsrole-heapscan: tests/heapscan.c $(VG_LIBS) $(APP_SRCS) | verify
+	$(need_src)
+	gcc -g -O1 -fno-omit-frame-pointer $(WARN) -DCURL_STATICLIB $(VG_INCS) \
+	  -o $@ awsrole.c tests/heapscan.c $(VG_LIBS) -lpthread
+
+check-heap: $(B)/vg/awsrole-heapscan
+	AWSROLE_HEAP_BIN=$(ABS)/$(B)/vg/awsrole-heapscan ./test.sh t_92_heap
 
 bench: all
 	@if [ -x bench/run ]; then bench/run; else echo "bench/run does not exist; nothing to do"; fi

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test.sh [PATTERN] — build, then run the unit binaries and the shell test cases.
+# test.sh [PATTERN] — check the prerequisites (tests/prereqs.txt), build, check the layering
+# (tests/check_layers.py), then run the unit binaries and the shell test cases.
 #
 #   ./test.sh               everything
 #   ./test.sh whoami        only unit binaries / tests/t_*.sh whose name matches PATTERN (ERE)
@@ -11,6 +12,7 @@
 #   CI=true                a skipped test counts as a failure
 #   T_FILE_TIMEOUT=S       limit for one test file (default 300 s)
 #   KEEP_TMP=1             keep tests/tmp/run.* even when everything passed
+#   AWSROLE_PREREQS=FILE   the list of prerequisites to check first (default tests/prereqs.txt)
 #
 # Each case gets a fresh $HOME under tests/tmp/ and an environment without AWS_* variables;
 # one moto server (TLS, signature checking on) serves the whole run.
@@ -24,6 +26,17 @@ export CI=${CI:-}
 
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || PY=python3
 export PY
+
+# ---------------------------------------------------------------- prerequisites (issue 13.27)
+# Before anything else: every tool the build and the tests need, from the one list
+# tests/prereqs.txt (AWSROLE_PREREQS=FILE to use another).  A missing one stops the run here,
+# with the commands that install it, instead of deep inside a test.
+prereq_steps=(test)
+[ -n "${AWSROLE_BIN:-}" ] || prereq_steps=(build test)
+if ! bash tests/prereqs.sh check "${prereq_steps[@]}"; then
+	echo "FAIL prerequisites: test.sh stopped before building; install what is missing (above), then rerun" >&2
+	exit 1
+fi
 
 mkdir -p tests/tmp
 [ -f tests/tmp/.gitignore ] || echo '*' > tests/tmp/.gitignore
@@ -81,6 +94,18 @@ export PATH=$BIN_DIR:$PATH
 for v in $(compgen -e); do
 	case $v in AWS_*) unset "$v" ;; esac
 done
+
+# ---------------------------------------------------------------- layering (issue 15)
+if matches check-layers; then
+	if "$PY" tests/check_layers.py awsrole.c awsrole.h > "$RUN_DIR/check-layers.out" 2>&1; then
+		echo "ok check-layers: $(tail -n 1 "$RUN_DIR/check-layers.out")"
+		record pass check-layers "make check-layers"
+	else
+		head -n 40 "$RUN_DIR/check-layers.out"
+		echo "FAIL check-layers: $(tail -n 1 "$RUN_DIR/check-layers.out") (all: $RUN_DIR/check-layers.out)"
+		record fail check-layers "make check-layers"
+	fi
+fi
 
 # ---------------------------------------------------------------- unit binaries
 for u in "$AWSROLE_UNIT_DIR"/unit_*; do
