@@ -43,7 +43,13 @@
  *  12. Profile resolution
  *  13. Output formats (shell quoting, JSON)
  *  14. Commands
- *  15. main
+ *  15. Doctor
+ *  16. Status, prompt and version
+ *  17. main
+ *
+ * The layering is checked by `make check-layers` (tests/check_layers.py):
+ * no call into a later section, each banner's "Calls:" line exact, a
+ * contract comment on every function, none longer than 60 lines.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -74,13 +80,18 @@
 #include <curl/curl.h>
 #include "cJSON.h"
 
+#define AR_PRIVATE static
 #include "awsrole.h"
 
 /* ========================================================================
  * 1. Utilities and secure memory
  *
  * Owns: the error struct helpers, allocation, wiping, growable buffers,
- * time parsing and formatting.  Calls nothing but libc.
+ * the process environment, -v tracing, time parsing and formatting, file
+ * reading, and the text and encoding helpers every reader below shares
+ * (hex, UTF-8, shlex.split, JSON members, ARNs).
+ *
+ * Calls: none (libc, and cJSON for the JSON helpers)
  * ======================================================================== */
 
 static int
@@ -93,7 +104,7 @@ ar_vset(char *dst, size_t cap, const char *fmt, va_list ap)
 	return -1;
 }
 
-int
+static int
 ar_fail(struct ar_err *e, int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -106,7 +117,7 @@ ar_fail(struct ar_err *e, int status, const char *fmt, ...)
 	return -1;
 }
 
-int
+static int
 ar_fix(struct ar_err *e, const char *fmt, ...)
 {
 	va_list ap;
@@ -126,7 +137,7 @@ oom(void)
 	_exit(AR_EGENERAL);
 }
 
-void *
+static void *
 xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -136,7 +147,7 @@ xmalloc(size_t n)
 	return p;
 }
 
-void *
+static void *
 xcalloc(size_t n, size_t m)
 {
 	void *p = calloc(n ? n : 1, m ? m : 1);
@@ -146,7 +157,7 @@ xcalloc(size_t n, size_t m)
 	return p;
 }
 
-void *
+static void *
 xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
@@ -155,7 +166,7 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
-char *
+static char *
 xstrndup(const char *s, size_t n)
 {
 	char *p = xmalloc(n + 1);
@@ -165,26 +176,38 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *
+static char *
 xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));
 }
 
-void
+static void
 ar_wipe(void *p, size_t n)
 {
 	if (p != NULL && n > 0)
 		explicit_bzero(p, n);
 }
 
-void
+static void
 ar_free_secret(char *s)
 {
 	if (s == NULL)
 		return;
 	ar_wipe(s, strlen(s));
 	free(s);
+}
+
+static void
+creds_clear(struct creds *c)
+{
+	free(c->akid);
+	ar_free_secret(c->secret);
+	ar_free_secret(c->token);
+	free(c->arn);
+	free(c->role_id);
+	free(c->account);
+	memset(c, 0, sizeof(*c));
 }
 
 static void
@@ -213,7 +236,7 @@ buf_grow(struct ar_buf *b, size_t need)
 	b->cap = cap;
 }
 
-void
+static void
 buf_add(struct ar_buf *b, const void *data, size_t n)
 {
 	buf_grow(b, b->len + n);
@@ -223,13 +246,13 @@ buf_add(struct ar_buf *b, const void *data, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void
+static void
 buf_adds(struct ar_buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
 }
 
-void
+static void
 buf_addf(struct ar_buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -247,7 +270,7 @@ buf_addf(struct ar_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void
+static void
 buf_free(struct ar_buf *b)
 {
 	if (b->p != NULL && b->secret)
@@ -342,6 +365,32 @@ env_seconds(const char *name, long dflt, long *out, struct ar_err *err)
 		return ar_fail(err, AR_ECONFIG, "%s=\"%s\" is not a number of "
 		    "seconds (0-86400)", name, v);
 	return 0;
+}
+
+/* The profile the environment names, in botocore's order: AWS_DEFAULT_PROFILE,
+ * then AWS_PROFILE; NULL when neither is set (or both are empty). */
+static const char *
+env_profile(void)
+{
+	const char *p = env_nonempty("AWS_DEFAULT_PROFILE");
+
+	return p != NULL ? p : env_nonempty("AWS_PROFILE");
+}
+
+/* One -v line on stderr, "awsrole: " and the text, when `on`.  The only
+ * output below the command layer; callers never pass a secret. */
+static void
+ar_trace(int on, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!on)
+		return;
+	fputs("awsrole: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 static time_t
@@ -542,12 +591,248 @@ json_delete_wiped(cJSON *j)
 	cJSON_Delete(j);
 }
 
-/* @@INI-BEGIN@@ */
+/* ------------------------------------------------------------------------
+ * Text and encoding: hex digits, UTF-8, trimming, JSON members, ARNs, and
+ * shlex.split.  Shared by the readers of every file format below.
+ * ------------------------------------------------------------------------ */
+
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One UTF-8 sequence at p (n bytes left): its code point, or -1 for
+ * anything Python's decoder would refuse (truncated, overlong, surrogate,
+ * above U+10FFFF). */
+static long
+utf8_decode(const unsigned char *p, size_t left, int *len)
+{
+	static const long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	long c;
+	int n, i;
+
+	n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ?
+	    3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+	if (n == 0 || (size_t)n > left)
+		return -1;
+	c = n == 1 ? *p : *p & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return -1;
+	*len = n;
+	return c;
+}
+
+static void
+utf8_put(struct ar_buf *b, unsigned long c)
+{
+	char u[4];
+	size_t n;
+
+	if (c < 0x80) {
+		u[0] = (char)c, n = 1;
+	} else if (c < 0x800) {
+		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (char)(0xe0 | c >> 12);
+		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | c >> 18);
+		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	buf_add(b, u, n);
+}
+
+/* Offset of the first byte that is not valid UTF-8 (as Python's strict
+ * decoder sees it: no overlongs, surrogates or values past U+10FFFF), or
+ * is a NUL (valid, but no C string holds it). */
+static size_t
+utf8_valid_prefix(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	int k;
+
+	while (i < n) {
+		if (s[i] != 0 && s[i] < 0x80) { /* the common case, inline */
+			i++;
+			continue;
+		}
+		if (s[i] == 0 || utf8_decode(s + i, n - i, &k) == -1)
+			return i;
+		i += (size_t)k;
+	}
+	return n;
+}
+
+static void
+trim_right(struct ar_buf *b)
+{
+	while (b->len > 0 && isspace((unsigned char)b->p[b->len - 1]))
+		b->p[--b->len] = '\0';
+}
+
+static const char *
+json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+/* The account id in an ARN (arn:aws:sts::123456789012:...), or NULL. */
+static char *
+arn_account(const char *arn)
+{
+	const char *p = arn;
+	int i;
+
+	for (i = 0; i < 4 && p != NULL; i++)
+		if ((p = strchr(p, ':')) != NULL)
+			p++;
+	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
+		return NULL;
+	return xstrndup(p, 12);
+}
+
+/* ------------------------------------------------------------------------
+ * shlex.split (POSIX mode, no comments), as botocore uses it on section
+ * headers and as credential_process commands are split.  Whitespace is
+ * space, \t, \r and \n.  Outside quotes a backslash takes the next
+ * character literally; inside "..." it does so only before '"' or '\',
+ * and is kept otherwise; inside '...' it is literal.  "" and '' give an
+ * empty word.
+ * ------------------------------------------------------------------------ */
+
+static int
+shlex_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void
+shlex_emit(struct ar_buf *tok, char ***v, size_t *n)
+{
+	*v = xrealloc(*v, (*n + 2) * sizeof **v);
+	(*v)[(*n)++] = xstrndup(tok->len ? tok->p : "", tok->len);
+	(*v)[*n] = NULL;
+	if (tok->len > 0)
+		ar_wipe(tok->p, tok->len);
+	tok->len = 0;
+}
+
+/* One character c (0 at the end) in state *st; a word is done when
+ * *emit is set.  Returns -1 on an unclosed quote or trailing '\'. */
+static int
+shlex_step(char c, char *st, char *esc, int *quoted, struct ar_buf *tok,
+    int *emit)
+{
+	switch (*st) {
+	case '\'':
+	case '"':
+		*quoted = 1;
+		if (c == '\0')
+			return -1;
+		if (c == *st)
+			*st = 'a';
+		else if (c == '\\' && *st == '"')
+			*esc = *st, *st = '\\';
+		else
+			buf_add(tok, &c, 1);
+		return 0;
+	case '\\':
+		if (c == '\0')
+			return -1;
+		if (*esc != 'a' && c != '\\' && c != *esc)
+			buf_add(tok, "\\", 1);
+		buf_add(tok, &c, 1);
+		*st = *esc;
+		return 0;
+	}
+	if (c == '\0' || shlex_space(c)) {
+		*emit = *st == 'a' && (tok->len > 0 || *quoted);
+		*st = ' ';
+	} else if (c == '\'' || c == '"')
+		*st = c;
+	else if (c == '\\')
+		*esc = 'a', *st = '\\';
+	else {
+		buf_add(tok, &c, 1);
+		*st = 'a';
+	}
+	return 0;
+}
+
+static int
+ar_shlex_split(const char *s, char ***argv, size_t *argc, struct ar_err *err)
+{
+	struct ar_buf tok;
+	char **v = NULL, st = ' ', esc = 'a';
+	size_t n = 0;
+	int quoted = 0, emit, rc = 0;
+
+	memset(&tok, 0, sizeof tok);
+	tok.secret = 1;
+	for (;; s++) {
+		emit = 0;
+		if (shlex_step(*s, &st, &esc, &quoted, &tok, &emit) == -1) {
+			rc = ar_fail(err, AR_ECONFIG, "%s", st == '\\' ?
+			    "a backslash at the end of a command line" :
+			    "a quotation mark is not closed");
+			break;
+		}
+		if (emit) {
+			shlex_emit(&tok, &v, &n);
+			quoted = 0;
+		}
+		if (*s == '\0')
+			break;
+	}
+	buf_free(&tok);
+	if (rc == 0 && v == NULL)
+		v = xcalloc(1, sizeof *v);
+	if (rc == -1) {
+		ar_argv_free(v);
+		v = NULL;
+		n = 0;
+	}
+	*argv = v;
+	*argc = n;
+	return rc;
+}
+
+static void
+ar_argv_free(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		ar_free_secret(argv[i]);
+	free(argv);
+}
+
 /* ========================================================================
  * 2. INI reader
  *
- * Owns: reading one config or credentials file into a struct ini_file,
- * and shlex.split.  Calls section 1.
+ * Owns: reading one config or credentials file into a struct ini_file.
  *
  * Reads ~/.aws/config and ~/.aws/credentials the way the AWS CLI does:
  * Python's configparser.RawConfigParser (strict, no valueless keys, no
@@ -598,6 +883,8 @@ json_delete_wiped(cJSON *j)
  *
  * Limits: AR_CONFIG_MAX_BYTES, _LINE, _SECTIONS, _KEYS (also per nested
  * block); hitting one is an error naming the file and line.
+ *
+ * Calls: 1
  * ======================================================================== */
 
 #define INI_NONE ((size_t)-1)
@@ -710,49 +997,6 @@ py_rstrip(const char *b, const char *e)
 		e = c;
 	}
 	return e;
-}
-
-/* Offset of the first byte that is not valid UTF-8 (as Python's strict
- * decoder sees it: no overlongs, surrogates or values past U+10FFFF), or
- * is a NUL (valid, but no C string holds it). */
-static size_t
-utf8_valid_prefix(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, j;
-	unsigned char lo, hi;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			if (s[i] == 0)
-				return i;
-			i++;
-			continue;
-		}
-		lo = 0x80, hi = 0xbf;
-		if (s[i] >= 0xc2 && s[i] <= 0xdf)
-			k = 1;
-		else if (s[i] >= 0xe0 && s[i] <= 0xef) {
-			k = 2;
-			if (s[i] == 0xe0)
-				lo = 0xa0;
-			if (s[i] == 0xed)
-				hi = 0x9f;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			k = 3;
-			if (s[i] == 0xf0)
-				lo = 0x90;
-			if (s[i] == 0xf4)
-				hi = 0x8f;
-		} else
-			return i;
-		if (n - i <= k || s[i + 1] < lo || s[i + 1] > hi)
-			return i;
-		for (j = 2; j <= k; j++)
-			if ((s[i + j] & 0xc0) != 0x80)
-				return i;
-		i += k + 1;
-	}
-	return n;
 }
 
 /* A nested entry while its block is being read; seq keeps file order. */
@@ -1294,7 +1538,7 @@ ini_parser_free(struct ini_parser *p)
 	free(p->bads);
 }
 
-int
+static int
 ini_parse(const char *path, const char *buf, size_t len,
     struct ini_file *out, struct ar_err *err)
 {
@@ -1334,7 +1578,7 @@ fail:
  * as botocore's os.path.isfile() check has it.  An unreadable file is an
  * error (botocore would silently read it as empty).  O_NONBLOCK: a FIFO
  * put there must not hang us before fstat says it is no file. */
-int
+static int
 ini_load(const char *path, struct ini_file *out, int *missing,
     struct ar_err *err)
 {
@@ -1388,7 +1632,7 @@ ini_pairs_free(struct ini_pair *v, size_t n)
 	free(v);
 }
 
-void
+static void
 ini_free(struct ini_file *f)
 {
 	size_t i;
@@ -1402,130 +1646,12 @@ ini_free(struct ini_file *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* ------------------------------------------------------------------------
- * shlex.split (POSIX mode, no comments), as botocore uses it on section
- * headers and as credential_process commands are split.  Whitespace is
- * space, \t, \r and \n.  Outside quotes a backslash takes the next
- * character literally; inside "..." it does so only before '"' or '\',
- * and is kept otherwise; inside '...' it is literal.  "" and '' give an
- * empty word.
- * ------------------------------------------------------------------------ */
-
-static int
-shlex_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static void
-shlex_emit(struct ar_buf *tok, char ***v, size_t *n)
-{
-	*v = xrealloc(*v, (*n + 2) * sizeof **v);
-	(*v)[(*n)++] = xstrndup(tok->len ? tok->p : "", tok->len);
-	(*v)[*n] = NULL;
-	if (tok->len > 0)
-		ar_wipe(tok->p, tok->len);
-	tok->len = 0;
-}
-
-/* One character c (0 at the end) in state *st; a word is done when
- * *emit is set.  Returns -1 on an unclosed quote or trailing '\'. */
-static int
-shlex_step(char c, char *st, char *esc, int *quoted, struct ar_buf *tok,
-    int *emit)
-{
-	switch (*st) {
-	case '\'':
-	case '"':
-		*quoted = 1;
-		if (c == '\0')
-			return -1;
-		if (c == *st)
-			*st = 'a';
-		else if (c == '\\' && *st == '"')
-			*esc = *st, *st = '\\';
-		else
-			buf_add(tok, &c, 1);
-		return 0;
-	case '\\':
-		if (c == '\0')
-			return -1;
-		if (*esc != 'a' && c != '\\' && c != *esc)
-			buf_add(tok, "\\", 1);
-		buf_add(tok, &c, 1);
-		*st = *esc;
-		return 0;
-	}
-	if (c == '\0' || shlex_space(c)) {
-		*emit = *st == 'a' && (tok->len > 0 || *quoted);
-		*st = ' ';
-	} else if (c == '\'' || c == '"')
-		*st = c;
-	else if (c == '\\')
-		*esc = 'a', *st = '\\';
-	else {
-		buf_add(tok, &c, 1);
-		*st = 'a';
-	}
-	return 0;
-}
-
-int
-ar_shlex_split(const char *s, char ***argv, size_t *argc, struct ar_err *err)
-{
-	struct ar_buf tok;
-	char **v = NULL, st = ' ', esc = 'a';
-	size_t n = 0;
-	int quoted = 0, emit, rc = 0;
-
-	memset(&tok, 0, sizeof tok);
-	tok.secret = 1;
-	for (;; s++) {
-		emit = 0;
-		if (shlex_step(*s, &st, &esc, &quoted, &tok, &emit) == -1) {
-			rc = ar_fail(err, AR_ECONFIG, "%s", st == '\\' ?
-			    "a backslash at the end of a command line" :
-			    "a quotation mark is not closed");
-			break;
-		}
-		if (emit) {
-			shlex_emit(&tok, &v, &n);
-			quoted = 0;
-		}
-		if (*s == '\0')
-			break;
-	}
-	buf_free(&tok);
-	if (rc == 0 && v == NULL)
-		v = xcalloc(1, sizeof *v);
-	if (rc == -1) {
-		ar_argv_free(v);
-		v = NULL;
-		n = 0;
-	}
-	*argv = v;
-	*argc = n;
-	return rc;
-}
-
-void
-ar_argv_free(char **argv)
-{
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		ar_free_secret(argv[i]);
-	free(argv);
-}
-
 /* ========================================================================
  * 3. Profiles
  *
  * Owns: the config and credentials paths, the merged profile table and
- * its lookups, and the JSON dump of it.  Calls sections 1 and 2 (and
- * getpwuid/getpwnam: needs <pwd.h>).
+ * its lookups, and the JSON dump of it.  Needs getpwuid/getpwnam
+ * (<pwd.h>) for "~user".
  *
  * The merged map that botocore's Session.full_config['profiles'] gives:
  *
@@ -1547,12 +1673,14 @@ ar_argv_free(char **argv)
  * (strcmp), each profile's keys by key, so lookups are binary searches.
  * Profile names are allocated (a shlex-split name is not in the file);
  * everything else points into the two ini_files.
+ *
+ * Calls: 1, 2
  * ======================================================================== */
 
 /* Python's os.path.expandvars: $NAME and ${NAME} (NAME of [A-Za-z0-9_]
  * for the first form), left as written when NAME is not set. */
 static char *
-cfg_expandvars(const char *s)
+config_expandvars(const char *s)
 {
 	struct ar_buf b;
 	const char *e, *v;
@@ -1584,7 +1712,7 @@ cfg_expandvars(const char *s)
 /* The home directory "~" (n == 1) or "~user" (the first n bytes of s)
  * stands for, as os.path.expanduser finds it, or NULL. */
 static const char *
-cfg_home(const char *s, size_t n)
+config_home(const char *s, size_t n)
 {
 	const struct passwd *pw;
 	const char *home;
@@ -1605,13 +1733,13 @@ cfg_home(const char *s, size_t n)
 /* Python's os.path.expanduser: a leading ~ or ~user becomes that home,
  * without its trailing '/'; unknown users stay as written. */
 static char *
-cfg_expanduser(const char *s)
+config_expanduser(const char *s)
 {
 	const char *home;
 	struct ar_buf b;
 	size_t n = strcspn(s, "/");
 
-	if (s[0] != '~' || (home = cfg_home(s, n)) == NULL)
+	if (s[0] != '~' || (home = config_home(s, n)) == NULL)
 		return xstrdup(s);
 	memset(&b, 0, sizeof b);
 	buf_adds(&b, home);
@@ -1626,7 +1754,7 @@ cfg_expanduser(const char *s)
 /* An explicit path as given; else $env (even if empty) or def, with
  * $VARS and ~ expanded as botocore does. */
 static char *
-cfg_resolve(const char *path, const char *env, const char *def)
+config_resolve(const char *path, const char *env, const char *def)
 {
 	const char *v;
 	char *vars, *full;
@@ -1634,16 +1762,16 @@ cfg_resolve(const char *path, const char *env, const char *def)
 	if (path != NULL)
 		return xstrdup(path);
 	v = getenv(env);
-	vars = cfg_expandvars(v != NULL ? v : def);
-	full = cfg_expanduser(vars);
+	vars = config_expandvars(v != NULL ? v : def);
+	full = config_expanduser(vars);
 	free(vars);
 	return full;
 }
 
-/* prof_second_word for a name without quotes or backslashes: shlex then
+/* profile_second_word for a name without quotes or backslashes: shlex then
  * only splits at its whitespace. */
 static char *
-prof_plain_second(const char *s)
+profile_plain_second(const char *s)
 {
 	const char *w = NULL;
 	size_t wn = 0;
@@ -1663,14 +1791,14 @@ prof_plain_second(const char *s)
 
 /* The second shlex word of a section name when there are exactly two. */
 static char *
-prof_second_word(const char *sec)
+profile_second_word(const char *sec)
 {
 	struct ar_err e;
 	char **v, *name = NULL;
 	size_t n;
 
 	if (strpbrk(sec, "\"'\\") == NULL)
-		return prof_plain_second(sec);
+		return profile_plain_second(sec);
 	if (ar_shlex_split(sec, &v, &n, &e) == -1)
 		return NULL;
 	if (n == 2)
@@ -1682,16 +1810,16 @@ prof_second_word(const char *sec)
 /* The profile a config section names (allocated), or NULL; *other is set
  * for a well-formed [sso-session X] or [services X]. */
 static char *
-prof_config_name(const char *sec, int *other)
+profile_config_name(const char *sec, int *other)
 {
 	char *name;
 
 	*other = 0;
 	if (str_has_prefix(sec, "profile"))
-		return prof_second_word(sec);
+		return profile_second_word(sec);
 	if (str_has_prefix(sec, "sso-session") ||
 	    str_has_prefix(sec, "services")) {
-		name = prof_second_word(sec);
+		name = profile_second_word(sec);
 		*other = name != NULL;
 		free(name);
 		return NULL;
@@ -1702,7 +1830,7 @@ prof_config_name(const char *sec, int *other)
 }
 
 static const struct ini_section *
-prof_default(const struct ini_file *f)
+profile_default(const struct ini_file *f)
 {
 	size_t i;
 
@@ -1713,7 +1841,7 @@ prof_default(const struct ini_file *f)
 }
 
 static void
-prof_ignore(struct config *c, const struct ini_section *s)
+profile_ignore(struct config *c, const struct ini_section *s)
 {
 	struct ignored_section *g;
 
@@ -1725,14 +1853,14 @@ prof_ignore(struct config *c, const struct ini_section *s)
 }
 
 /* The [DEFAULT] sections of the two files. */
-struct prof_defaults {
+struct profile_defaults {
 	const struct ini_section *cfg, *cred;
 };
 
 /* The layer (0..3) whose head key is smallest; on a tie the highest
  * layer, which wins.  -1 when all are done. */
 static int
-prof_next_layer(const struct ini_section *const *l, const size_t *at)
+profile_next_layer(const struct ini_section *const *l, const size_t *at)
 {
 	int k, best = -1;
 
@@ -1750,7 +1878,7 @@ prof_next_layer(const struct ini_section *const *l, const size_t *at)
  * (either may be NULL), each over its file's [DEFAULT]: a merge of four
  * key-sorted layers, the later layer winning a key. */
 static void
-prof_keys(struct config *c, struct profile *p, const struct prof_defaults *d,
+profile_keys(struct config *c, struct profile *p, const struct profile_defaults *d,
     const struct ini_section *cs, const struct ini_section *ks)
 {
 	const struct ini_section *l[4];
@@ -1766,7 +1894,7 @@ prof_keys(struct config *c, struct profile *p, const struct prof_defaults *d,
 	for (k = 0; k < 4; k++)
 		n += l[k] != NULL ? l[k]->npairs : 0;
 	p->kv = xcalloc(n ? n : 1, sizeof *p->kv);
-	while ((best = prof_next_layer(l, at)) != -1) {
+	while ((best = profile_next_layer(l, at)) != -1) {
 		pr = &l[best]->pairs[at[best]];
 		p->kv[p->nkv].key = pr->key;
 		p->kv[p->nkv].pair = pr;
@@ -1780,7 +1908,7 @@ prof_keys(struct config *c, struct profile *p, const struct prof_defaults *d,
 }
 
 /* A section that may name a profile. */
-struct prof_src {
+struct profile_src {
 	char *name;
 	const struct ini_section *sec;
 	size_t order;
@@ -1788,9 +1916,9 @@ struct prof_src {
 };
 
 static int
-prof_src_cmp(const void *a, const void *b)
+profile_src_cmp(const void *a, const void *b)
 {
-	const struct prof_src *x = a, *y = b;
+	const struct profile_src *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 
 	return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
@@ -1798,8 +1926,8 @@ prof_src_cmp(const void *a, const void *b)
 
 /* Sections g[0..n) all name one profile, in file order (config first). */
 static void
-prof_group(struct config *c, const struct prof_defaults *d,
-    struct prof_src *g, size_t n)
+profile_group(struct config *c, const struct profile_defaults *d,
+    struct profile_src *g, size_t n)
 {
 	const struct ini_section *cs = NULL, *ks = NULL;
 	struct profile *p = &c->prof[c->nprof++];
@@ -1810,7 +1938,7 @@ prof_group(struct config *c, const struct prof_defaults *d,
 			ks = g[i].sec;
 		else {
 			if (cs != NULL)
-				prof_ignore(c, cs);
+				profile_ignore(c, cs);
 			cs = g[i].sec;
 		}
 	}
@@ -1818,12 +1946,12 @@ prof_group(struct config *c, const struct prof_defaults *d,
 	g[0].name = NULL;
 	p->file = cs != NULL ? c->cfg.path : c->cred.path;
 	p->line = cs != NULL ? cs->line : ks->line;
-	prof_keys(c, p, d, cs, ks);
+	profile_keys(c, p, d, cs, ks);
 }
 
 /* The sections that name profiles; the others go to c->ign. */
 static size_t
-prof_sources(struct config *c, struct prof_src *src)
+profile_sources(struct config *c, struct profile_src *src)
 {
 	const struct ini_section *s;
 	size_t i, n = 0;
@@ -1834,9 +1962,9 @@ prof_sources(struct config *c, struct prof_src *src)
 		s = &c->cfg.sec[i];
 		if (strcmp(s->name, "DEFAULT") == 0)
 			continue;
-		if ((name = prof_config_name(s->name, &other)) == NULL) {
+		if ((name = profile_config_name(s->name, &other)) == NULL) {
 			if (!other)
-				prof_ignore(c, s);
+				profile_ignore(c, s);
 			continue;
 		}
 		src[n].name = name;
@@ -1856,7 +1984,7 @@ prof_sources(struct config *c, struct prof_src *src)
 }
 
 static int
-prof_ign_cmp(const void *a, const void *b)
+profile_ign_cmp(const void *a, const void *b)
 {
 	const struct ignored_section *x = a, *y = b;
 
@@ -1865,38 +1993,38 @@ prof_ign_cmp(const void *a, const void *b)
 
 /* Build c->prof: one sort of all sections by name, then one pass. */
 static void
-prof_table(struct config *c)
+profile_table(struct config *c)
 {
-	struct prof_defaults d;
-	struct prof_src *src;
+	struct profile_defaults d;
+	struct profile_src *src;
 	size_t n, i, j;
 
-	d.cfg = prof_default(&c->cfg);
-	d.cred = prof_default(&c->cred);
+	d.cfg = profile_default(&c->cfg);
+	d.cred = profile_default(&c->cred);
 	src = xcalloc(c->cfg.nsec + c->cred.nsec + 1, sizeof *src);
-	n = prof_sources(c, src);
-	ini_qsort(src, n, sizeof *src, prof_src_cmp);
+	n = profile_sources(c, src);
+	ini_qsort(src, n, sizeof *src, profile_src_cmp);
 	c->prof = xcalloc(n + 1, sizeof *c->prof);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(src[i].name, src[j].name) == 0;
 		    j++)
 			;
-		prof_group(c, &d, &src[i], j - i);
+		profile_group(c, &d, &src[i], j - i);
 	}
 	for (i = 0; i < n; i++)
 		free(src[i].name);
 	free(src);
-	ini_qsort(c->ign, c->nign, sizeof *c->ign, prof_ign_cmp);
+	ini_qsort(c->ign, c->nign, sizeof *c->ign, profile_ign_cmp);
 }
 
-int
+static int
 config_load(struct config *c, const char *config_path,
     const char *cred_path, struct ar_err *err)
 {
 	memset(c, 0, sizeof *c);
-	c->config_path = cfg_resolve(config_path, "AWS_CONFIG_FILE",
+	c->config_path = config_resolve(config_path, "AWS_CONFIG_FILE",
 	    "~/.aws/config");
-	c->cred_path = cfg_resolve(cred_path, "AWS_SHARED_CREDENTIALS_FILE",
+	c->cred_path = config_resolve(cred_path, "AWS_SHARED_CREDENTIALS_FILE",
 	    "~/.aws/credentials");
 	if (ini_load(c->config_path, &c->cfg, &c->config_missing,
 	    err) == -1 ||
@@ -1904,11 +2032,11 @@ config_load(struct config *c, const char *config_path,
 		config_free(c);
 		return -1;
 	}
-	prof_table(c);
+	profile_table(c);
 	return 0;
 }
 
-void
+static void
 config_free(struct config *c)
 {
 	size_t i;
@@ -1927,36 +2055,74 @@ config_free(struct config *c)
 }
 
 static int
-prof_name_cmp(const void *name, const void *p)
+profile_name_cmp(const void *name, const void *p)
 {
 	return strcmp(name, ((const struct profile *)p)->name);
 }
 
-const struct profile *
+static const struct profile *
 config_profile(const struct config *c, const char *name)
 {
 	return ini_bsearch(name, c->prof, c->nprof, sizeof *c->prof,
-	    prof_name_cmp);
+	    profile_name_cmp);
 }
 
 static int
-prof_kv_cmp(const void *key, const void *kv)
+profile_kv_cmp(const void *key, const void *kv)
 {
-	return strcmp(key, ((const struct prof_kv *)kv)->key);
+	return strcmp(key, ((const struct profile_kv *)kv)->key);
 }
 
-const struct prof_kv *
+static const struct profile_kv *
 profile_kv(const struct profile *p, const char *key)
 {
-	return ini_bsearch(key, p->kv, p->nkv, sizeof *p->kv, prof_kv_cmp);
+	return ini_bsearch(key, p->kv, p->nkv, sizeof *p->kv, profile_kv_cmp);
 }
 
-const char *
+static const char *
 profile_get(const struct profile *p, const char *key)
 {
-	const struct prof_kv *kv = profile_kv(p, key);
+	const struct profile_kv *kv = profile_kv(p, key);
 
 	return kv != NULL ? kv->pair->value : NULL;
+}
+
+/* A role profile that starts from a web identity token rather than from
+ * other credentials. */
+static int
+profile_is_web_identity(const struct profile *p)
+{
+	return profile_get(p, "web_identity_token_file") != NULL &&
+	    profile_get(p, "source_profile") == NULL &&
+	    profile_get(p, "credential_source") == NULL;
+}
+
+/*
+ * The AssumeRole* arguments a profile configures, read as botocore reads
+ * them: an empty role_session_name means "generate one"; a web identity
+ * role takes only RoleArn and RoleSessionName.  -1 when duration_seconds
+ * is not a number.
+ */
+static int
+assume_args_from_profile(const struct profile *p, struct assume_args *a)
+{
+	const char *d = profile_get(p, "duration_seconds");
+
+	memset(a, 0, sizeof(*a));
+	a->role_arn = profile_get(p, "role_arn");
+	a->session_name = profile_get(p, "role_session_name");
+	if (a->session_name != NULL && *a->session_name == '\0')
+		a->session_name = NULL;
+	if (profile_is_web_identity(p)) {
+		a->token_file = profile_get(p, "web_identity_token_file");
+		return 0;
+	}
+	a->serial = profile_get(p, "mfa_serial");
+	a->mfa_process = profile_get(p, "mfa_process");
+	a->external_id = profile_get(p, "external_id");
+	if (d != NULL && parse_long(d, 0, LONG_MAX / 2, &a->duration) == -1)
+		return -1;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -2021,7 +2187,7 @@ json_profile(const struct profile *p, size_t *size)
 	return o;
 }
 
-char *
+static char *
 config_dump_json(const struct config *c, int pretty)
 {
 	cJSON *root, *all = NULL;
@@ -2047,19 +2213,20 @@ done:
 	json_delete_wiped(root);
 	return out;
 }
-/* @@INI-END@@ */
 
 /* ========================================================================
  * 4. SigV4
  *
  * Owns: AWS Signature Version 4, header-signing variant: the canonical
  * request, the string to sign, the HMAC-SHA256 key chain and the
- * Authorization value.  Calls section 1 and BearSSL's SHA-256 and HMAC.
+ * Authorization value.
  *
  * Reference: "Create a signed AWS API request", AWS IAM User Guide
  * (reference_sigv-create-signed-request.html), called [IAM] below; where
  * it is silent, botocore's auth.py, which the AWS CLI signs with.  Both
  * are checked by the aws-signing-test-suite v4 vectors (unit_sigv4.c).
+ *
+ * Calls: 1
  * ======================================================================== */
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
@@ -2084,7 +2251,7 @@ uri_unreserved(unsigned char c)
 	    c == '~';
 }
 
-char *
+static char *
 ar_uri_encode(const char *s, size_t n, int keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -2109,18 +2276,6 @@ ar_uri_encode(const char *s, size_t n, int keep_slash)
 	return out;
 }
 
-static int
-uri_hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /*
  * Percent-decode s[0..n) into *out (which may then hold NUL bytes).  A '%'
  * not followed by two hex digits stays a literal '%'.  '+' stays '+': the
@@ -2134,10 +2289,10 @@ uri_decode(const char *s, size_t n, struct ar_buf *out)
 
 	for (i = 0; i < n; i++) {
 		c = s[i];
-		if (c == '%' && i + 2 < n && uri_hex_value(s[i + 1]) >= 0 &&
-		    uri_hex_value(s[i + 2]) >= 0) {
-			c = (char)(uri_hex_value(s[i + 1]) * 16 +
-			    uri_hex_value(s[i + 2]));
+		if (c == '%' && i + 2 < n && hex_digit(s[i + 1]) >= 0 &&
+		    hex_digit(s[i + 2]) >= 0) {
+			c = (char)(hex_digit(s[i + 1]) * 16 +
+			    hex_digit(s[i + 2]));
 			i += 2;
 		}
 		buf_add(out, &c, 1);
@@ -2576,7 +2731,7 @@ sigv4_string_to_sign(const char *amz_date, const char *scope,
 	buf_addf(sts, SIGV4_ALGORITHM "\n%s\n%s\n%s", amz_date, scope, hash);
 }
 
-int
+static int
 sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
     struct ar_err *err)
 {
@@ -2617,7 +2772,7 @@ done:
 	return rc;
 }
 
-void
+static void
 sigv4_output_free(struct sigv4_output *out)
 {
 	if (out == NULL)
@@ -2634,7 +2789,9 @@ sigv4_output_free(struct sigv4_output *out)
  * 5. Child processes
  *
  * Owns: running credential_process and mfa_process commands without a
- * shell, with a deadline and capped output.  Calls section 1.
+ * shell, with a deadline and capped output.
+ *
+ * Calls: 1
  * ======================================================================== */
 
 static void
@@ -2780,6 +2937,31 @@ fail:
 	return -1;
 }
 
+/* Run a command line the profile configures (key is "credential_process"
+ * or "mfa_process"): split like a shell, no shell, refused when empty,
+ * then proc_run.  r is filled as proc_run fills it. */
+static int
+proc_run_configured(const char *key, const char *cmd, const char *profile,
+    int own_group, struct proc_result *r, struct ar_err *err)
+{
+	char **argv = NULL;
+	size_t argc = 0;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (ar_shlex_split(cmd, &argv, &argc, err) == -1)
+		goto out;
+	if (argc == 0) {
+		ar_fail(err, AR_ECONFIG, "%s of profile \"%s\" is empty", key,
+		    profile);
+		goto out;
+	}
+	rc = proc_run(argv, own_group, r, err);
+out:
+	ar_argv_free(argv);
+	return rc;
+}
+
 /* The last line of a process's stderr, trimmed, for error messages. */
 static const char *
 proc_err_tail(struct proc_result *r)
@@ -2798,7 +2980,9 @@ proc_err_tail(struct proc_result *r)
  * 6. HTTP transport (libcurl + BearSSL)
  *
  * Owns: one HTTP exchange with TLS 1.2+, verification always on, the
- * compiled-in Amazon roots, timeouts and the body cap.  Calls section 1.
+ * compiled-in Amazon roots, timeouts and the body cap.
+ *
+ * Calls: 1
  * ======================================================================== */
 
 /*
@@ -2953,6 +3137,49 @@ static const char ar_amazon_roots_pem[] =
     "-----END CERTIFICATE-----\n";
 
 
+/* The host of scheme://host[:port]/... into h; -1 for a URL with
+ * userinfo (user@host), which could disguise the real host. */
+static int
+url_host(const char *url, char *h, size_t cap)
+{
+	const char *a = strstr(url, "://"), *end;
+	size_t n;
+
+	if (a == NULL)
+		return -1;
+	a += 3;
+	n = strcspn(a, "/?#");
+	if (memchr(a, '@', n) != NULL)
+		return -1;
+	if (*a == '[') {
+		end = memchr(a, ']', n);
+		if (end == NULL)
+			return -1;
+		n = (size_t)(end - a) + 1;
+	} else {
+		n = strcspn(a, ":/?#");
+	}
+	if (n == 0 || n >= cap)
+		return -1;
+	memcpy(h, a, n);
+	h[n] = '\0';
+	return 0;
+}
+
+/* localhost, [::1], or a dotted-quad 127.x.y.z. */
+static int
+is_loopback_host(const char *h)
+{
+	int a, b, c, d, n = 0;
+
+	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
+		return 1;
+	return strspn(h, "0123456789.") == strlen(h) &&
+	    sscanf(h, "%d.%d.%d.%d%n", &a, &b, &c, &d, &n) == 4 &&
+	    (size_t)n == strlen(h) && a == 127 && b <= 255 && c <= 255 &&
+	    d <= 255;
+}
+
 static void
 http_resp_free(struct http_resp *r)
 {
@@ -3030,7 +3257,7 @@ http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
 			    strncasecmp(p, redact[i], strlen(redact[i])) == 0)
 				break;
 		if (nl - p > 1 || (nl - p == 1 && *p != '\r'))
-			fprintf(stderr, "awsrole: http %s %.*s%s\n",
+			ar_trace(1, "http %s %.*s%s",
 			    type == CURLINFO_HEADER_OUT ? ">" :
 			    type == CURLINFO_HEADER_IN ? "<" : "*",
 			    redact[i] != NULL ? (int)strlen(redact[i]) :
@@ -3237,7 +3464,9 @@ out:
  * the text of every leaf element under its path ("A/B/C").  Anything an
  * STS response never contains -- DOCTYPE, entities beyond the five
  * predefined ones, CDATA, comments -- is refused, so there is no entity
- * expansion to abuse.  Calls section 1.
+ * expansion to abuse.
+ *
+ * Calls: 1
  * ======================================================================== */
 
 
@@ -3272,9 +3501,9 @@ xml_get(const struct xml_doc *d, const char *suffix)
 
 struct xml_parser {
 	const char *p, *end, *start;
-	char *stack[XML_MAX_DEPTH];
+	char *stack[AR_XML_MAX_DEPTH];
 	int depth;
-	int had_child[XML_MAX_DEPTH];
+	int had_child[AR_XML_MAX_DEPTH];
 	struct ar_buf text;  /* text of the current element */
 	struct ar_buf path;
 	struct xml_doc *doc;
@@ -3286,44 +3515,6 @@ xml_error(struct xml_parser *x, const char *what)
 {
 	return ar_fail(x->err, AR_EAWS, "malformed XML from the server (%s "
 	    "at byte %ld)", what, (long)(x->p - x->start));
-}
-
-static void
-utf8_put(struct ar_buf *b, unsigned long c)
-{
-	char u[4];
-	size_t n;
-
-	if (c < 0x80) {
-		u[0] = (char)c, n = 1;
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6), u[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	buf_add(b, u, n);
-}
-
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* &lt; &gt; &amp; &quot; &apos; &#N; &#xN; -- nothing else. */
@@ -3407,7 +3598,7 @@ xml_open(struct xml_parser *x)
 		x->p++;
 	if (x->p == name)
 		return xml_error(x, "a tag without a name");
-	if (x->depth == XML_MAX_DEPTH)
+	if (x->depth == AR_XML_MAX_DEPTH)
 		return xml_error(x, "nesting deeper than the limit");
 	if (x->depth > 0)
 		x->had_child[x->depth - 1] = 1;
@@ -3427,7 +3618,7 @@ xml_record_leaf(struct xml_parser *x)
 {
 	int i;
 
-	if (x->doc->count == XML_MAX_NODES)
+	if (x->doc->count == AR_XML_MAX_NODES)
 		return xml_error(x, "more elements than the limit");
 	x->path.len = 0;
 	for (i = 0; i < x->depth; i++) {
@@ -3560,22 +3751,12 @@ xml_parse(const char *buf, size_t len, struct xml_doc *d, struct ar_err *err)
  *
  * Owns: the STS endpoint and signing region, the Query protocol (form
  * body, SigV4, XML answer), retries with backoff, and turning STS errors
- * into a cause and a fix.  Calls sections 1, 3, 4, 6, 7.
+ * into a cause and a fix.
+ *
+ * Calls: 1, 3, 4, 6, 7
  * ======================================================================== */
 
 #define STS_VERSION "2011-06-15"
-
-static void
-creds_clear(struct creds *c)
-{
-	free(c->akid);
-	ar_free_secret(c->secret);
-	ar_free_secret(c->token);
-	free(c->arn);
-	free(c->role_id);
-	free(c->account);
-	memset(c, 0, sizeof(*c));
-}
 
 /* Regions whose STS requests the legacy global endpoint served. */
 static int
@@ -3592,49 +3773,6 @@ sts_legacy_region(const char *r)
 		if (strcmp(r, legacy[i]) == 0)
 			return 1;
 	return 0;
-}
-
-/* The host of scheme://host[:port]/... into h; -1 for a URL with
- * userinfo (user@host), which could disguise the real host. */
-static int
-url_host(const char *url, char *h, size_t cap)
-{
-	const char *a = strstr(url, "://"), *end;
-	size_t n;
-
-	if (a == NULL)
-		return -1;
-	a += 3;
-	n = strcspn(a, "/?#");
-	if (memchr(a, '@', n) != NULL)
-		return -1;
-	if (*a == '[') {
-		end = memchr(a, ']', n);
-		if (end == NULL)
-			return -1;
-		n = (size_t)(end - a) + 1;
-	} else {
-		n = strcspn(a, ":/?#");
-	}
-	if (n == 0 || n >= cap)
-		return -1;
-	memcpy(h, a, n);
-	h[n] = '\0';
-	return 0;
-}
-
-/* localhost, [::1], or a dotted-quad 127.x.y.z. */
-static int
-is_loopback_host(const char *h)
-{
-	int a, b, c, d, n = 0;
-
-	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
-		return 1;
-	return strspn(h, "0123456789.") == strlen(h) &&
-	    sscanf(h, "%d.%d.%d.%d%n", &a, &b, &c, &d, &n) == 4 &&
-	    (size_t)n == strlen(h) && a == 127 && b <= 255 && c <= 255 &&
-	    d <= 255;
 }
 
 /* Split an endpoint URL into host and path; https, or http to loopback. */
@@ -3757,17 +3895,20 @@ static void
 sts_log_request(const struct sts_endpoint *ep, const char *action,
     const struct sts_param *p, size_t n, int attempt)
 {
+	struct ar_buf b;
 	size_t i;
 
 	if (!ep->verbose)
 		return;
-	fprintf(stderr, "awsrole: sts %s %s (attempt %d, region %s)", action,
-	    ep->url, attempt, ep->region);
+	memset(&b, 0, sizeof b);
+	buf_addf(&b, "sts %s %s (attempt %d, region %s)", action, ep->url,
+	    attempt, ep->region);
 	for (i = 0; i < n; i++)
 		if (p[i].value != NULL)
-			fprintf(stderr, " %s=%s", p[i].name,
+			buf_addf(&b, " %s=%s", p[i].name,
 			    p[i].secret ? "[redacted]" : p[i].value);
-	fputc('\n', stderr);
+	ar_trace(1, "%s", b.p);
+	buf_free(&b);
 }
 
 /* Headers for one attempt: Host, Content-Type, X-Amz-Date, the session
@@ -3836,8 +3977,8 @@ sts_headers_free(char **hdr)
 	hdr[0] = NULL;
 }
 
-/* The fix for an STS error code, as the scenario's troubleshooting list
- * and FACTS.md describe them. */
+/* The fix for an STS error code: its usual cause in a profile setup
+ * (keys, clock, MFA, trust policy, session length). */
 static const char *
 sts_error_fix(const char *code, const char *msg)
 {
@@ -4004,8 +4145,7 @@ sts_call(const struct sts_endpoint *ep, const struct creds *signer,
 		    &retry, err);
 		if (rc == 0 || !retry)
 			break;
-		if (ep->verbose)
-			fprintf(stderr, "awsrole: retrying: %s\n", err->msg);
+		ar_trace(ep->verbose, "retrying: %s", err->msg);
 	}
 	if (rc == -1 && retry && attempt > AR_STS_ATTEMPTS) {
 		size_t l = strlen(err->msg);
@@ -4050,21 +4190,6 @@ sts_get_caller_identity(const struct sts_endpoint *ep, const struct creds *c,
 	id->arn = xstrdup(arn);
 	xml_free(&d);
 	return 0;
-}
-
-/* The account id in an ARN (arn:aws:sts::123456789012:...), or NULL. */
-static char *
-arn_account(const char *arn)
-{
-	const char *p = arn;
-	int i;
-
-	for (i = 0; i < 4 && p != NULL; i++)
-		if ((p = strchr(p, ':')) != NULL)
-			p++;
-	if (p == NULL || strlen(p) < 13 || !all_digits(p, 12) || p[12] != ':')
-		return NULL;
-	return xstrndup(p, 12);
 }
 
 /*
@@ -4141,8 +4266,9 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
  *
  * Owns: where a chain's first credentials come from -- static keys in a
  * profile, the environment, a credential_process command, EC2 instance
- * metadata (IMDSv2) and the ECS/EKS container endpoint.  Calls sections
- * 1, 3, 5, 6.
+ * metadata (IMDSv2) and the ECS/EKS container endpoint.
+ *
+ * Calls: 1, 3, 5, 6, 8
  * ======================================================================== */
 
 /* A key whose value still carries the quotes the user typed: the CLI
@@ -4150,7 +4276,7 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 static int
 check_unquoted(const struct profile *p, const char *key, struct ar_err *err)
 {
-	const struct prof_kv *kv = profile_kv(p, key);
+	const struct profile_kv *kv = profile_kv(p, key);
 	const char *v = kv ? kv->pair->value : NULL;
 	size_t n = v ? strlen(v) : 0;
 
@@ -4198,8 +4324,8 @@ creds_from_profile(const struct profile *p, struct creds *c,
 }
 
 /* AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN or the
- * legacy AWS_SECURITY_TOKEN, + AWS_CREDENTIAL_EXPIRATION).  Returns 1
- * when the environment holds no credentials. */
+ * legacy AWS_SECURITY_TOKEN, + AWS_CREDENTIAL_EXPIRATION).  Returns AR_NONE
+ * when the environment holds no credentials, else AR_FOUND or AR_ERROR. */
 static int
 creds_from_env(struct creds *c, struct ar_err *err)
 {
@@ -4209,7 +4335,7 @@ creds_from_env(struct creds *c, struct ar_err *err)
 	const char *exp = env_nonempty("AWS_CREDENTIAL_EXPIRATION");
 
 	if (id == NULL && sk == NULL)
-		return 1;
+		return AR_NONE;
 	if (id == NULL || sk == NULL) {
 		ar_fail(err, AR_ECONFIG, "%s is set but %s is not", id ?
 		    "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY", id ?
@@ -4226,14 +4352,6 @@ creds_from_env(struct creds *c, struct ar_err *err)
 	c->token = tok ? xstrdup(tok) : NULL;
 	snprintf(c->source, sizeof(c->source), "environment variables");
 	return 0;
-}
-
-static const char *
-json_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
 /*
@@ -4296,19 +4414,10 @@ creds_from_process(const char *cmd, const char *profile, struct creds *c,
     struct ar_err *err)
 {
 	struct proc_result r;
-	char **argv = NULL;
-	size_t argc = 0;
 	int rc = -1;
 
-	memset(&r, 0, sizeof(r));
-	if (ar_shlex_split(cmd, &argv, &argc, err) == -1)
-		goto out;
-	if (argc == 0) {
-		ar_fail(err, AR_ECONFIG, "credential_process of profile "
-		    "\"%s\" is empty", profile);
-		goto out;
-	}
-	if (proc_run(argv, 1, &r, err) == -1)
+	if (proc_run_configured("credential_process", cmd, profile, 1, &r,
+	    err) == -1)
 		goto out;
 	if (r.status != 0) {
 		ar_fail(err, AR_EAWS, "credential_process `%s` of profile "
@@ -4332,7 +4441,6 @@ out:
 		    "{\"Version\": 1, \"AccessKeyId\": ..., "
 		    "\"SecretAccessKey\": ...}");
 	proc_result_free(&r);
-	ar_argv_free(argv);
 	return rc;
 }
 
@@ -4382,13 +4490,6 @@ meta_fetch(const char *method, const char *url, const char *const *hdrs,
 			break;
 	}
 	return -1;
-}
-
-static void
-trim_right(struct ar_buf *b)
-{
-	while (b->len > 0 && isspace((unsigned char)b->p[b->len - 1]))
-		b->p[--b->len] = '\0';
 }
 
 /* Credentials JSON from IMDS or ECS into c. */
@@ -4576,35 +4677,9 @@ out:
  * Owns: ~/.aws/cli/cache (or AWSROLE_CACHE_DIR): the botocore cache key,
  * reading entries the CLI wrote, writing entries the CLI reads, atomic
  * replacement, per-entry flock, and the owner/mode/symlink checks.
- * Calls sections 1 and 8 (struct creds).
+ *
+ * Calls: 1
  * ======================================================================== */
-
-/* What one AssumeRole* call is made with: the cache key's input. */
-/* One UTF-8 sequence at p (n bytes left): its code point, or -1 for
- * anything Python's decoder would refuse (truncated, overlong, surrogate,
- * above U+10FFFF). */
-static long
-utf8_decode(const unsigned char *p, size_t left, int *len)
-{
-	static const long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	long c;
-	int n, i;
-
-	n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ?
-	    3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
-	if (n == 0 || (size_t)n > left)
-		return -1;
-	c = n == 1 ? *p : *p & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return -1;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return -1;
-	*len = n;
-	return c;
-}
 
 /* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
  * escapes, then every code point outside ' '..'~' that cJSON left raw
@@ -4651,43 +4726,6 @@ py_json_string(struct ar_buf *b, const char *s)
 		return 0;
 	}
 	return py_json_escaped(b, s);
-}
-
-/* A role profile that starts from a web identity token rather than from
- * other credentials. */
-static int
-profile_is_web_identity(const struct profile *p)
-{
-	return profile_get(p, "web_identity_token_file") != NULL &&
-	    profile_get(p, "source_profile") == NULL &&
-	    profile_get(p, "credential_source") == NULL;
-}
-
-/*
- * The AssumeRole* arguments a profile configures, read as botocore reads
- * them: an empty role_session_name means "generate one"; a web identity
- * role takes only RoleArn and RoleSessionName.  -1 when duration_seconds
- * is not a number.
- */
-static int
-assume_args_from_profile(const struct profile *p, struct assume_args *a)
-{
-	const char *d = profile_get(p, "duration_seconds");
-
-	memset(a, 0, sizeof(*a));
-	a->role_arn = profile_get(p, "role_arn");
-	a->session_name = profile_get(p, "role_session_name");
-	if (a->session_name != NULL && *a->session_name == '\0')
-		a->session_name = NULL;
-	if (profile_is_web_identity(p)) {
-		a->token_file = profile_get(p, "web_identity_token_file");
-		return 0;
-	}
-	a->serial = profile_get(p, "mfa_serial");
-	a->external_id = profile_get(p, "external_id");
-	if (d != NULL && parse_long(d, 0, LONG_MAX / 2, &a->duration) == -1)
-		return -1;
-	return 0;
 }
 
 /*
@@ -4744,7 +4782,7 @@ cache_check_dir(const char *dir, struct ar_err *err)
 	struct stat st;
 
 	if (stat(dir, &st) == -1 && errno == ENOENT)
-		return 1;
+		return AR_NONE;
 	if (stat(dir, &st) == -1)
 		return ar_fail(err, AR_EFILE, "cannot use the cache directory "
 		    "%s: %s", dir, strerror(errno));
@@ -4838,7 +4876,7 @@ cache_open_entry(const char *path, int *fd, struct ar_err *err)
 
 	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (*fd == -1 && errno == ENOENT)
-		return 1;
+		return AR_NONE;
 	if (*fd == -1 && errno == ELOOP) {
 		ar_fail(err, AR_EFILE, "cache entry %s is a symbolic link, "
 		    "which is refused", path);
@@ -4891,9 +4929,9 @@ cache_parse(const char *text, struct creds *cr)
 }
 
 /*
- * Read entry `key`.  Returns 1 when there is no usable entry (absent,
- * corrupt -- noted in *why -- or inside the refresh window), 0 with *cr
- * filled, -1 on a refused file.
+ * Read entry `key`.  Returns AR_NONE when there is no usable entry
+ * (absent, corrupt -- noted in *why -- or inside the refresh window),
+ * AR_FOUND with *cr filled, AR_ERROR on a refused file.
  */
 static int
 cache_read(const struct cache *c, const char *key, long duration,
@@ -4915,12 +4953,12 @@ cache_read(const struct cache *c, const char *key, long duration,
 	if (rc == -1 || cache_parse(b.p, cr) == -1) {
 		*why = "corrupt entry (ignored, will be replaced)";
 		creds_clear(cr);
-		rc = 1;
+		rc = AR_NONE;
 	} else if (cr->expires - now_s() <= cache_window(c, duration)) {
 		*why = cr->expires <= now_s() ? "expired entry" :
 		    "entry inside the refresh window";
 		creds_clear(cr);
-		rc = 1;
+		rc = AR_NONE;
 	} else {
 		snprintf(cr->source, sizeof(cr->source), "cache %.60s", key);
 	}
@@ -5184,7 +5222,9 @@ cache_remove(const struct cache *c, const char *key, struct ar_err *err)
  * Owns: getting a 6-digit code -- from --mfa-code, from the profile's
  * mfa_process, or from the terminal with the CLI's prompt and echo off.
  * Never from stdin/stdout: that works under credential_process and in
- * pipes.  With none of these, it fails at once.  Calls sections 1, 5.
+ * pipes.  With none of these, it fails at once.
+ *
+ * Calls: 1, 5
  * ======================================================================== */
 
 
@@ -5199,19 +5239,10 @@ mfa_from_process(const struct mfa_source *m, char code[7],
     struct ar_err *err)
 {
 	struct proc_result r;
-	char **argv = NULL;
-	size_t argc = 0;
 	int rc = -1;
 
-	memset(&r, 0, sizeof(r));
-	if (ar_shlex_split(m->process, &argv, &argc, err) == -1)
-		goto out;
-	if (argc == 0) {
-		ar_fail(err, AR_ECONFIG, "mfa_process of profile \"%s\" is "
-		    "empty", m->profile);
-		goto out;
-	}
-	if (proc_run(argv, 0, &r, err) == -1)
+	if (proc_run_configured("mfa_process", m->process, m->profile, 0, &r,
+	    err) == -1)
 		goto out;
 	trim_right(&r.out);
 	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {
@@ -5225,7 +5256,6 @@ mfa_from_process(const struct mfa_source *m, char code[7],
 	rc = 0;
 out:
 	proc_result_free(&r);
-	ar_argv_free(argv);
 	return rc;
 }
 
@@ -5328,7 +5358,9 @@ mfa_get(const struct mfa_source *m, const char *serial, char code[7],
  * credential_source, credential_process, web identity), validating every
  * hop before any call, then assuming each role in turn through the cache,
  * with the MFA code asked for inside the entry's lock so that concurrent
- * callers make one STS call and show one prompt.  Calls sections 1-11.
+ * callers make one STS call and show one prompt.
+ *
+ * Calls: 1, 3, 7, 8, 9, 10, 11
  * ======================================================================== */
 
 /* Filled by chain_build; points into the config, owns nothing. */
@@ -5336,7 +5368,7 @@ static const char *
 profile_where(const struct profile *p, const char *key, char *buf,
     size_t cap)
 {
-	const struct prof_kv *kv = profile_kv(p, key);
+	const struct profile_kv *kv = profile_kv(p, key);
 
 	if (kv != NULL)
 		snprintf(buf, cap, "%s:%d", kv->file, kv->line);
@@ -5376,32 +5408,113 @@ valid_session_name(const char *s)
 	return 1;
 }
 
+/* A hardware MFA device's serial: 9-256 of [\w+=/:,.@-]. */
+static int
+match_hw_serial(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n >= 9 && n <= 256 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_+=/:,.@-") == n &&
+	    !str_has_prefix(v, "arn:");
+}
+
+/* The checks of single profile values against what STS accepts, shared by
+ * resolution (which stops at the first failure) and doctor (which reports
+ * them all). */
+static int
+rule_role_arn(const char *v)
+{
+	return match_arn(v, "role/");
+}
+
+static int
+rule_duration(const char *v)
+{
+	long d;
+
+	return parse_long(v, 900, 43200, &d) == 0;
+}
+
+static int
+rule_external_id(const char *v)
+{
+	return strlen(v) >= 2 && strlen(v) <= 1224;
+}
+
+static int
+rule_mfa_serial(const char *v)
+{
+	return match_arn(v, "mfa/") || match_hw_serial(v);
+}
+
+enum { RULE_EMPTY_OK = 1, RULE_NOT_WEB = 2 };
+
+static const struct value_rule value_rules[] = {
+	{ "role_arn", rule_role_arn, 0, "is not a role ARN",
+	    "use arn:aws:iam::<12-digit account>:role/<name>" },
+	{ "duration_seconds", rule_duration, RULE_NOT_WEB,
+	    "is not a number of seconds from 900 to 43200",
+	    "set duration_seconds between 900 and 43200, and no higher than "
+	    "the role's maximum session duration" },
+	{ "role_session_name", valid_session_name, RULE_EMPTY_OK,
+	    "must be 2-64 characters of letters, digits and _+=,.@-",
+	    "set role_session_name to a name such as alice-admin, or remove "
+	    "it to get botocore-session-<time>" },
+	{ "external_id", rule_external_id, RULE_NOT_WEB,
+	    "must be 2-1224 characters",
+	    "set external_id to the value the role's owner gave you" },
+	{ "mfa_serial", rule_mfa_serial, RULE_NOT_WEB,
+	    "is neither an MFA device ARN nor a hardware token serial",
+	    "use arn:aws:iam::<12-digit account>:mfa/<device name> (IAM > "
+	    "Security credentials)" },
+};
+
+/* The first rule of value_rules that profile p breaks, or NULL; *value is
+ * its value.  Starts after `after` (NULL: from the first rule). */
+static const struct value_rule *
+rule_broken(const struct profile *p, const struct value_rule *after,
+    const char **value)
+{
+	const struct value_rule *r = after ? after + 1 : value_rules;
+	const struct value_rule *end = value_rules +
+	    sizeof(value_rules) / sizeof(value_rules[0]);
+	int web = profile_is_web_identity(p);
+
+	for (; r < end; r++) {
+		*value = profile_get(p, r->key);
+		if (*value == NULL || (web && (r->flags & RULE_NOT_WEB)) ||
+		    (**value == '\0' && (r->flags & RULE_EMPTY_OK)))
+			continue;
+		if (!r->ok(*value))
+			return r;
+	}
+	return NULL;
+}
+
+/* The error for value v of profile p breaking rule r; returns -1. */
+static int
+rule_fail(const struct profile *p, const struct value_rule *r,
+    const char *v, struct ar_err *err)
+{
+	char w[PATH_MAX + 16];
+
+	ar_fail(err, AR_ECONFIG, "%s \"%s\" of profile \"%s\" (%s) %s", r->key,
+	    v, p->name, profile_where(p, r->key, w, sizeof(w)), r->what);
+	return ar_fix(err, "%s", r->fix);
+}
+
 /* Every AssumeRole parameter, checked against STS's limits. */
 static int
 hop_validate(struct role_hop *h, struct ar_err *err)
 {
 	const struct profile *p = h->p;
-	const char *d = profile_get(p, "duration_seconds");
+	const struct value_rule *r;
 	char w[PATH_MAX + 16];
-	long dur;
+	const char *v;
 
-	if (!match_arn(h->a.role_arn, "role/")) {
-		ar_fail(err, AR_ECONFIG, "role_arn \"%s\" of profile \"%s\" "
-		    "(%s) is not a role ARN", h->a.role_arn, p->name,
-		    profile_where(p, "role_arn", w, sizeof(w)));
-		return ar_fix(err, "use arn:aws:iam::<12-digit account>:role/"
-		    "<name>");
-	}
-	if (d != NULL && !h->a.token_file &&
-	    parse_long(d, 900, 43200, &dur) == -1) {
-		ar_fail(err, AR_ECONFIG, "duration_seconds = %s of profile "
-		    "\"%s\" (%s) is not a number of seconds from 900 to 43200",
-		    d, p->name, profile_where(p, "duration_seconds", w,
-		    sizeof(w)));
-		return ar_fix(err, "set duration_seconds between 900 and "
-		    "43200, and no higher than the role's maximum session "
-		    "duration");
-	}
+	if ((r = rule_broken(p, NULL, &v)) != NULL)
+		return rule_fail(p, r, v, err);
 	if (h->chained && h->a.duration > 3600) {
 		ar_fail(err, AR_ECONFIG, "profile \"%s\" asks for "
 		    "duration_seconds = %ld, but it is a chained role (its "
@@ -5410,24 +5523,6 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 		return ar_fix(err, "set duration_seconds = 3600 or less in %s",
 		    profile_where(p, "duration_seconds", w, sizeof(w)));
 	}
-	if (h->a.session_name != NULL && !valid_session_name(h->a.session_name)) {
-		ar_fail(err, AR_ECONFIG, "role_session_name \"%s\" of profile "
-		    "\"%s\" (%s) must be 2-64 characters of letters, digits and "
-		    "_+=,.@-", h->a.session_name, p->name, profile_where(p,
-		    "role_session_name", w, sizeof(w)));
-		return ar_fix(err, "set role_session_name to a name such as "
-		    "alice-admin, or remove it to get botocore-session-<time>");
-	}
-	if (h->a.external_id != NULL && (strlen(h->a.external_id) < 2 ||
-	    strlen(h->a.external_id) > 1224))
-		return ar_fail(err, AR_ECONFIG, "external_id of profile \"%s\" "
-		    "must be 2-1224 characters", p->name);
-	if (h->a.serial != NULL && (strlen(h->a.serial) < 9 ||
-	    strlen(h->a.serial) > 256))
-		return ar_fail(err, AR_ECONFIG, "mfa_serial \"%s\" of profile "
-		    "\"%s\" must be 9-256 characters (an ARN such as "
-		    "arn:aws:iam::<account>:mfa/<name>, or a device serial)",
-		    h->a.serial, p->name);
 	return cache_key(&h->a, h->key, err);
 }
 
@@ -5651,7 +5746,7 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
 	int rc;
 
 	if (h->a.serial != NULL) {
-		m.process = profile_get(h->p, "mfa_process");
+		m.process = h->a.mfa_process;
 		if (mfa_get(&m, h->a.serial, code, err) == -1)
 			return -1;
 	}
@@ -5750,7 +5845,8 @@ hop_fetch(struct resolver *r, const struct role_hop *h, int web,
 	return 0;
 }
 
-/* A hop's fresh cache entry, without the lock: 0 found, 1 none, -1. */
+/* A hop's fresh cache entry, without the lock: AR_FOUND, AR_NONE or
+ * AR_ERROR. */
 static int
 hop_cached(struct resolver *r, const struct role_hop *h, struct creds *out,
     struct ar_err *err)
@@ -5759,10 +5855,9 @@ hop_cached(struct resolver *r, const struct role_hop *h, struct creds *out,
 	int rc;
 
 	if (r->o->no_cache)
-		return 1;
+		return AR_NONE;
 	rc = cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
-	if (rc == 1 && r->o->verbose)
-		fprintf(stderr, "awsrole: cache %s: %s\n", h->key, why);
+	ar_trace(rc == AR_NONE && r->o->verbose, "cache %s: %s", h->key, why);
 	return rc;
 }
 
@@ -5779,9 +5874,9 @@ hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
 		return hop_fetch(r, h, web, src, out, err);
 	if (cache_lock(&r->cache, h->key, &lock, err) == -1)
 		return -1;
-	rc = force ? 1 :
+	rc = force ? AR_NONE :
 	    cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
-	if (rc == 1)
+	if (rc == AR_NONE)
 		rc = hop_fetch(r, h, web, src, out, err);
 	cache_unlock(lock);
 	return rc;
@@ -5825,14 +5920,14 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 {
 	struct creds cur, next;
 	size_t i;
-	int rc = 1, got = 1, top, web = ch->kind == SRC_WEB_IDENTITY;
+	int rc = AR_NONE, got = AR_NONE, top, web = ch->kind == SRC_WEB_IDENTITY;
 
 	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
 	/* Warm path: the named role's fresh entry needs nothing below it. */
 	if (ch->nhop > 0 && !r->o->force &&
-	    (rc = hop_cached(r, &ch->hop[ch->nhop - 1], out, err)) <= 0) {
-		r->info->from_cache = rc == 0;
+	    (rc = hop_cached(r, &ch->hop[ch->nhop - 1], out, err)) != AR_NONE) {
+		r->info->from_cache = rc == AR_FOUND;
 		return rc;
 	}
 	rc = -1;
@@ -5840,9 +5935,10 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 		goto out;
 	for (i = 0; i < ch->nhop; i++) {
 		top = i + 1 == ch->nhop;
-		if (!top && (got = hop_cached(r, &ch->hop[i], &next, err)) == -1)
+		if (!top && (got = hop_cached(r, &ch->hop[i], &next, err)) ==
+		    AR_ERROR)
 			goto out;
-		if ((top || got == 1) && hop_refresh(r, &ch->hop[i],
+		if ((top || got == AR_NONE) && hop_refresh(r, &ch->hop[i],
 		    web && i == 0, r->o->force && top, &cur, &next, err) == -1)
 			goto out;
 		creds_clear(&cur);
@@ -5878,7 +5974,7 @@ resolve(const struct config *cfg, const char *name,
 	r.o = o;
 	r.info = info;
 	r.named = config_profile(cfg, name);
-	if (o->allow_env && (rc = creds_from_env(out, err)) != 1)
+	if (o->allow_env && (rc = creds_from_env(out, err)) != AR_NONE)
 		return rc;
 	if (cache_init(&r.cache, o->verbose, err) == -1)
 		return -1;
@@ -5899,32 +5995,34 @@ resolve(const struct config *cfg, const char *name,
  *
  * Owns: the variables handed to exec's child and printed by env, quoting
  * for each shell (one function per shell, tested with hostile values),
- * and the JSON shapes the CLI and SDKs expect.  Calls sections 1, 8.
+ * and the JSON shapes the CLI and SDKs expect.
+ *
+ * Calls: 1
  * ======================================================================== */
 
 
 /* The variables for credentials c of `profile`; region may be NULL. */
 static size_t
-env_vars(const struct creds *c, const char *region, const char *profile,
-    char exp[32], struct env_var *v)
+export_vars(const struct creds *c, const char *region, const char *profile,
+    char exp[32], struct export_var *v)
 {
 	size_t n = 0;
 
 	if (c->expires != 0)
 		iso8601_format(c->expires, exp, 32);
-	v[n++] = (struct env_var){ "AWS_ACCESS_KEY_ID", c->akid };
-	v[n++] = (struct env_var){ "AWS_SECRET_ACCESS_KEY", c->secret };
-	v[n++] = (struct env_var){ "AWS_SESSION_TOKEN", c->token };
-	v[n++] = (struct env_var){ "AWS_CREDENTIAL_EXPIRATION",
+	v[n++] = (struct export_var){ "AWS_ACCESS_KEY_ID", c->akid };
+	v[n++] = (struct export_var){ "AWS_SECRET_ACCESS_KEY", c->secret };
+	v[n++] = (struct export_var){ "AWS_SESSION_TOKEN", c->token };
+	v[n++] = (struct export_var){ "AWS_CREDENTIAL_EXPIRATION",
 	    c->expires ? exp : NULL };
 	if (region != NULL) {
-		v[n++] = (struct env_var){ "AWS_REGION", region };
-		v[n++] = (struct env_var){ "AWS_DEFAULT_REGION", region };
+		v[n++] = (struct export_var){ "AWS_REGION", region };
+		v[n++] = (struct export_var){ "AWS_DEFAULT_REGION", region };
 	}
-	v[n++] = (struct env_var){ "AWSROLE_PROFILE", profile };
-	v[n++] = (struct env_var){ "AWS_PROFILE", NULL };
-	v[n++] = (struct env_var){ "AWS_DEFAULT_PROFILE", NULL };
-	v[n++] = (struct env_var){ "AWS_SECURITY_TOKEN", NULL };
+	v[n++] = (struct export_var){ "AWSROLE_PROFILE", profile };
+	v[n++] = (struct export_var){ "AWS_PROFILE", NULL };
+	v[n++] = (struct export_var){ "AWS_DEFAULT_PROFILE", NULL };
+	v[n++] = (struct export_var){ "AWS_SECURITY_TOKEN", NULL };
 	return n;
 }
 
@@ -5979,7 +6077,7 @@ quote_powershell(struct ar_buf *b, const char *s)
 /* Lines for `env`: sh, fish, powershell or json.  Returns -1 for an
  * unknown format.  The buffer is secret. */
 static int
-env_render(const struct env_var *v, size_t n, const char *fmt,
+export_render(const struct export_var *v, size_t n, const char *fmt,
     struct ar_buf *b)
 {
 	cJSON *j;
@@ -6078,7 +6176,8 @@ json_print_flat(FILE *f, const cJSON *o)
  *
  * Owns: what each verb does, step by step, and everything printed to the
  * user.  This is the only layer that prints errors and picks exit codes.
- * Calls sections 1-13.
+ *
+ * Calls: 1, 3, 8, 9, 10, 12, 13
  * ======================================================================== */
 
 struct cli {
@@ -6149,9 +6248,7 @@ pick_profile(struct run *r)
 		    "awsrole_explicit_profile in [default]");
 	}
 	if (p == NULL)
-		p = env_nonempty("AWS_DEFAULT_PROFILE");
-	if (p == NULL)
-		p = env_nonempty("AWS_PROFILE");
+		p = env_profile();
 	r->profile = p != NULL ? p : "default";
 	return 0;
 }
@@ -6319,7 +6416,7 @@ static int
 cmd_env(struct run *r)
 {
 	const char *fmt = r->cli->format ? r->cli->format : "sh";
-	struct env_var v[ENV_VARS_MAX];
+	struct export_var v[AR_EXPORT_VARS_MAX];
 	struct resolve_opts o;
 	struct resolve_info info;
 	struct ar_buf b = { 0 };
@@ -6335,9 +6432,9 @@ cmd_env(struct run *r)
 	opts_from_cli(r, &o);
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
-	n = env_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
+	n = export_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
 	    r->cli->region), r->profile, r->exp, v);
-	env_render(v, n, fmt, &b);
+	export_render(v, n, fmt, &b);
 	fwrite(b.p, 1, b.len, stdout);
 	buf_free(&b);
 	creds_clear(&c);
@@ -6363,7 +6460,7 @@ exec_check_nested(struct run *r)
 static int
 cmd_exec(struct run *r)
 {
-	struct env_var v[ENV_VARS_MAX];
+	struct export_var v[AR_EXPORT_VARS_MAX];
 	struct resolve_opts o;
 	struct resolve_info info;
 	struct creds c;
@@ -6378,7 +6475,7 @@ cmd_exec(struct run *r)
 	opts_from_cli(r, &o);
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
-	n = env_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
+	n = export_vars(&c, region_pick(config_profile(&r->cfg, r->profile),
 	    r->cli->region), r->profile, r->exp, v);
 	for (i = 0; i < n; i++)
 		if (v[i].value ? setenv(v[i].name, v[i].value, 1) :
@@ -6687,10 +6784,16 @@ cmd_config(struct run *r)
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * doctor: every check that needs no secret to leave the machine, then,
- * with --online, the clock, the source keys and the AssumeRole itself.
- * ------------------------------------------------------------------------ */
+/* ========================================================================
+ * 15. Doctor
+ *
+ * Owns: `awsrole doctor`: every check that needs no secret to leave the
+ * machine (files, modes, sections, values, chains, the ambient
+ * environment), then, with --online, the clock, the source keys and the
+ * AssumeRole itself.  Findings are printed as text or collected as JSON.
+ *
+ * Calls: 1, 3, 8, 10, 12, 14
+ * ======================================================================== */
 
 enum { FIND_OK, FIND_WARN, FIND_ERROR };
 
@@ -6735,34 +6838,19 @@ finding_err(struct doctor *d, const char *profile, const struct ar_err *e)
 	finding(d, FIND_ERROR, profile, NULL, e->msg, e->fix);
 }
 
-/* A hardware MFA device's serial: 9-256 of [\w+=/:,.@-]. */
-static int
-match_hw_serial(const char *v)
-{
-	size_t n = strlen(v);
-
-	return n >= 9 && n <= 256 && strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_+=/:,.@-") == n &&
-	    !str_has_prefix(v, "arn:");
-}
-
+/* Every value rule profile p breaks, as an error at the value's line. */
 static void
-doctor_arns(struct doctor *d, const struct profile *p)
+doctor_rules(struct doctor *d, const struct profile *p)
 {
-	const char *arn = profile_get(p, "role_arn");
-	const char *mfa = profile_get(p, "mfa_serial");
-	char w[PATH_MAX + 16];
+	const struct value_rule *r = NULL;
+	char w[PATH_MAX + 16], msg[512];
+	const char *v;
 
-	if (arn != NULL && !match_arn(arn, "role/"))
-		finding(d, FIND_ERROR, p->name, profile_where(p, "role_arn", w,
-		    sizeof(w)), "role_arn is not a role ARN",
-		    "use arn:aws:iam::<12-digit account>:role/<name>");
-
-	if (mfa != NULL && !match_arn(mfa, "mfa/") && !match_hw_serial(mfa))
-		finding(d, FIND_ERROR, p->name, profile_where(p, "mfa_serial",
-		    w, sizeof(w)), "mfa_serial is neither an MFA device ARN nor "
-		    "a hardware token serial", "use arn:aws:iam::<12-digit "
-		    "account>:mfa/<device name> (IAM > Security credentials)");
+	while ((r = rule_broken(p, r, &v)) != NULL) {
+		snprintf(msg, sizeof(msg), "%s %s", r->key, r->what);
+		finding(d, FIND_ERROR, p->name, profile_where(p, r->key, w,
+		    sizeof(w)), msg, r->fix);
+	}
 }
 
 /* Keys whose value is split like a shell: quotes there are meant. */
@@ -6819,15 +6907,16 @@ doctor_values(struct doctor *d, const struct profile *p)
 static void
 doctor_chain(struct doctor *d, const struct profile *p)
 {
+	const struct value_rule *r;
+	struct ar_err e, own;
 	struct chain ch;
-	struct ar_err e;
+	const char *v;
 	char msg[256];
 
 	if (chain_build(&d->r->cfg, p->name, &ch, &e) == -1) {
-		/* the profile's own malformed role_arn: doctor_arns said so */
-		if (!(strstr(e.msg, "is not a role ARN") &&
-		    strstr(e.msg, p->name) && !match_arn(profile_get(p,
-		    "role_arn"), "role/")))
+		/* a value of p itself that breaks a rule: doctor_rules said so */
+		if ((r = rule_broken(p, NULL, &v)) == NULL ||
+		    (rule_fail(p, r, v, &own), strcmp(own.msg, e.msg) != 0))
 			finding_err(d, p->name, &e);
 		return;
 	}
@@ -7069,7 +7158,7 @@ cmd_doctor(struct run *r)
 		if (named != NULL && strcmp(p->name, named) != 0)
 			continue;
 		doctor_values(&d, p);
-		doctor_arns(&d, p);
+		doctor_rules(&d, p);
 		doctor_chain(&d, p);
 		if (r->cli->online)
 			doctor_online(&d, p);
@@ -7077,11 +7166,14 @@ cmd_doctor(struct run *r)
 	return doctor_end(&d);
 }
 
-
-/* ------------------------------------------------------------------------
- * status and prompt: which credentials are in effect here, from the
- * environment alone (no network; status reads the cache, prompt nothing).
- * ------------------------------------------------------------------------ */
+/* ========================================================================
+ * 16. Status, prompt and version
+ *
+ * Owns: which credentials are in effect here, from the environment alone
+ * (no network; status reads the cache, prompt nothing), and the version.
+ *
+ * Calls: 1, 3, 10, 14
+ * ======================================================================== */
 
 static long
 env_seconds_left(void)
@@ -7100,7 +7192,7 @@ cmd_status(struct run *r)
 {
 	const char *sess = env_nonempty("AWSROLE_PROFILE");
 	const char *akid = env_nonempty("AWS_ACCESS_KEY_ID");
-	const char *prof = env_nonempty("AWS_DEFAULT_PROFILE");
+	const char *prof = env_profile();
 	const struct profile *p;
 	struct cache cache;
 	char hint[16], left[32], key[41];
@@ -7119,8 +7211,6 @@ cmd_status(struct run *r)
 		    l < 0 ? "" : ", expires in ", l < 0 ? "" : left);
 		return 0;
 	}
-	if (prof == NULL)
-		prof = env_nonempty("AWS_PROFILE");
 	printf("%s", prof ? "profile from the environment: " :
 	    "no credentials in the environment; the default profile: ");
 	if (prof == NULL)
@@ -7146,13 +7236,11 @@ static int
 cmd_prompt(struct run *r)
 {
 	const char *sess = env_nonempty("AWSROLE_PROFILE");
-	const char *prof = env_nonempty("AWS_DEFAULT_PROFILE");
+	const char *prof = env_profile();
 	char left[32];
 	long l = env_seconds_left();
 
 	(void)r;
-	if (prof == NULL)
-		prof = env_nonempty("AWS_PROFILE");
 	format_remaining(l, left, sizeof(left));
 	if (sess != NULL)
 		printf("%s%s%s\n", sess, l < 0 ? "" : " ", l < 0 ? "" : left);
@@ -7161,11 +7249,22 @@ cmd_prompt(struct run *r)
 	return 0;
 }
 
+/* The version line: awsrole's, then libcurl's. */
+static int
+cmd_version(struct run *r)
+{
+	(void)r;
+	printf("awsrole %s (%s)\n", AWSROLE_VERSION, curl_version());
+	return 0;
+}
+
 /* ========================================================================
- * 15. main
+ * 17. main
  *
  * Hardens the process, parses the command line into one verb and its
  * options, and dispatches.
+ *
+ * Calls: 1, 3, 14, 15, 16
  * ======================================================================== */
 
 static const char usage_text[] =
@@ -7217,17 +7316,57 @@ harden(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/* What main and dispatch need to know of a verb. */
+enum verb_flag {
+	VERB_WORD = 1,       /* the word after the verb is the profile */
+	VERB_PICK = 2,       /* dispatch picks the profile (pick_profile) */
+	VERB_CREDS = 4,      /* hands out credentials: warn_cred_mode */
+	VERB_OWN_CONFIG = 8, /* loads the files itself (doctor) */
+	VERB_BARE = 16       /* needs neither the files nor libcurl */
+};
+
+struct verb {
+	const char *name;
+	int (*fn)(struct run *);
+	int flags;
+};
+
+/* Every verb, in the order of the usage text. */
+static const struct verb verbs[] = {
+	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "credential-process", cmd_credential_process,
+	    VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "list", cmd_list, 0 },
+	{ "logout", cmd_logout, VERB_WORD | VERB_PICK },
+	{ "config", cmd_config, 0 },
+	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG },
+	{ "status", cmd_status, 0 },
+	{ "prompt", cmd_prompt, VERB_BARE },
+	{ "version", cmd_version, VERB_BARE },
+};
+
+/* The verb called name, or NULL. */
+static const struct verb *
+verb_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(name, verbs[i].name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+/* Whether the word after verb `cmd` names the profile. */
 static int
 cmd_takes_profile(const char *cmd)
 {
-	static const char *with[] = { "login", "exec", "env",
-	    "credential-process", "whoami", "logout", "doctor", NULL };
-	int i;
+	const struct verb *v = verb_find(cmd);
 
-	for (i = 0; with[i] != NULL; i++)
-		if (strcmp(cmd, with[i]) == 0)
-			return 1;
-	return 0;
+	return v != NULL && (v->flags & VERB_WORD);
 }
 
 /* The value of option argv[*i] ("--opt v" or "--opt=v"). */
@@ -7344,48 +7483,24 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 	return 0;
 }
 
+/* Load the files and pick the profile as verb v needs, then run it. */
 static int
-dispatch(struct run *r)
+dispatch(struct run *r, const struct verb *v)
 {
-	enum { PROFILE = 1, CREDS = 2, OWN_CONFIG = 4 };
-	static const struct {
-		const char *name;
-		int (*fn)(struct run *);
-		int flags;
-	} cmds[] = {
-		{ "login", cmd_login, PROFILE | CREDS },
-		{ "exec", cmd_exec, PROFILE | CREDS },
-		{ "env", cmd_env, PROFILE | CREDS },
-		{ "credential-process", cmd_credential_process, PROFILE | CREDS },
-		{ "whoami", cmd_whoami, PROFILE | CREDS },
-		{ "logout", cmd_logout, PROFILE },
-		{ "list", cmd_list, 0 },
-		{ "config", cmd_config, 0 },
-		{ "doctor", cmd_doctor, OWN_CONFIG },
-		{ "status", cmd_status, 0 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(r->cli->cmd, cmds[i].name) != 0)
-			continue;
-		if (!(cmds[i].flags & OWN_CONFIG) && load_config(r) == -1)
-			return -1;
-		if ((cmds[i].flags & PROFILE) && !r->cli->all &&
-		    pick_profile(r) == -1)
-			return -1;
-		if (cmds[i].flags & CREDS)
-			warn_cred_mode(r);
-		return cmds[i].fn(r);
-	}
-	ar_fail(&r->err, AR_EUSAGE, "unknown command \"%s\"", r->cli->cmd);
-	return ar_fix(&r->err, "see awsrole --help");
+	if (!(v->flags & VERB_OWN_CONFIG) && load_config(r) == -1)
+		return -1;
+	if ((v->flags & VERB_PICK) && !r->cli->all && pick_profile(r) == -1)
+		return -1;
+	if (v->flags & VERB_CREDS)
+		warn_cred_mode(r);
+	return v->fn(r);
 }
 
 #ifndef AWSROLE_NO_MAIN
 int
 main(int argc, char **argv)
 {
+	const struct verb *v;
 	struct cli cli;
 	struct run r;
 	int rc = 0;
@@ -7399,17 +7514,18 @@ main(int argc, char **argv)
 		fputs(usage_text, cli.cmd == NULL && !cli.help ? stderr : stdout);
 		return cli.cmd == NULL && !cli.help ? AR_EUSAGE : 0;
 	}
-	if (strcmp(cli.cmd, "prompt") == 0)
-		return cmd_prompt(&r);
-	if (strcmp(cli.cmd, "version") == 0) {
-		printf("awsrole %s (%s)\n", AWSROLE_VERSION, curl_version());
-		return 0;
+	if ((v = verb_find(cli.cmd)) == NULL) {
+		ar_fail(&r.err, AR_EUSAGE, "unknown command \"%s\"", cli.cmd);
+		ar_fix(&r.err, "see awsrole --help");
+		return report(&r.err);
 	}
+	if (v->flags & VERB_BARE)
+		return v->fn(&r) == -1 ? report(&r.err) : 0;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "awsrole: cannot initialise libcurl\n");
 		return AR_EGENERAL;
 	}
-	if (dispatch(&r) == -1)
+	if (dispatch(&r, v) == -1)
 		rc = report(&r.err);
 	config_free(&r.cfg);
 	ar_free_secret(cli.mfa_code);

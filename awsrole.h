@@ -9,6 +9,15 @@
 #ifndef AWSROLE_H
 #define AWSROLE_H
 
+/* The linkage of every function declared here.  awsrole.c defines
+ * AR_PRIVATE as static before it includes this file (as SQLite's
+ * amalgamation does with SQLITE_PRIVATE), so the program exports nothing
+ * but main; the unit tests include awsrole.c and see the same.  Read
+ * alone, the header declares them extern. */
+#ifndef AR_PRIVATE
+#define AR_PRIVATE
+#endif
+
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,8 +52,9 @@
 						  clock-skew slack */
 #define AR_TOKEN_MAX            8192        /* session/web-identity token */
 #define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
-#define XML_MAX_DEPTH           16          /* STS XML nesting */
-#define XML_MAX_NODES           256         /* STS XML leaf elements */
+#define AR_XML_MAX_DEPTH        16          /* STS XML nesting */
+#define AR_XML_MAX_NODES        256         /* STS XML leaf elements */
+#define AR_EXPORT_VARS_MAX      10          /* variables exec/env hand over */
 
 /* ------------------------------------------------------------------------
  * Errors: two tiers.  Helpers fill a struct ar_err and return -1; only the
@@ -62,6 +72,14 @@ enum ar_exit {
 	AR_EFILE = 7     /* cache files, locks, permissions */
 };
 
+/* What a lookup returns (the cache, the environment): a value, none, or an
+ * error with the ar_err filled. */
+enum ar_found {
+	AR_FOUND = 0,
+	AR_NONE = 1,
+	AR_ERROR = -1
+};
+
 struct ar_err {          /* caller-owned, usually on the stack */
 	int status;      /* an enum ar_exit */
 	char msg[1024];  /* the cause */
@@ -69,23 +87,23 @@ struct ar_err {          /* caller-owned, usually on the stack */
 };
 
 /* Set status and message; returns -1 so helpers can `return ar_fail(...)`. */
-int ar_fail(struct ar_err *e, int status, const char *fmt, ...)
+AR_PRIVATE int ar_fail(struct ar_err *e, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Set the fix line; returns -1. */
-int ar_fix(struct ar_err *e, const char *fmt, ...)
+AR_PRIVATE int ar_fix(struct ar_err *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ------------------------------------------------------------------------
  * Memory.  x* allocators never return NULL: out of memory ends the process
  * with status 1 (there is nothing useful to do and no secret to lose).
  * ------------------------------------------------------------------------ */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t m);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-void ar_wipe(void *p, size_t n);       /* explicit_bzero */
-void ar_free_secret(char *s);          /* wipe strlen(s) bytes, then free */
+AR_PRIVATE void *xmalloc(size_t n);
+AR_PRIVATE void *xcalloc(size_t n, size_t m);
+AR_PRIVATE void *xrealloc(void *p, size_t n);
+AR_PRIVATE char *xstrdup(const char *s);
+AR_PRIVATE char *xstrndup(const char *s, size_t n);
+AR_PRIVATE void ar_wipe(void *p, size_t n);       /* explicit_bzero */
+AR_PRIVATE void ar_free_secret(char *s);          /* wipe strlen(s) bytes, then free */
 
 /* A growable byte buffer, always NUL-terminated.  Owner: whoever declares
  * it (zero-initialise).  If `secret` is set, old storage is wiped when the
@@ -95,23 +113,23 @@ struct ar_buf {
 	size_t len, cap;
 	int secret;
 };
-void buf_add(struct ar_buf *b, const void *data, size_t n);
-void buf_adds(struct ar_buf *b, const char *s);
-void buf_addf(struct ar_buf *b, const char *fmt, ...)
+AR_PRIVATE void buf_add(struct ar_buf *b, const void *data, size_t n);
+AR_PRIVATE void buf_adds(struct ar_buf *b, const char *s);
+AR_PRIVATE void buf_addf(struct ar_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void buf_free(struct ar_buf *b);
+AR_PRIVATE void buf_free(struct ar_buf *b);
 
 /* Split like Python's shlex.split (POSIX mode, no comments): quotes, and
  * backslash escapes.  *argv is a NULL-terminated malloc'd vector of
  * malloc'd strings; free with ar_argv_free.  Fails on an unclosed quote or
  * a trailing backslash. */
-int ar_shlex_split(const char *s, char ***argv, size_t *argc, struct ar_err *err);
-void ar_argv_free(char **argv);
+AR_PRIVATE int ar_shlex_split(const char *s, char ***argv, size_t *argc, struct ar_err *err);
+AR_PRIVATE void ar_argv_free(char **argv);
 
 /* RFC 3986 percent-encoding: A-Z a-z 0-9 - _ . ~ stay, every other byte
  * becomes %XX (upper-case hex); '/' stays when keep_slash.  Returns a
  * malloc'd string. */
-char *ar_uri_encode(const char *s, size_t n, int keep_slash);
+AR_PRIVATE char *ar_uri_encode(const char *s, size_t n, int keep_slash);
 
 /* ------------------------------------------------------------------------
  * INI reader: Python RawConfigParser as botocore uses it.
@@ -143,36 +161,40 @@ struct ini_file {
 
 /* Parse buf[0..len) as file `path`.  Errors (duplicate section/key, a
  * line outside a section, a limit) name the file and line. */
-int ini_parse(const char *path, const char *buf, size_t len,
+AR_PRIVATE int ini_parse(const char *path, const char *buf, size_t len,
     struct ini_file *out, struct ar_err *err);
 /* Read and parse a file; a missing file gives an empty ini_file and
  * *missing = 1, not an error. */
-int ini_load(const char *path, struct ini_file *out, int *missing,
+AR_PRIVATE int ini_load(const char *path, struct ini_file *out, int *missing,
     struct ar_err *err);
-void ini_free(struct ini_file *f);
+AR_PRIVATE void ini_free(struct ini_file *f);
 
 /* ------------------------------------------------------------------------
  * Profiles: the merged view botocore's Session.full_config['profiles']
  * gives -- [default] and [profile NAME] from config (header split like
  * shlex), [NAME] from credentials, credentials keys winning.
  * ------------------------------------------------------------------------ */
-struct prof_kv {             /* owned by its profile; points into ini_file */
+struct profile_kv {             /* owned by its profile; points into ini_file */
 	const char *key;
 	const struct ini_pair *pair; /* value or nested block */
 	const char *file;            /* path of the file it came from */
 	int line;
 };
 
-struct profile {
+struct profile {             /* owned by its config (config_free) */
 	char *name;          /* allocated (a shlex-split header is not in the
 				file); freed by config_free */
-	struct prof_kv *kv;
+	struct profile_kv *kv;       /* allocated, freed by config_free; each
+					points into the ini_files, which
+					hold the secrets and wipe them */
 	size_t nkv;
 	const char *file;    /* file and line of its (first) section header */
 	int line;
 };
 
-struct ignored_section {     /* a header the CLI skips, e.g. [profile a b] */
+struct ignored_section {     /* owned by its config (config_free);
+				points into an ini_file; a header the CLI
+				skips, e.g. [profile a b] */
 	const char *name;
 	const char *file;
 	int line;
@@ -192,21 +214,23 @@ struct config {
 
 /* Paths: NULL means AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE or the
  * defaults under $HOME/.aws, with a leading ~ expanded. */
-int config_load(struct config *c, const char *config_path,
+AR_PRIVATE int config_load(struct config *c, const char *config_path,
     const char *cred_path, struct ar_err *err);
-void config_free(struct config *c);
-const struct profile *config_profile(const struct config *c, const char *name);
-const struct prof_kv *profile_kv(const struct profile *p, const char *key);
+AR_PRIVATE void config_free(struct config *c);
+AR_PRIVATE const struct profile *config_profile(const struct config *c, const char *name);
+AR_PRIVATE const struct profile_kv *profile_kv(const struct profile *p, const char *key);
 /* The top-level string value of key, or NULL (also NULL for a nested block). */
-const char *profile_get(const struct profile *p, const char *key);
+AR_PRIVATE const char *profile_get(const struct profile *p, const char *key);
 /* {"profiles": {NAME: {key: "value" | {sub: "value"}}}} as botocore's
  * full_config['profiles'], pretty when `pretty`.  Returns malloc'd text. */
-char *config_dump_json(const struct config *c, int pretty);
+AR_PRIVATE char *config_dump_json(const struct config *c, int pretty);
 
 /* ------------------------------------------------------------------------
  * SigV4 (header-signing variant), on BearSSL's SHA-256 and HMAC.
  * ------------------------------------------------------------------------ */
-struct sigv4_header {
+struct sigv4_header {         /* caller-owned array; points at the caller's
+				   strings, copies nothing; value may be a
+				   secret (a session token) */
 	const char *name;
 	const char *value;
 };
@@ -239,9 +263,9 @@ struct sigv4_output {
 	char *authorization;      /* the full Authorization header value */
 };
 
-int sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
+AR_PRIVATE int sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
     struct ar_err *err);
-void sigv4_output_free(struct sigv4_output *out);
+AR_PRIVATE void sigv4_output_free(struct sigv4_output *out);
 
 
 /* ------------------------------------------------------------------------
@@ -274,9 +298,9 @@ struct proc_result {         /* caller-owned; proc_result_free wipes */
 /* Run argv (PATH search, no shell), stdin inherited, output captured and
  * capped, killed after AR_PROC_TIMEOUT_S or AWSROLE_PROCESS_TIMEOUT (with
  * its process group when own_group).  r is filled even on error. */
-static int proc_run(char *const argv[], int own_group,
+AR_PRIVATE int proc_run(char *const argv[], int own_group,
     struct proc_result *r, struct ar_err *err);
-static void proc_result_free(struct proc_result *r);
+AR_PRIVATE void proc_result_free(struct proc_result *r);
 
 /* ------------------------------------------------------------------------
  * 6. HTTP transport
@@ -304,15 +328,16 @@ struct http_resp {           /* caller-owned; http_resp_free wipes */
 /* One exchange; the body is kept whatever the status.  A transport
  * failure (DNS, connect, TLS, timeout, size cap) fails with AR_ENET or
  * AR_ECONFIG (unreadable CA bundle) and sets r->retryable. */
-static int http_do(const struct http_req *q, struct http_resp *r,
+AR_PRIVATE int http_do(const struct http_req *q, struct http_resp *r,
     struct ar_err *err);
-static void http_resp_free(struct http_resp *r);
+AR_PRIVATE void http_resp_free(struct http_resp *r);
 
 /* ------------------------------------------------------------------------
  * 7. XML reader
  * ------------------------------------------------------------------------ */
 
-struct xml_node {
+struct xml_node {            /* owned by its xml_doc: xml_free wipes text
+				and frees both */
 	char *path;          /* "AssumeRoleResponse/AssumeRoleResult/..." */
 	char *text;          /* decoded; secret */
 };
@@ -323,11 +348,11 @@ struct xml_doc {             /* xml_parse fills, xml_free wipes and frees */
 };
 
 /* Strict parse: DOCTYPE, CDATA, comments and unknown entities refused. */
-static int xml_parse(const char *buf, size_t len, struct xml_doc *d,
+AR_PRIVATE int xml_parse(const char *buf, size_t len, struct xml_doc *d,
     struct ar_err *err);
 /* Text of the first leaf whose path ends with "/suffix" (or is it). */
-static const char *xml_get(const struct xml_doc *d, const char *suffix);
-static void xml_free(struct xml_doc *d);
+AR_PRIVATE const char *xml_get(const struct xml_doc *d, const char *suffix);
+AR_PRIVATE void xml_free(struct xml_doc *d);
 
 /* ------------------------------------------------------------------------
  * 8. STS client
@@ -342,7 +367,9 @@ struct sts_endpoint {        /* filled by sts_endpoint_resolve */
 	int verbose;
 };
 
-struct sts_param {
+struct sts_param {           /* caller-owned (a stack array); points at the
+				caller's strings; value is a secret when
+				secret is set */
 	const char *name;
 	const char *value;
 	int secret;          /* redacted in verbose output */
@@ -355,15 +382,15 @@ struct caller_identity {     /* filled by sts_get_caller_identity; freed
 
 /* Region, endpoint and CA for profile p (may be NULL) as the CLI picks
  * them; no region is an AR_ECONFIG error with the fix. */
-static int sts_endpoint_resolve(const struct profile *p,
+AR_PRIVATE int sts_endpoint_resolve(const struct profile *p,
     const char *region_opt, int verbose, struct sts_endpoint *ep,
     struct ar_err *err);
 /* Signed (or, with signer NULL, unsigned) Query call with retries; out is
  * the parsed 200 answer; server_date (may be NULL) gets the Date header. */
-static int sts_call(const struct sts_endpoint *ep, const struct creds *signer,
+AR_PRIVATE int sts_call(const struct sts_endpoint *ep, const struct creds *signer,
     const char *action, const struct sts_param *p, size_t n,
     struct xml_doc *out, time_t *server_date, struct ar_err *err);
-static void creds_clear(struct creds *c);
+AR_PRIVATE void creds_clear(struct creds *c);
 
 /* ------------------------------------------------------------------------
  * 10. Credential cache
@@ -376,6 +403,8 @@ struct assume_args {         /* points into the config; owns nothing */
 	const char *session_name;    /* configured role_session_name, or NULL */
 	long duration;               /* configured duration_seconds, or 0 */
 	const char *token_file;      /* web identity: the token's file */
+	const char *mfa_process;     /* the command that prints the MFA code,
+					or NULL; not part of the cache key */
 };
 
 struct cache {               /* filled by cache_init */
@@ -391,17 +420,17 @@ struct cache_index {         /* cache_index_load fills, cache_index_free
 };
 
 /* botocore's file name: sha1 hex of json.dumps(args, sort_keys=True). */
-static int cache_key(const struct assume_args *a, char hex[41],
+AR_PRIVATE int cache_key(const struct assume_args *a, char hex[41],
     struct ar_err *err);
-/* 0: fresh entry in *cr; 1: none usable (*why says why); -1: refused
- * (symlink, owner, mode). */
-static int cache_read(const struct cache *c, const char *key, long duration,
+/* AR_FOUND: fresh entry in *cr; AR_NONE: none usable (*why says why);
+ * AR_ERROR: refused (symlink, owner, mode). */
+AR_PRIVATE int cache_read(const struct cache *c, const char *key, long duration,
     struct creds *cr, const char **why, struct ar_err *err);
 /* Atomic replace (temp + fsync + rename); the old entry survives errors. */
-static int cache_write(const struct cache *c, const char *key,
+AR_PRIVATE int cache_write(const struct cache *c, const char *key,
     const struct creds *cr, struct ar_err *err);
 /* flock beside the entry, waiting up to AR_LOCK_TIMEOUT_S. */
-static int cache_lock(const struct cache *c, const char *key, int *fd,
+AR_PRIVATE int cache_lock(const struct cache *c, const char *key, int *fd,
     struct ar_err *err);
 
 /* ------------------------------------------------------------------------
@@ -417,7 +446,7 @@ struct mfa_source {          /* caller-owned */
 
 /* A 6-digit code (secret: the caller wipes code[]).  Without a given code,
  * mfa_process or a terminal, fails at once with AR_ELOGIN. */
-static int mfa_get(const struct mfa_source *m, const char *serial,
+AR_PRIVATE int mfa_get(const struct mfa_source *m, const char *serial,
     char code[7], struct ar_err *err);
 
 /* ------------------------------------------------------------------------
@@ -433,14 +462,26 @@ enum src_kind {
 	SRC_WEB_IDENTITY     /* hop[0] is AssumeRoleWithWebIdentity */
 };
 
-struct role_hop {
+/* One check of a profile value (resolution and doctor share the table).
+ * Static tables; owns nothing. */
+struct value_rule {
+	const char *key;             /* the profile key it checks */
+	int (*ok)(const char *value);/* 1 when STS would accept the value */
+	int flags;                   /* RULE_EMPTY_OK, RULE_NOT_WEB */
+	const char *what;            /* "KEY <what>": what is wrong */
+	const char *fix;
+};
+
+struct role_hop {            /* owned by its chain; points into the config,
+				frees nothing; no secret */
 	const struct profile *p;     /* NULL for the environment's web identity */
 	struct assume_args a;
 	int chained;                 /* assumed with a role's credentials */
 	char key[41];                /* cache key */
 };
 
-struct chain {
+struct chain {               /* caller-owned (chain_build fills it); points
+				into the config, frees nothing; no secret */
 	const char *names[AR_CHAIN_MAX + 2]; /* profiles visited, in order */
 	size_t nnames;
 	struct role_hop hop[AR_CHAIN_MAX + 1]; /* innermost first */
@@ -461,7 +502,8 @@ struct resolve_opts {        /* caller-owned */
 	int verbose;
 };
 
-struct resolve_info {        /* what happened, for the command layer */
+struct resolve_info {        /* caller-owned, filled by resolve: what
+				happened, for the command layer; no secret */
 	int sts_calls;
 	int from_cache;
 	int cache_failed;        /* the session could not be cached */
@@ -470,10 +512,10 @@ struct resolve_info {        /* what happened, for the command layer */
 };
 
 /* Walk source_profile from name, validating every hop before any call. */
-static int chain_build(const struct config *cfg, const char *name,
+AR_PRIVATE int chain_build(const struct config *cfg, const char *name,
     struct chain *ch, struct ar_err *err);
 /* Credentials for profile name (out is cleared by creds_clear). */
-static int resolve(const struct config *cfg, const char *name,
+AR_PRIVATE int resolve(const struct config *cfg, const char *name,
     const struct resolve_opts *o, struct creds *out,
     struct resolve_info *info, struct ar_err *err);
 
@@ -481,11 +523,12 @@ static int resolve(const struct config *cfg, const char *name,
  * 13. Output formats
  * ------------------------------------------------------------------------ */
 
-struct env_var {
+struct export_var {          /* caller-owned array (export_vars fills it);
+				points at creds and the environment;
+				value may be a secret */
 	const char *name;
 	const char *value;   /* NULL: unset it */
 };
 
-#define ENV_VARS_MAX 10
 
 #endif /* AWSROLE_H */

@@ -101,18 +101,18 @@ static const struct {
 	const char *want;
 } t_key[] = {
 	/* FACTS.md, checked by running the CLI */
-	{ "facts-example", { ROLE_A, MFA, NULL, NULL, 900, NULL },
+	{ "facts-example", { ROLE_A, MFA, NULL, NULL, 900, NULL, NULL },
 	    "eb73dc24d3b02afb39b999e638a3365a630afca9" },
-	{ "role-only", { ROLE_A, NULL, NULL, NULL, 0, NULL },
+	{ "role-only", { ROLE_A, NULL, NULL, NULL, 0, NULL, NULL },
 	    "00a50c1651f2c269f4c3b41d21ceb56a5168761d" },
-	{ "all-fields", { ROLE_A, MFA, "ext-12345", "my.session@x", 43200, NULL },
+	{ "all-fields", { ROLE_A, MFA, "ext-12345", "my.session@x", 43200, NULL, NULL },
 	    "aa0739ab71f68c590a99ff2b700559457ba236b1" },
 	{ "external-id-non-ascii",
 	    { ROLE_A, NULL, "caf\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac-\xf0\x9f\x98\x80",
-	    NULL, 0, NULL }, "c64d1c3e26aba0e9ba087467c7500a5b41d5a04b" },
-	{ "session-name-quote-backslash", { ROLE_A, NULL, NULL, "a\"b\\c", 0, NULL },
+	    NULL, 0, NULL, NULL }, "c64d1c3e26aba0e9ba087467c7500a5b41d5a04b" },
+	{ "session-name-quote-backslash", { ROLE_A, NULL, NULL, "a\"b\\c", 0, NULL, NULL },
 	    "3c63d6f7ea5c495ae4fbdee6f3da04c630823d0e" },
-	{ "external-id-del", { ROLE_A, NULL, "x\x7fy", NULL, 0, NULL },
+	{ "external-id-del", { ROLE_A, NULL, "x\x7fy", NULL, 0, NULL, NULL },
 	    "2336e6262a87b13e359c7437c7388307e790d5ae" },
 };
 

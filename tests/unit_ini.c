@@ -535,23 +535,23 @@ test_paths(void)
 	setenv("EMPTY", "", 1);
 	unsetenv("NOPE");
 	for (i = 0; i < sizeof vec / sizeof vec[0]; i++) {
-		v = cfg_expandvars(vec[i][0]);
-		got = cfg_expanduser(v);
+		v = config_expandvars(vec[i][0]);
+		got = config_expanduser(v);
 		snprintf(name, sizeof name, "path/%02zu", i + 1);
 		unit_check_str(name, vec[i][1], got);
 		free(v);
 		free(got);
 	}
 	setenv("HOME", "/", 1);
-	got = cfg_expanduser("~/x");
+	got = config_expanduser("~/x");
 	unit_check_str("path/home-is-root", "/x", got);
 	free(got);
 	setenv("HOME", "", 1);
-	got = cfg_expanduser("~");
+	got = config_expanduser("~");
 	unit_check_str("path/home-empty", "/", got);
 	free(got);
 	setenv("HOME", "/h/", 1);
-	got = cfg_expanduser("~/x");
+	got = config_expanduser("~/x");
 	unit_check_str("path/home-trailing-slash", "/h/x", got);
 	free(got);
 	unsetenv("U_DIR");
@@ -562,13 +562,13 @@ test_paths(void)
  * Profiles: config + credentials text -> the merged table.
  * ------------------------------------------------------------------------ */
 
-struct prof_case {
+struct profile_case {
 	const char *name;
 	const char *cfg, *cred;	/* NULL: the file does not exist */
 	const char *want;	/* canon_config, or "!" and part of the error */
 };
 
-static const struct prof_case prof_cases[] = {
+static const struct profile_case profile_cases[] = {
 	{ "scenario",
 	  "[default]\nregion = ap-northeast-1\nsource_profile = base\n"
 	  "[profile CustomerA]\nsource_profile = Access CustomerA\n",
@@ -654,15 +654,15 @@ load_pair(const char *cfg, const char *cred, struct config *c,
 static void
 test_profiles(void)
 {
-	const struct prof_case *pc;
+	const struct profile_case *pc;
 	struct config c;
 	struct ar_err err;
 	char name[128];
 	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof prof_cases / sizeof prof_cases[0]; i++) {
-		pc = &prof_cases[i];
+	for (i = 0; i < sizeof profile_cases / sizeof profile_cases[0]; i++) {
+		pc = &profile_cases[i];
 		rc = load_pair(pc->cfg, pc->cred, &c, &err);
 		snprintf(name, sizeof name, "profiles/%s", pc->name);
 		check_outcome(name, pc->want, rc, &err, tmpdir,
@@ -679,7 +679,7 @@ test_lookups(void)
 	struct config c;
 	struct ar_err err;
 	const struct profile *p;
-	const struct prof_kv *kv;
+	const struct profile_kv *kv;
 	char got[512], *j;
 
 	if (load_pair("[DEFAULT]\noutput = json\n[default]\nregion = r\n"

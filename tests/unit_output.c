@@ -1,7 +1,7 @@
 /*
  * unit_output.c -- section 13 of awsrole.c (output formats): the shell
- * quoting of `env` (sh, fish, PowerShell) with hostile values, env_render
- * and env_vars, the JSON shapes (credential_process, the CLI's flat
+ * quoting of `env` (sh, fish, PowerShell) with hostile values, export_render
+ * and export_vars, the JSON shapes (credential_process, the CLI's flat
  * 4-space objects), and iso8601_parse / iso8601_format.
  *
  *   make build/unit_output && build/unit_output      (cwd: the repo root)
@@ -236,18 +236,18 @@ t_exists(const char *p)
 	return access(p, F_OK) == 0;
 }
 
-/* One value: render `export AWSROLE_T=...` (env_render, sh), evaluate it
+/* One value: render `export AWSROLE_T=...` (export_render, sh), evaluate it
  * with `interp`, printf the variable back, compare bytes. */
 static void
 t_roundtrip_one(const char *group, const char *interp, const char *fmt,
     const char *name, const char *value)
 {
-	struct env_var v[1] = { { "AWSROLE_T", value } };
+	struct export_var v[1] = { { "AWSROLE_T", value } };
 	struct ar_buf b = { 0 }, out = { 0 };
 	int st;
 
-	if (env_render(v, 1, fmt, &b) != 0) {
-		t_bad(group, name, "env_render failed");
+	if (export_render(v, 1, fmt, &b) != 0) {
+		t_bad(group, name, "export_render failed");
 		buf_free(&b);
 		return;
 	}
@@ -306,13 +306,13 @@ t_roundtrips(void)
 }
 
 /* ------------------------------------------------------------------------
- * env_render: whole outputs
+ * export_render: whole outputs
  * ------------------------------------------------------------------------ */
 
 static void
 t_env_render(void)
 {
-	struct env_var v[] = {
+	struct export_var v[] = {
 		{ "AWS_ACCESS_KEY_ID", "ASIAEXAMPLE" },
 		{ "AWS_SECRET_ACCESS_KEY", "s/e+c'r\"et" },
 		{ "AWS_PROFILE", NULL },
@@ -321,28 +321,28 @@ t_env_render(void)
 	cJSON *j;
 	int rc;
 
-	rc = env_render(v, 3, "sh", &b);
-	t_true("env_render", "sh-rc", rc == 0, "returned -1");
+	rc = export_render(v, 3, "sh", &b);
+	t_true("export_render", "sh-rc", rc == 0, "returned -1");
 	/* Unsets come first, so that the last line's status is a set's. */
-	t_str("env_render", "sh", "unset AWS_PROFILE\n"
+	t_str("export_render", "sh", "unset AWS_PROFILE\n"
 	    "export AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\n"
 	    "export AWS_SECRET_ACCESS_KEY='s/e+c'\\''r\"et'\n", b.p);
-	t_true("env_render", "buffer-is-secret", b.secret == 1,
+	t_true("export_render", "buffer-is-secret", b.secret == 1,
 	    "the output buffer holds secrets but is not marked secret");
 	buf_free(&b);
 
 	memset(&b, 0, sizeof(b));
-	rc = env_render(v, 3, "fish", &b);
-	t_true("env_render", "fish-rc", rc == 0, "returned -1");
-	t_str("env_render", "fish", "set -e AWS_PROFILE;\n"
+	rc = export_render(v, 3, "fish", &b);
+	t_true("export_render", "fish-rc", rc == 0, "returned -1");
+	t_str("export_render", "fish", "set -e AWS_PROFILE;\n"
 	    "set -gx AWS_ACCESS_KEY_ID 'ASIAEXAMPLE';\n"
 	    "set -gx AWS_SECRET_ACCESS_KEY 's/e+c\\'r\"et';\n", b.p);
 	buf_free(&b);
 
 	memset(&b, 0, sizeof(b));
-	rc = env_render(v, 3, "powershell", &b);
-	t_true("env_render", "powershell-rc", rc == 0, "returned -1");
-	t_str("env_render", "powershell",
+	rc = export_render(v, 3, "powershell", &b);
+	t_true("export_render", "powershell-rc", rc == 0, "returned -1");
+	t_str("export_render", "powershell",
 	    "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n"
 	    "$Env:AWS_ACCESS_KEY_ID = 'ASIAEXAMPLE'\n"
 	    "$Env:AWS_SECRET_ACCESS_KEY = 's/e+c''r\"et'\n",
@@ -350,33 +350,33 @@ t_env_render(void)
 	buf_free(&b);
 
 	memset(&b, 0, sizeof(b));
-	rc = env_render(v, 3, "json", &b);
-	t_true("env_render", "json-rc", rc == 0, "returned -1");
+	rc = export_render(v, 3, "json", &b);
+	t_true("export_render", "json-rc", rc == 0, "returned -1");
 	j = cJSON_Parse(b.p);
-	t_true("env_render", "json-parses", j != NULL && cJSON_IsObject(j),
+	t_true("export_render", "json-parses", j != NULL && cJSON_IsObject(j),
 	    "not a JSON object");
 	if (j != NULL) {
 		const cJSON *a = cJSON_GetObjectItemCaseSensitive(j,
 		    "AWS_ACCESS_KEY_ID");
 		const cJSON *s = cJSON_GetObjectItemCaseSensitive(j,
 		    "AWS_SECRET_ACCESS_KEY");
-		t_str("env_render", "json-akid", "ASIAEXAMPLE",
+		t_str("export_render", "json-akid", "ASIAEXAMPLE",
 		    cJSON_IsString(a) ? a->valuestring : NULL);
-		t_str("env_render", "json-secret", "s/e+c'r\"et",
+		t_str("export_render", "json-secret", "s/e+c'r\"et",
 		    cJSON_IsString(s) ? s->valuestring : NULL);
-		t_true("env_render", "json-unset-absent",
+		t_true("export_render", "json-unset-absent",
 		    cJSON_GetObjectItemCaseSensitive(j, "AWS_PROFILE") == NULL &&
 		    cJSON_GetArraySize(j) == 2,
 		    "a variable to unset appears in the JSON");
 		cJSON_Delete(j);
 	}
-	t_true("env_render", "json-ends-in-newline",
+	t_true("export_render", "json-ends-in-newline",
 	    b.len > 0 && b.p[b.len - 1] == '\n', "no final newline");
 	buf_free(&b);
 
 	memset(&b, 0, sizeof(b));
-	rc = env_render(v, 3, "csh", &b);
-	t_true("env_render", "unknown-format", rc == -1,
+	rc = export_render(v, 3, "csh", &b);
+	t_true("export_render", "unknown-format", rc == -1,
 	    "an unknown format was accepted");
 	buf_free(&b);
 
@@ -386,16 +386,16 @@ t_env_render(void)
 		int bad = 0;
 
 		for (i = 0; i < T_NQUOTES && !bad; i++) {
-			struct env_var one[1] = { { "V", t_quotes[i].value } };
+			struct export_var one[1] = { { "V", t_quotes[i].value } };
 			const cJSON *x;
 
 			memset(&b, 0, sizeof(b));
-			env_render(one, 1, "json", &b);
+			export_render(one, 1, "json", &b);
 			j = cJSON_Parse(b.p);
 			x = cJSON_GetObjectItemCaseSensitive(j, "V");
 			if (!cJSON_IsString(x) ||
 			    strcmp(x->valuestring, t_quotes[i].value) != 0) {
-				t_bad("env_render", "json-hostile-values",
+				t_bad("export_render", "json-hostile-values",
 				    t_quotes[i].name);
 				t_show("json", b.p, b.len);
 				bad = 1;
@@ -404,16 +404,16 @@ t_env_render(void)
 			buf_free(&b);
 		}
 		if (!bad)
-			t_ok("env_render", "json-hostile-values");
+			t_ok("export_render", "json-hostile-values");
 	}
 }
 
-/* env_vars: which variables exec sets and removes. */
+/* export_vars: which variables exec sets and removes. */
 static void
 t_env_vars(void)
 {
 	struct creds c;
-	struct env_var v[ENV_VARS_MAX];
+	struct export_var v[AR_EXPORT_VARS_MAX];
 	struct ar_buf b = { 0 };
 	char exp[32];
 	size_t n;
@@ -423,10 +423,10 @@ t_env_vars(void)
 	c.secret = "secret";
 	c.token = "token";
 	c.expires = 1795876102; /* 2026-11-28T14:28:22Z */
-	n = env_vars(&c, "ap-northeast-1", "CustomerA", exp, v);
-	t_true("env_vars", "count-with-region", n == 10, "not 10 variables");
-	env_render(v, n, "sh", &b);
-	t_str("env_vars", "session-with-region",
+	n = export_vars(&c, "ap-northeast-1", "CustomerA", exp, v);
+	t_true("export_vars", "count-with-region", n == 10, "not 10 variables");
+	export_render(v, n, "sh", &b);
+	t_str("export_vars", "session-with-region",
 	    "unset AWS_PROFILE\n"
 	    "unset AWS_DEFAULT_PROFILE\n"
 	    "unset AWS_SECURITY_TOKEN\n"
@@ -443,9 +443,9 @@ t_env_vars(void)
 	c.token = NULL;
 	c.expires = 0;
 	memset(&b, 0, sizeof(b));
-	n = env_vars(&c, NULL, "base", exp, v);
-	env_render(v, n, "sh", &b);
-	t_str("env_vars", "static-no-region",
+	n = export_vars(&c, NULL, "base", exp, v);
+	export_render(v, n, "sh", &b);
+	t_str("export_vars", "static-no-region",
 	    "unset AWS_SESSION_TOKEN\n"
 	    "unset AWS_CREDENTIAL_EXPIRATION\n"
 	    "unset AWS_PROFILE\n"

@@ -438,7 +438,7 @@ t_limits(void)
 	struct ar_err err;
 	char want[32];
 
-	t_nest(&b, XML_MAX_DEPTH);
+	t_nest(&b, AR_XML_MAX_DEPTH);
 	if (t_parse(b.p, b.len, &d, &err) != 0) {
 		unit_bad("limit/depth-at-limit", "xml_parse", "0", err.msg);
 	} else {
@@ -449,17 +449,17 @@ t_limits(void)
 			    d.count ? d.n[0].text : "(none)");
 		xml_free(&d);
 	}
-	t_nest(&b, XML_MAX_DEPTH + 1);
+	t_nest(&b, AR_XML_MAX_DEPTH + 1);
 	t_refused_one("depth-over-limit", b.p, b.len, "nesting deeper");
 	t_nest(&b, 5000);
 	t_refused_one("depth-5000", b.p, b.len, "nesting deeper");
 
-	t_leaves(&b, XML_MAX_NODES);
+	t_leaves(&b, AR_XML_MAX_NODES);
 	if (t_parse(b.p, b.len, &d, &err) != 0) {
 		unit_bad("limit/nodes-at-limit", "xml_parse", "0", err.msg);
 	} else {
-		snprintf(want, sizeof(want), "%d", XML_MAX_NODES);
-		if (d.count == XML_MAX_NODES &&
+		snprintf(want, sizeof(want), "%d", AR_XML_MAX_NODES);
+		if (d.count == AR_XML_MAX_NODES &&
 		    xml_get(&d, "r/l255") != NULL)
 			unit_ok("limit/nodes-at-limit");
 		else
@@ -467,7 +467,7 @@ t_limits(void)
 			    "other");
 		xml_free(&d);
 	}
-	t_leaves(&b, XML_MAX_NODES + 1);
+	t_leaves(&b, AR_XML_MAX_NODES + 1);
 	t_refused_one("nodes-over-limit", b.p, b.len, "more elements");
 	t_leaves(&b, 100000);
 	t_refused_one("nodes-100000", b.p, b.len, "more elements");

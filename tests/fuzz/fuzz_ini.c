@@ -6,7 +6,7 @@
  * file (ini_parse refuses it), so the first one separates the two; any
  * later NUL stays in CREDENTIALS and exercises that refusal.  When both
  * parse, the profile table is built from them exactly as config_load
- * would after reading the files (prof_table), then dumped as JSON and
+ * would after reading the files (profile_table), then dumped as JSON and
  * searched; every profile and key must be found again by its own name.
  * CONFIG, as a C string, also goes through ar_shlex_split.
  *
@@ -47,7 +47,7 @@ fz_profiles(const char *cfg, size_t ncfg, const char *cred, size_t ncred)
 	c.cred_path = xstrdup("fuzz.credentials");
 	if (ini_parse(c.config_path, cfg, ncfg, &c.cfg, &err) == 0 &&
 	    ini_parse(c.cred_path, cred, ncred, &c.cred, &err) == 0) {
-		prof_table(&c);
+		profile_table(&c);
 		fz_check_profiles(&c);
 		json = config_dump_json(&c, (int)(ncfg & 1));
 		ar_free_secret(json);
