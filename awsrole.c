@@ -94,6 +94,8 @@
  * Calls: none (libc, and cJSON for the JSON helpers)
  * ======================================================================== */
 
+/* Format into dst (cap >= 4 bytes); a text that does not fit is cut and ends
+ * in "...".  Always returns -1. */
 static int
 ar_vset(char *dst, size_t cap, const char *fmt, va_list ap)
 {
@@ -128,6 +130,7 @@ ar_fix(struct ar_err *e, const char *fmt, ...)
 	return -1;
 }
 
+/* Write "out of memory" to stderr and _exit with status 1; never returns. */
 static void
 oom(void)
 {
@@ -147,6 +150,7 @@ xmalloc(size_t n)
 	return p;
 }
 
+/* calloc that exits (oom) instead of returning NULL; caller frees. */
 static void *
 xcalloc(size_t n, size_t m)
 {
@@ -157,6 +161,8 @@ xcalloc(size_t n, size_t m)
 	return p;
 }
 
+/* realloc that exits (oom) instead of returning NULL; n == 0 keeps a 1-byte
+ * block.  The old p is invalid afterwards. */
 static void *
 xrealloc(void *p, size_t n)
 {
@@ -166,6 +172,8 @@ xrealloc(void *p, size_t n)
 	return p;
 }
 
+/* A malloc'd NUL-terminated copy of the first n bytes of s (caller frees);
+ * exits on out of memory. */
 static char *
 xstrndup(const char *s, size_t n)
 {
@@ -176,6 +184,7 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* A malloc'd copy of s (caller frees); exits on out of memory. */
 static char *
 xstrdup(const char *s)
 {
@@ -198,6 +207,8 @@ ar_free_secret(char *s)
 	free(s);
 }
 
+/* Free every field of c (malloc'd or NULL), wiping the secret key and token,
+ * and zero c so it can be reused. */
 static void
 creds_clear(struct creds *c)
 {
@@ -210,6 +221,8 @@ creds_clear(struct creds *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* Make room for need bytes and a NUL (capacity doubles from 64); a secret
+ * buffer moves to a new block and the old one is wiped.  Exits on overflow. */
 static void
 buf_grow(struct ar_buf *b, size_t need)
 {
@@ -236,6 +249,8 @@ buf_grow(struct ar_buf *b, size_t need)
 	b->cap = cap;
 }
 
+/* Append n bytes of data to b, keeping it NUL-terminated; exits on no
+ * memory. */
 static void
 buf_add(struct ar_buf *b, const void *data, size_t n)
 {
@@ -246,12 +261,14 @@ buf_add(struct ar_buf *b, const void *data, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/* Append the string s (without its NUL) to b. */
 static void
 buf_adds(struct ar_buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
 }
 
+/* Append printf-formatted text to b; exits on out of memory. */
 static void
 buf_addf(struct ar_buf *b, const char *fmt, ...)
 {
@@ -270,6 +287,8 @@ buf_addf(struct ar_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Free b's storage, wiping it first when b->secret; b is left empty (its
+ * secret flag kept) and can be reused. */
 static void
 buf_free(struct ar_buf *b)
 {
@@ -294,18 +313,21 @@ buf_take(struct ar_buf *b)
 	return p;
 }
 
+/* 1 when a and b are both non-NULL and equal, else 0. */
 static int
 str_eq(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
+/* 1 when s starts with prefix, else 0; neither may be NULL. */
 static int
 str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* 1 when n > 0 and the n bytes at s are all ASCII digits, else 0. */
 static int
 all_digits(const char *s, size_t n)
 {
@@ -346,6 +368,8 @@ parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* The value of environment variable name, or NULL when it is unset or empty;
+ * points into the environment. */
 static const char *
 env_nonempty(const char *name)
 {
@@ -393,12 +417,14 @@ ar_trace(int on, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The wall-clock time in seconds, for expiry times. */
 static time_t
 now_s(void)
 {
 	return time(NULL);
 }
 
+/* Milliseconds on the monotonic clock (not a wall time), for timeouts. */
 static int64_t
 now_ms(void)
 {
@@ -408,6 +434,7 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Sleep ms (>= 0) milliseconds, resuming after a signal. */
 static void
 sleep_ms(long ms)
 {
@@ -596,6 +623,7 @@ json_delete_wiped(cJSON *j)
  * shlex.split.  Shared by the readers of every file format below.
  * ------------------------------------------------------------------------ */
 
+/* The value 0-15 of the hex digit c (either case), or -1. */
 static int
 hex_digit(char c)
 {
@@ -634,6 +662,8 @@ utf8_decode(const unsigned char *p, size_t left, int *len)
 	return c;
 }
 
+/* Append code point c to b as UTF-8 (1 to 4 bytes); the caller has checked
+ * that c is a valid code point. */
 static void
 utf8_put(struct ar_buf *b, unsigned long c)
 {
@@ -681,6 +711,7 @@ utf8_valid_prefix(const unsigned char *s, size_t n)
 	return n;
 }
 
+/* Drop trailing white space from b, keeping it NUL-terminated. */
 static void
 trim_right(struct ar_buf *b)
 {
@@ -688,6 +719,7 @@ trim_right(struct ar_buf *b)
 		b->p[--b->len] = '\0';
 }
 
+/* The non-empty string member key of object o, or NULL; points into o. */
 static const char *
 json_str(const cJSON *o, const char *key)
 {
@@ -720,12 +752,15 @@ arn_account(const char *arn)
  * empty word.
  * ------------------------------------------------------------------------ */
 
+/* 1 when c separates shlex words (space, tab, CR, LF), else 0. */
 static int
 shlex_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Append a malloc'd copy of tok to the NULL-terminated vector *v of *n words,
+ * then wipe and empty tok. */
 static void
 shlex_emit(struct ar_buf *tok, char ***v, size_t *n)
 {
@@ -817,6 +852,7 @@ ar_shlex_split(const char *s, char ***argv, size_t *argc, struct ar_err *err)
 	return rc;
 }
 
+/* Wipe and free each string of a NULL-terminated argv, then argv. */
 static void
 ar_argv_free(char **argv)
 {
@@ -917,6 +953,7 @@ ini_qsort(void *v, size_t n, size_t size, int (*cmp)(const void *,
 	}
 }
 
+/* bsearch that also takes n == 0 (v may then be NULL): the match, or NULL. */
 static void *
 ini_bsearch(const void *key, const void *v, size_t n, size_t size,
     int (*cmp)(const void *, const void *))
@@ -1040,6 +1077,8 @@ ini_fix(struct ar_err *e, const char *path, int line)
 	return ar_fix(e, "edit line %d of %s", line, path);
 }
 
+/* Fail with AR_ECONFIG "PATH, line N: what" and a fix naming the line; sets
+ * p->errline.  Returns -1. */
 static int
 ini_error(struct ini_parser *p, int line, const char *what)
 {
@@ -1049,6 +1088,7 @@ ini_error(struct ini_parser *p, int line, const char *what)
 	return ini_fix(p->err, p->f->path, line);
 }
 
+/* The section being parsed; precondition: p->cur is not INI_NONE. */
 static struct ini_section *
 ini_cursec(struct ini_parser *p)
 {
@@ -1086,6 +1126,7 @@ ini_kv_free(char *key, char *value)
 	ar_free_secret(key);
 }
 
+/* Wipe and free the keys and values of the n pending nested pairs in s. */
 static void
 ini_sub_free(struct ini_sub *s, size_t n)
 {
@@ -1095,6 +1136,7 @@ ini_sub_free(struct ini_sub *s, size_t n)
 		ini_kv_free(s[i].pr.key, s[i].pr.value);
 }
 
+/* qsort order of pending nested pairs: by key, then input order. */
 static int
 ini_sub_cmp(const void *a, const void *b)
 {
@@ -1222,6 +1264,8 @@ ini_continue(struct ini_parser *p, const char *b, const char *e)
 	return 0;
 }
 
+/* Append a section named [b, e) at the current line and make it current; the
+ * name is copied (ini_free frees it). */
 static void
 ini_new_section(struct ini_parser *p, const char *b, const char *e)
 {
@@ -1349,6 +1393,8 @@ ini_check_line(struct ini_parser *p, const char *s, size_t n)
 	return ini_error(p, p->line, "not valid UTF-8");
 }
 
+/* Parse [s, e) line by line (LF, CR or CRLF ends a line; a CR sets has_crlf)
+ * and close the open value.  0, or -1 with p->err filled. */
 static int
 ini_scan(struct ini_parser *p, const char *s, const char *e)
 {
@@ -1374,6 +1420,7 @@ ini_scan(struct ini_parser *p, const char *s, const char *e)
 	return 0;
 }
 
+/* qsort order of a section's pairs: by key, then line. */
 static int
 ini_pair_cmp(const void *a, const void *b)
 {
@@ -1410,6 +1457,7 @@ ini_dup_keys(struct ini_parser *p, struct ar_err *e)
 	return line;
 }
 
+/* FNV-1a hash of s, for the duplicate-section table. */
 static size_t
 ini_hash(const char *s)
 {
@@ -1454,6 +1502,7 @@ ini_dup_sections(struct ini_parser *p, struct ar_err *e)
 	return line;
 }
 
+/* bsearch comparison of a key string with an ini_pair's key. */
 static int
 ini_key_cmp(const void *key, const void *pair)
 {
@@ -1529,6 +1578,8 @@ ini_check(struct ini_parser *p, int scanned)
 		ini_keep_earliest(p, ini_check_bads(p, &e), &e);
 }
 
+/* Free the parser's scratch (the value buffer, pending nested pairs, failed
+ * blocks), wiping values; not p->f. */
 static void
 ini_parser_free(struct ini_parser *p)
 {
@@ -1620,6 +1671,7 @@ done:
 	return rc;
 }
 
+/* Wipe and free the n pairs of v with their nested pairs, then v itself. */
 static void
 ini_pairs_free(struct ini_pair *v, size_t n)
 {
@@ -1632,6 +1684,8 @@ ini_pairs_free(struct ini_pair *v, size_t n)
 	free(v);
 }
 
+/* Wipe and free everything in f (names, keys and values may be secrets) and
+ * zero it; f can be reused. */
 static void
 ini_free(struct ini_file *f)
 {
@@ -1829,6 +1883,7 @@ profile_config_name(const char *sec, int *other)
 	return NULL;
 }
 
+/* The [DEFAULT] section of f, or NULL; points into f. */
 static const struct ini_section *
 profile_default(const struct ini_file *f)
 {
@@ -1840,6 +1895,7 @@ profile_default(const struct ini_file *f)
 	return NULL;
 }
 
+/* Add config section s, which the AWS CLI skips, to c->ign (points to s). */
 static void
 profile_ignore(struct config *c, const struct ini_section *s)
 {
@@ -1915,6 +1971,8 @@ struct profile_src {
 	int cred;
 };
 
+/* qsort order of profile sources: by name, then order (config sections first,
+ * each file in order). */
 static int
 profile_src_cmp(const void *a, const void *b)
 {
@@ -1983,6 +2041,7 @@ profile_sources(struct config *c, struct profile_src *src)
 	return n;
 }
 
+/* qsort order of ignored sections: by line. */
 static int
 profile_ign_cmp(const void *a, const void *b)
 {
@@ -2036,6 +2095,8 @@ config_load(struct config *c, const char *config_path,
 	return 0;
 }
 
+/* Free everything config_load filled, wiping the files' secrets and the
+ * profile names, and zero c. */
 static void
 config_free(struct config *c)
 {
@@ -2054,12 +2115,14 @@ config_free(struct config *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* bsearch comparison of a name with a profile's name. */
 static int
 profile_name_cmp(const void *name, const void *p)
 {
 	return strcmp(name, ((const struct profile *)p)->name);
 }
 
+/* The profile called name, or NULL; points into c. */
 static const struct profile *
 config_profile(const struct config *c, const char *name)
 {
@@ -2067,12 +2130,14 @@ config_profile(const struct config *c, const char *name)
 	    profile_name_cmp);
 }
 
+/* bsearch comparison of a key with a profile_kv's key. */
 static int
 profile_kv_cmp(const void *key, const void *kv)
 {
 	return strcmp(key, ((const struct profile_kv *)kv)->key);
 }
 
+/* Key's entry in p (a value or a nested block), or NULL; points into p. */
 static const struct profile_kv *
 profile_kv(const struct profile *p, const char *key)
 {
@@ -2134,6 +2199,8 @@ assume_args_from_profile(const struct profile *p, struct assume_args *a)
  * freed.
  * ------------------------------------------------------------------------ */
 
+/* Add v to o under key, o then owning it: 0; on failure -1, with v (may be
+ * NULL) wiped and freed. */
 static int
 json_add(cJSON *o, const char *key, cJSON *v)
 {
@@ -2143,6 +2210,8 @@ json_add(cJSON *o, const char *key, cJSON *v)
 	return -1;
 }
 
+/* A new cJSON string of pr's value, or an object of its nested pairs; NULL on
+ * allocation failure.  Caller frees with json_delete_wiped. */
 static cJSON *
 json_pair(const struct ini_pair *pr)
 {
@@ -2163,6 +2232,8 @@ json_pair(const struct ini_pair *pr)
 	return NULL;
 }
 
+/* A new cJSON object of p's keys; adds a bound on its printed size to *size.
+ * NULL on allocation failure; caller frees with json_delete_wiped. */
 static cJSON *
 json_profile(const struct profile *p, size_t *size)
 {
@@ -2243,6 +2314,7 @@ struct sigv4_hdr {           /* one input header, for sorting */
 	size_t order;        /* input position (same-name values keep it) */
 };
 
+/* 1 when RFC 3986 leaves byte c unencoded (A-Z a-z 0-9 - _ . ~), else 0. */
 static int
 uri_unreserved(unsigned char c)
 {
@@ -2299,6 +2371,7 @@ uri_decode(const char *s, size_t n, struct ar_buf *out)
 	}
 }
 
+/* Write the n bytes at p to out as lower-case hex and a NUL (2n + 1 bytes). */
 static void
 sigv4_hex(const unsigned char *p, size_t n, char *out)
 {
@@ -2369,6 +2442,7 @@ sigv4_scope_part_ok(const char *s)
 	return 1;
 }
 
+/* 1 when m is an HTTP method: one or more upper-case letters; else 0. */
 static int
 sigv4_method_ok(const char *m)
 {
@@ -2380,6 +2454,8 @@ sigv4_method_ok(const char *m)
 	return 1;
 }
 
+/* 0 when every field sigv4_sign needs is present and well-formed, else -1 with
+ * err filled (AR_EGENERAL: a caller's bug). */
 static int
 sigv4_check_input(const struct sigv4_input *in, struct ar_err *err)
 {
@@ -2494,6 +2570,7 @@ sigv4_query_part(const char *s, size_t n)
 	return enc;
 }
 
+/* qsort order of the encoded query parameters: by name, then value. */
 static int
 sigv4_param_cmp(const void *a, const void *b)
 {
@@ -2561,6 +2638,7 @@ sigv4_tchar(unsigned char c)
 	    strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
+/* 1 when h has a non-empty token name and a value without CR or LF, else 0. */
 static int
 sigv4_header_ok(const struct sigv4_header *h)
 {
@@ -2576,6 +2654,7 @@ sigv4_header_ok(const struct sigv4_header *h)
 	return strpbrk(h->value, "\r\n") == NULL;
 }
 
+/* qsort order of headers to sign: by lower-cased name, then input order. */
 static int
 sigv4_hdr_cmp(const void *a, const void *b)
 {
@@ -2587,6 +2666,8 @@ sigv4_hdr_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Free the n copied header names and the array h (values point into the
+ * input); NULL is a no-op. */
 static void
 sigv4_free_headers(struct sigv4_hdr *h, size_t n)
 {
@@ -2731,6 +2812,8 @@ sigv4_string_to_sign(const char *amz_date, const char *scope,
 	buf_addf(sts, SIGV4_ALGORITHM "\n%s\n%s\n%s", amz_date, scope, hash);
 }
 
+/* Sign request in: fill out (malloc'd; free with sigv4_output_free) and return
+ * 0, or -1 with err filled and out zeroed.  Wipes the derived keys. */
 static int
 sigv4_sign(const struct sigv4_input *in, struct sigv4_output *out,
     struct ar_err *err)
@@ -2772,6 +2855,8 @@ done:
 	return rc;
 }
 
+/* Free out's strings, wiping the canonical request (it holds the session
+ * token), and zero it; NULL is a no-op. */
 static void
 sigv4_output_free(struct sigv4_output *out)
 {
@@ -2794,6 +2879,7 @@ sigv4_output_free(struct sigv4_output *out)
  * Calls: 1
  * ======================================================================== */
 
+/* Free r's captured stdout and stderr, wiping the buffers marked secret. */
 static void
 proc_result_free(struct proc_result *r)
 {
@@ -2801,6 +2887,9 @@ proc_result_free(struct proc_result *r)
 	buf_free(&r->err);
 }
 
+/* In the forked child: own process group if asked, stdout and stderr onto
+ * out_fd and err_fd, exec argv.  Never returns: exit 127 (not found) or
+ * 126. */
 static void
 proc_child(char *const argv[], int out_fd, int err_fd, int own_group)
 {
@@ -3180,12 +3269,15 @@ is_loopback_host(const char *h)
 	    d <= 255;
 }
 
+/* Free and wipe r's body; the other fields own nothing. */
 static void
 http_resp_free(struct http_resp *r)
 {
 	buf_free(&r->body);
 }
 
+/* curl write callback: append the n bytes (size is 1) to the buffer arg;
+ * returns 0, failing the transfer, past AR_HTTP_MAX_BODY. */
 static size_t
 http_on_body(char *data, size_t size, size_t n, void *arg)
 {
@@ -3219,6 +3311,7 @@ http_parse_date(const char *v)
 	return timegm(&tm);
 }
 
+/* curl header callback: a Date header sets r->date (0 if unparsable). */
 static size_t
 http_on_header(char *data, size_t size, size_t n, void *arg)
 {
@@ -3269,6 +3362,8 @@ http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
 	return 0;
 }
 
+/* Fail with AR_ENET for a TLS verification failure of url, curl's detail
+ * turned into a plain cause, with a CA bundle fix.  Returns -1. */
 static int
 http_tls_fail(const char *url, const char *detail, struct ar_err *err)
 {
@@ -3339,6 +3434,9 @@ http_fail(CURLcode rc, const char *detail, int connected,
 	}
 }
 
+/* Set h's options for request q, answers into r, header list hdrs: TLS 1.2 or
+ * later, verified against the Amazon roots unless q->ca_file.  CURLE_OK or the
+ * first failing option's code. */
 static CURLcode
 http_setup(CURL *h, const struct http_req *q, struct http_resp *r,
     struct curl_slist *hdrs)
@@ -3470,6 +3568,8 @@ out:
  * ======================================================================== */
 
 
+/* Free d's nodes, wiping their text (it may hold credentials); d is
+ * emptied. */
 static void
 xml_free(struct xml_doc *d)
 {
@@ -3510,6 +3610,7 @@ struct xml_parser {
 	struct ar_err *err;
 };
 
+/* Fail with AR_EAWS "malformed XML", naming what and its byte offset; -1. */
 static int
 xml_error(struct xml_parser *x, const char *what)
 {
@@ -3557,6 +3658,8 @@ xml_entity(struct xml_parser *x)
 	return 0;
 }
 
+/* 1 when c may be in an element name (ASCII letter, digit, _ - . :), else
+ * 0. */
 static int
 xml_is_name(char c)
 {
@@ -3588,6 +3691,8 @@ xml_skip_attrs(struct xml_parser *x, int *empty)
 	return 0;
 }
 
+/* Read the start tag at x->p (at its '<') and push its name: 0, 1 for an
+ * empty-element tag, or -1 with the error set. */
 static int
 xml_open(struct xml_parser *x)
 {
@@ -3613,6 +3718,8 @@ xml_open(struct xml_parser *x)
 	return empty ? 1 : 0;
 }
 
+/* Store the current element as a node (copies of its slash-joined path and its
+ * text): 0, or -1 past AR_XML_MAX_NODES. */
 static int
 xml_record_leaf(struct xml_parser *x)
 {
@@ -3655,6 +3762,8 @@ xml_close(struct xml_parser *x, const char *name, size_t len)
 	return 0;
 }
 
+/* Handle the markup at x->p: a start, end or empty tag or the XML declaration;
+ * *done once the root has closed.  0, or -1 with the error set. */
 static int
 xml_tag(struct xml_parser *x, int *done)
 {
@@ -3692,6 +3801,8 @@ xml_tag(struct xml_parser *x, int *done)
 	return rc;
 }
 
+/* Parse the whole input: 0 when it is exactly one complete root element (and
+ * white space), else -1 with the error set. */
 static int
 xml_run(struct xml_parser *x)
 {
@@ -3873,6 +3984,8 @@ sts_endpoint_resolve(const struct profile *p, const char *region_opt,
 	return sts_parse_url(def, ep, err);
 }
 
+/* Fill body (marked secret) with the form Action=action&Version=..., then each
+ * param with a value, percent-encoded. */
 static void
 sts_form_body(const char *action, const struct sts_param *p, size_t n,
     struct ar_buf *body)
@@ -3891,6 +4004,8 @@ sts_form_body(const char *action, const struct sts_param *p, size_t n,
 	}
 }
 
+/* With -v, trace the call: action, URL, attempt, region and each param (secret
+ * ones as [redacted]). */
 static void
 sts_log_request(const struct sts_endpoint *ep, const char *action,
     const struct sts_param *p, size_t n, int attempt)
@@ -3967,6 +4082,8 @@ sts_sign(const struct sts_endpoint *ep, const struct creds *signer,
 	return 0;
 }
 
+/* Wipe and free the strings of the NULL-terminated array hdr (the array is the
+ * caller's) and leave it empty. */
 static void
 sts_headers_free(char **hdr)
 {
@@ -4015,6 +4132,8 @@ sts_error_fix(const char *code, const char *msg)
 	return "see the message above";
 }
 
+/* 1 when an STS failure is worth retrying: a throttling or IDP error code, or
+ * HTTP 500, 502, 503 or 504; else 0. */
 static int
 sts_retryable_code(const char *code, long status)
 {
@@ -4157,6 +4276,7 @@ sts_call(const struct sts_endpoint *ep, const struct creds *signer,
 	return rc;
 }
 
+/* Free c's strings and zero it. */
 static void
 caller_identity_free(struct caller_identity *c)
 {
@@ -4166,6 +4286,8 @@ caller_identity_free(struct caller_identity *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* GetCallerIdentity signed by c: fill id (free with caller_identity_free) and
+ * *server_date (may be NULL).  0, or -1 with err filled. */
 static int
 sts_get_caller_identity(const struct sts_endpoint *ep, const struct creds *c,
     struct caller_identity *id, time_t *server_date, struct ar_err *err)
@@ -4289,6 +4411,7 @@ check_unquoted(const struct profile *p, const char *key, struct ar_err *err)
 	return ar_fix(err, "remove the quotes: %s = <value>", key);
 }
 
+/* 1 when p sets aws_access_key_id (static keys), else 0. */
 static int
 profile_has_static(const struct profile *p)
 {
@@ -4824,6 +4947,8 @@ cache_mkdirs(const char *dir, struct ar_err *err)
 	return 0;
 }
 
+/* Fill c: the directory (AWSROLE_CACHE_DIR, else HOME/.aws/cli/cache) and the
+ * refresh window (-1: default).  0, or -1 with err filled. */
 static int
 cache_init(struct cache *c, int verbose, struct ar_err *err)
 {
@@ -4996,6 +5121,7 @@ cache_body(const struct creds *cr)
 	return text;
 }
 
+/* Write all n bytes at p to fd, retrying on EINTR: 0, or -1 (errno set). */
 static int
 write_all(int fd, const char *p, size_t n)
 {
@@ -5145,6 +5271,7 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 	return 0;
 }
 
+/* Release a cache lock: closing fd drops its flock; -1 is a no-op. */
 static void
 cache_unlock(int fd)
 {
@@ -5152,6 +5279,7 @@ cache_unlock(int fd)
 		close(fd); /* releases the flock */
 }
 
+/* qsort and bsearch order of 41-byte cache keys (hex and a NUL). */
 static int
 key_cmp(const void *a, const void *b)
 {
@@ -5185,6 +5313,7 @@ cache_index_load(const struct cache *c, struct cache_index *ix)
 	qsort(ix->key, ix->n, sizeof(*ix->key), key_cmp);
 }
 
+/* 1 when key is in ix (ix->key sorted), else 0. */
 static int
 cache_index_has(const struct cache_index *ix, const char key[41])
 {
@@ -5192,6 +5321,7 @@ cache_index_has(const struct cache_index *ix, const char key[41])
 	    bsearch(key, ix->key, ix->n, sizeof(*ix->key), key_cmp) != NULL;
 }
 
+/* Free ix's keys and zero it. */
 static void
 cache_index_free(struct cache_index *ix)
 {
@@ -5228,12 +5358,15 @@ cache_remove(const struct cache *c, const char *key, struct ar_err *err)
  * ======================================================================== */
 
 
+/* 1 when s is exactly six ASCII digits, else 0. */
 static int
 mfa_valid(const char *s)
 {
 	return strlen(s) == 6 && all_digits(s, 6);
 }
 
+/* Run m's mfa_process and copy the 6-digit code it prints into code
+ * (NUL-terminated); its output is wiped.  0, or -1 with err filled. */
 static int
 mfa_from_process(const struct mfa_source *m, char code[7],
     struct ar_err *err)
@@ -5395,6 +5528,7 @@ match_arn(const char *v, const char *kind)
 	    strstr(v, ":iam::") != NULL;
 }
 
+/* 1 when s is a valid RoleSessionName: 2-64 of A-Z a-z 0-9 _+=,.@-; else 0. */
 static int
 valid_session_name(const char *s)
 {
@@ -5428,6 +5562,7 @@ rule_role_arn(const char *v)
 	return match_arn(v, "role/");
 }
 
+/* 1 when v is a duration_seconds STS accepts (900-43200), else 0. */
 static int
 rule_duration(const char *v)
 {
@@ -5436,12 +5571,14 @@ rule_duration(const char *v)
 	return parse_long(v, 900, 43200, &d) == 0;
 }
 
+/* 1 when v's length fits STS's ExternalId (2-1224 bytes), else 0. */
 static int
 rule_external_id(const char *v)
 {
 	return strlen(v) >= 2 && strlen(v) <= 1224;
 }
 
+/* 1 when v is an MFA device ARN or a hardware token serial, else 0. */
 static int
 rule_mfa_serial(const char *v)
 {
@@ -5526,6 +5663,8 @@ hop_validate(struct role_hop *h, struct ar_err *err)
 	return cache_key(&h->a, h->key, err);
 }
 
+/* Append a hop for role profile p with its AssumeRole arguments (hop_validate
+ * reports bad ones); precondition: ch->hop has room. */
 static void
 chain_add_hop(struct chain *ch, const struct profile *p)
 {
@@ -5536,6 +5675,7 @@ chain_add_hop(struct chain *ch, const struct profile *p)
 	(void)assume_args_from_profile(p, &h->a); /* hop_validate reports */
 }
 
+/* 0 if name is not yet in the chain, else -1 (AR_ECONFIG) naming the cycle. */
 static int
 chain_cycle(const struct chain *ch, const char *name, struct ar_err *err)
 {
@@ -5557,6 +5697,8 @@ chain_cycle(const struct chain *ch, const char *name, struct ar_err *err)
 	return -1;
 }
 
+/* Fail with AR_ECONFIG for a profile that does not exist: the named one (no
+ * names yet), or a source_profile and where it is set.  Returns -1. */
 static int
 chain_missing(const struct config *cfg, const struct chain *ch,
     const char *name, struct ar_err *err)
@@ -5727,6 +5869,7 @@ chain_base_creds(const struct chain *ch, struct creds *c, struct ar_err *err)
 	}
 }
 
+/* Write botocore's default RoleSessionName, botocore-session-TIME, to buf. */
 static void
 session_name_default(char *buf, size_t cap)
 {
@@ -5811,6 +5954,8 @@ struct resolver {
 	int have_ep;
 };
 
+/* Resolve r's STS endpoint once (later calls reuse it); 0, or -1 with err
+ * set. */
 static int
 resolver_endpoint(struct resolver *r, struct ar_err *err)
 {
@@ -5914,6 +6059,9 @@ env_web_applies(const struct profile *p, int explicit_profile)
 	    profile_get(p, "web_identity_token_file") == NULL);
 }
 
+/* Credentials at the end of ch into *out (clear with creds_clear): the top
+ * role's fresh cache entry unless --force, else hop by hop from the base,
+ * inner hops from the cache when fresh.  0, or -1 with err filled. */
 static int
 resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
     struct ar_err *err)
@@ -6205,6 +6353,8 @@ struct run {
 
 static struct rlimit saved_core_limit;
 
+/* Print e as "awsrole: MSG" and its fix line on stderr; returns the exit
+ * status (e->status, or 1 when unset). */
 static int
 report(struct ar_err *e)
 {
@@ -6214,6 +6364,8 @@ report(struct ar_err *e)
 	return e->status ? e->status : AR_EGENERAL;
 }
 
+/* 1 when explicit-profile mode is on: AWSROLE_EXPLICIT_PROFILE, if set, is not
+ * 0 or false; if unset, [default] has awsrole_explicit_profile = true or 1. */
 static int
 explicit_mode(const struct config *cfg)
 {
@@ -6266,6 +6418,7 @@ warn_cred_mode(const struct run *r)
 		    st.st_mode & 004 ? "everyone" : "its group");
 }
 
+/* Load both files (default paths) into r->cfg: 0, or -1 with r->err filled. */
 static int
 load_config(struct run *r)
 {
@@ -6274,6 +6427,8 @@ load_config(struct run *r)
 	return 0;
 }
 
+/* Fill o from the command line (region, --no-cache, -v, --mfa-code) and
+ * AWSROLE_NO_PROMPT; its strings point into r. */
 static void
 opts_from_cli(const struct run *r, struct resolve_opts *o)
 {
@@ -6314,6 +6469,8 @@ key_hint(const char *akid, char out[16])
 		snprintf(out, 16, "%.4s...%s", akid, akid + n - 4);
 }
 
+/* whoami: print the caller identity of the run's credentials as JSON.  0, or
+ * -1 with r->err filled. */
 static int
 cmd_whoami(struct run *r)
 {
@@ -6346,6 +6503,8 @@ out:
 	return rc;
 }
 
+/* login: assume the profile's role afresh and say who, until when, and whether
+ * it is cached.  0, or -1 with r->err filled (also if caching failed). */
 static int
 cmd_login(struct run *r)
 {
@@ -6394,6 +6553,8 @@ cmd_login(struct run *r)
 	return 0;
 }
 
+/* credential-process: print the credentials as credential_process JSON on
+ * stdout.  0, or -1 with r->err filled. */
 static int
 cmd_credential_process(struct run *r)
 {
@@ -6412,6 +6573,8 @@ cmd_credential_process(struct run *r)
 	return 0;
 }
 
+/* env: print the credential variables in --format (sh, fish, powershell or
+ * json).  0, or -1 with r->err filled. */
 static int
 cmd_env(struct run *r)
 {
@@ -6457,6 +6620,8 @@ exec_check_nested(struct run *r)
 	    "--allow-nested if this is intended", cur);
 }
 
+/* exec: put the credentials in the environment and exec the command after --.
+ * Returns only on failure: -1 with r->err filled. */
 static int
 cmd_exec(struct run *r)
 {
@@ -6503,6 +6668,8 @@ profile_cache_key(const struct profile *p, char key[41])
 	return cache_key(&a, key, &ignore);
 }
 
+/* A static label of how p gets credentials: role, role<-env (imds, ecs, ?),
+ * web-identity, static, process, sso or none. */
 static const char *
 profile_kind(const struct profile *p)
 {
@@ -6560,6 +6727,8 @@ role_parts(const char *arn, char acct[13], const char **role)
 	*role = r ? r + 6 : "-";
 }
 
+/* Append to arr the JSON object of one list row of p (left < 0: no cached
+ * session; key may be NULL). */
 static void
 list_row_json(cJSON *arr, const struct profile *p, const char *kind,
     const char *acct, const char *role, long left, const char *key)
@@ -6582,6 +6751,8 @@ list_row_json(cJSON *arr, const struct profile *p, const char *kind,
 	cJSON_AddItemToArray(arr, o);
 }
 
+/* list: one row per profile (kind, account, role, MFA, region, cached
+ * session), as a table or --json.  0, or -1 with r->err filled. */
 static int
 cmd_list(struct run *r)
 {
@@ -6671,6 +6842,8 @@ logout_profile(struct run *r, const struct cache *cache, const char *name,
 	return 0;
 }
 
+/* logout: remove the cached sessions of the run's profile, or of every profile
+ * with --all.  0, or -1 with r->err filled. */
 static int
 cmd_logout(struct run *r)
 {
@@ -6698,6 +6871,8 @@ cmd_logout(struct run *r)
 	return 0;
 }
 
+/* 1 for the keys whose values are secrets (secret access key, session and
+ * security token), else 0. */
 static int
 is_secret_key(const char *k)
 {
@@ -6706,6 +6881,8 @@ is_secret_key(const char *k)
 	    strcmp(k, "aws_security_token") == 0;
 }
 
+/* Print pair q with its file and line (nested pairs indented) on stdout;
+ * secrets show as [redacted] unless show_secrets. */
 static void
 dump_pair(const struct ini_pair *q, const char *file, int indent,
     int show_secrets)
@@ -6803,6 +6980,7 @@ struct doctor {
 	int errors, warnings;
 };
 
+/* Count a doctor finding, then add it to d->json or print it and its fix. */
 static void
 finding(struct doctor *d, int level, const char *profile, const char *where,
     const char *msg, const char *fix)
@@ -6832,6 +7010,7 @@ finding(struct doctor *d, int level, const char *profile, const char *where,
 		printf("        fix: %s\n", fix);
 }
 
+/* An error finding from e's message and fix. */
 static void
 finding_err(struct doctor *d, const char *profile, const struct ar_err *e)
 {
@@ -6929,6 +7108,8 @@ doctor_chain(struct doctor *d, const struct profile *p)
 	finding(d, FIND_OK, p->name, NULL, msg, NULL);
 }
 
+/* Warn when path (a file of secrets) is readable by its group or others; a
+ * missing file is no finding. */
 static void
 doctor_file_mode(struct doctor *d, const char *path)
 {
@@ -6943,6 +7124,7 @@ doctor_file_mode(struct doctor *d, const char *path)
 	    "secret keys");
 }
 
+/* Warn when file f starts with a UTF-8 byte-order mark. */
 static void
 doctor_bom(struct doctor *d, const struct ini_file *f)
 {
@@ -6952,6 +7134,8 @@ doctor_bom(struct doctor *d, const struct ini_file *f)
 		    "rejects the file", "save it as UTF-8 without a BOM");
 }
 
+/* An error finding when the cache directory cannot be used, a warning when
+ * others can list it; none when it does not exist yet. */
 static void
 doctor_cache_dir(struct doctor *d)
 {
@@ -6972,6 +7156,8 @@ doctor_cache_dir(struct doctor *d)
 		    "listed by others", "chmod 700 on it");
 }
 
+/* Warn for each ignored [profile...] section of the config (e.g. an unquoted
+ * name with a space) that the AWS CLI skips. */
 static void
 doctor_sections(struct doctor *d)
 {
@@ -6992,6 +7178,8 @@ doctor_sections(struct doctor *d)
 	}
 }
 
+/* Warn for AWS_PROFILE or AWS_DEFAULT_PROFILE naming another profile than
+ * named (NULL: any set). */
 static void
 doctor_ambient(struct doctor *d, const char *named)
 {
@@ -7086,6 +7274,8 @@ doctor_online_assume(struct doctor *d, const struct profile *p)
 	finding_err(d, p->name, &e);
 }
 
+/* STS checks for p (--online): its source credentials, then the AssumeRole of
+ * a role; a chain that does not build is skipped. */
 static void
 doctor_online(struct doctor *d, const struct profile *p)
 {
@@ -7128,6 +7318,8 @@ doctor_end(struct doctor *d)
 	return -1;
 }
 
+/* doctor: check the files, cache directory, environment and each profile (or
+ * only -p's).  0, or -1 with r->err filled when an error was found. */
 static int
 cmd_doctor(struct run *r)
 {
@@ -7175,6 +7367,8 @@ cmd_doctor(struct run *r)
  * Calls: 1, 3, 10, 14
  * ======================================================================== */
 
+/* Seconds until AWS_CREDENTIAL_EXPIRATION (negative once past), or -1 when it
+ * is unset or unparsable. */
 static long
 env_seconds_left(void)
 {
@@ -7187,6 +7381,8 @@ env_seconds_left(void)
 }
 
 
+/* status: where the shell's credentials come from (exec session, environment
+ * keys, or a profile and its cached session).  0, or -1 with r->err filled. */
 static int
 cmd_status(struct run *r)
 {
@@ -7394,6 +7590,9 @@ take_secret_arg(const char *v)
 	return copy;
 }
 
+/* Apply option argv[*i] to c, with its value after "=" or in the next argument
+ * (*i advances).  0, or -1 with AR_EUSAGE in err.  Values point into argv;
+ * --mfa-code is copied and argv's wiped. */
 static int
 parse_option(struct cli *c, int argc, char **argv, int *i,
     struct ar_err *err)
@@ -7458,6 +7657,8 @@ parse_word(struct cli *c, char **argv, int i, int *stop)
 	return 0;
 }
 
+/* Fill c from argv: options, the command and its words, and what follows --
+ * (for exec).  0, or -1 with AR_EUSAGE in err. */
 static int
 parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 {
@@ -7497,6 +7698,8 @@ dispatch(struct run *r, const struct verb *v)
 }
 
 #ifndef AWSROLE_NO_MAIN
+/* Parse the command line and run the verb; exits 0, or with the status of the
+ * error that report prints. */
 int
 main(int argc, char **argv)
 {
