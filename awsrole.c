@@ -1502,11 +1502,13 @@ ini_dup_sections(struct ini_parser *p, struct ar_err *e)
 	return line;
 }
 
-/* bsearch comparison of a key string with an ini_pair's key. */
+/* bsearch comparison of a key string with an element whose first member
+ * is its name (struct ini_pair's key, struct profile's name, struct
+ * profile_kv's key: the sorted tables of sections 2 and 3). */
 static int
-ini_key_cmp(const void *key, const void *pair)
+ini_key_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const struct ini_pair *)pair)->key);
+	return strcmp(key, *(const char *const *)elem);
 }
 
 /* The pair of key in s (pairs sorted), or NULL. */
@@ -2115,33 +2117,19 @@ config_free(struct config *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* bsearch comparison of a name with a profile's name. */
-static int
-profile_name_cmp(const void *name, const void *p)
-{
-	return strcmp(name, ((const struct profile *)p)->name);
-}
-
 /* The profile called name, or NULL; points into c. */
 static const struct profile *
 config_profile(const struct config *c, const char *name)
 {
 	return ini_bsearch(name, c->prof, c->nprof, sizeof *c->prof,
-	    profile_name_cmp);
-}
-
-/* bsearch comparison of a key with a profile_kv's key. */
-static int
-profile_kv_cmp(const void *key, const void *kv)
-{
-	return strcmp(key, ((const struct profile_kv *)kv)->key);
+	    ini_key_cmp);
 }
 
 /* Key's entry in p (a value or a nested block), or NULL; points into p. */
 static const struct profile_kv *
 profile_kv(const struct profile *p, const char *key)
 {
-	return ini_bsearch(key, p->kv, p->nkv, sizeof *p->kv, profile_kv_cmp);
+	return ini_bsearch(key, p->kv, p->nkv, sizeof *p->kv, ini_key_cmp);
 }
 
 static const char *

@@ -136,7 +136,8 @@ AR_PRIVATE char *ar_uri_encode(const char *s, size_t n, int keep_slash);
  * ------------------------------------------------------------------------ */
 struct ini_pair {            /* owned by its ini_section; key and value
 				share one allocation: only ini_free frees */
-	char *key;           /* lower-cased, as RawConfigParser's optionxform */
+	char *key;           /* lower-cased, as RawConfigParser's optionxform;
+				first member: ini_key_cmp reads it */
 	char *value;         /* stripped; NULL when this is a nested sub-section */
 	struct ini_pair *sub;/* nested "key =" block (botocore's _parse_nested) */
 	size_t nsub;
@@ -174,16 +175,17 @@ AR_PRIVATE void ini_free(struct ini_file *f);
  * gives -- [default] and [profile NAME] from config (header split like
  * shlex), [NAME] from credentials, credentials keys winning.
  * ------------------------------------------------------------------------ */
-struct profile_kv {             /* owned by its profile; points into ini_file */
-	const char *key;
+struct profile_kv {          /* owned by its profile; points into ini_file */
+	const char *key;             /* first member: ini_key_cmp reads it */
 	const struct ini_pair *pair; /* value or nested block */
 	const char *file;            /* path of the file it came from */
 	int line;
 };
 
 struct profile {             /* owned by its config (config_free) */
-	char *name;          /* allocated (a shlex-split header is not in the
-				file); freed by config_free */
+	char *name;          /* first member (ini_key_cmp); allocated (a
+				shlex-split header is not in the file);
+				freed by config_free */
 	struct profile_kv *kv;       /* allocated, freed by config_free; each
 					points into the ini_files, which
 					hold the secrets and wipe them */

@@ -103,6 +103,24 @@ unit_path(const char *sub, const char *name)
 	return path;
 }
 
+/* "ok SUB/NAME", for checks named in two levels. */
+UNIT_FN void
+t_ok(const char *sub, const char *name)
+{
+	unit_ok(unit_path(sub, name));
+}
+
+/* "FAIL SUB/NAME: WHAT", then both sides unless want and got are NULL. */
+UNIT_FN void
+t_bad(const char *sub, const char *name, const char *what, const char *want,
+    const char *got)
+{
+	if (want == NULL && got == NULL)
+		unit_fail(unit_path(sub, name), what);
+	else
+		unit_bad(unit_path(sub, name), what, want, got);
+}
+
 /* The last line; the exit status of main. */
 UNIT_FN int
 unit_done(void)

@@ -49,19 +49,6 @@ t_show(const char *label, const char *s, size_t n)
 	printf("\"\n");
 }
 
-/* Checks here are named GROUP/NAME. */
-static void
-t_ok(const char *group, const char *name)
-{
-	unit_ok(unit_path(group, name));
-}
-
-static void
-t_bad(const char *group, const char *name, const char *what)
-{
-	unit_fail(unit_path(group, name), what);
-}
-
 /* Compare bytes; report both sides on a mismatch. */
 static int
 t_bytes(const char *group, const char *name, const char *want, size_t wn,
@@ -71,7 +58,7 @@ t_bytes(const char *group, const char *name, const char *want, size_t wn,
 		t_ok(group, name);
 		return 1;
 	}
-	t_bad(group, name, "bytes differ");
+	t_bad(group, name, "bytes differ", NULL, NULL);
 	t_show("expected", want, wn);
 	t_show("got", got, got ? gn : 0);
 	return 0;
@@ -90,7 +77,7 @@ t_true(const char *group, const char *name, int cond, const char *what)
 	if (cond)
 		t_ok(group, name);
 	else
-		t_bad(group, name, what);
+		t_bad(group, name, what, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------
@@ -247,7 +234,7 @@ t_roundtrip_one(const char *group, const char *interp, const char *fmt,
 	int st;
 
 	if (export_render(v, 1, fmt, &b) != 0) {
-		t_bad(group, name, "export_render failed");
+		t_bad(group, name, "export_render failed", NULL, NULL);
 		buf_free(&b);
 		return;
 	}
@@ -256,7 +243,7 @@ t_roundtrip_one(const char *group, const char *interp, const char *fmt,
 	if (st != 0) {
 		char w[64];
 		snprintf(w, sizeof(w), "%s exited with status %d", interp, st);
-		t_bad(group, name, w);
+		t_bad(group, name, w, NULL, NULL);
 		t_show("script", b.p, b.len);
 		t_show("output", out.p, out.len);
 	} else {
@@ -396,7 +383,7 @@ t_env_render(void)
 			if (!cJSON_IsString(x) ||
 			    strcmp(x->valuestring, t_quotes[i].value) != 0) {
 				t_bad("export_render", "json-hostile-values",
-				    t_quotes[i].name);
+				    t_quotes[i].name, NULL, NULL);
 				t_show("json", b.p, b.len);
 				bad = 1;
 			}
@@ -644,7 +631,7 @@ t_iso8601(void)
 			char w[128];
 			snprintf(w, sizeof(w), "rc %d, time %lld, expected %lld",
 			    rc, (long long)t, good[i].want);
-			t_bad("iso8601", name, w);
+			t_bad("iso8601", name, w, NULL, NULL);
 		}
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -659,7 +646,7 @@ t_iso8601(void)
 		} else {
 			char w[128];
 			snprintf(w, sizeof(w), "accepted, as %lld", (long long)t);
-			t_bad("iso8601", name, w);
+			t_bad("iso8601", name, w, NULL, NULL);
 		}
 	}
 	t_true("iso8601", "reject NULL", iso8601_parse(NULL, &t) == -1,

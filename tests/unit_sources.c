@@ -19,20 +19,6 @@
 #define UNIT_GROUP "sources"
 #include "unit.h"
 
-/* Checks here are named SUB/NAME. */
-static void
-t_ok(const char *sub, const char *name)
-{
-	unit_ok(unit_path(sub, name));
-}
-
-static void
-t_bad(const char *sub, const char *name, const char *what,
-    const char *want, const char *got)
-{
-	unit_bad(unit_path(sub, name), what, want, got);
-}
-
 /* ------------------------------------------------------------------------
  * creds_parse_process: credential_process output
  * ------------------------------------------------------------------------ */
