@@ -12,6 +12,7 @@ SCRIPT (re-read on every request; when its content changes, it starts from the t
   a JSON list of responses, or {"responses": [...]}.  Responses are used in order, one per
   request; the last one repeats.  Each response is an object:
     status               HTTP status (default 200)
+    by_action            {Action: response, "*": response}: the response for the request's Action
     body                 response body (string), or
     body_file            file name: relative to the script's directory, else to sts_xml/, or
     body_repeat          N (N bytes of "A") or {"text": "...", "count": N}
@@ -34,7 +35,8 @@ SCRIPT (re-read on every request; when its content changes, it starts from the t
 LOG: one JSON line per request: {"event": "request", "n" (1-based request number), "index"
 (script entry used), "method", "path", "host", "headers" {lower-case name: value}, "params",
 "body", "tls_version", "sni", "akid", "scope", "scope_date", "scope_region", "scope_service",
-"signed_headers", "security_token"}, {"event": "tls_error", "error", "peer"} when a TLS
+"signed_headers", "security_token", "body_b64" (the raw body bytes, base64: "body" is decoded
+with replacement)}, {"event": "tls_error", "error", "peer"} when a TLS
 handshake fails (e.g. the client rejected our certificate), and {"event": "probe"} for a
 connection closed before it sent a byte (tcp_probe.py), {"event": "no_request"} for a connection
 that completed the handshake but sent no request (a TLS 1.3 client that then rejected our
@@ -43,6 +45,7 @@ certificate without an alert).
 Readiness: the port file appears once the socket listens (then probe with tcp_probe.py).
 """
 import argparse
+import base64
 import hashlib
 import http.server
 import json
@@ -176,6 +179,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "method": self.command, "path": self.path, "host": self.headers.get("Host"),
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "params": params, "body": raw[:65536].decode("utf-8", "replace"),
+            "body_b64": base64.b64encode(raw[:65536]).decode("ascii"),
             "tls_version": getattr(self.connection, "version", lambda: None)(),
             "sni": getattr(self.connection, "sni_name", None),
             "security_token": "X-Amz-Security-Token" in self.headers,
@@ -187,6 +191,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_POST = do_GET = do_PUT = do_HEAD = do_DELETE = _handle
 
     def respond(self, spec, params, auth):
+        if "by_action" in spec:  # {"by_action": {"AssumeRole": {...}, "*": {...}}}
+            m = spec["by_action"]
+            spec = m.get(params.get("Action", ""), m.get("*", {}))
         if spec.get("delay_before"):
             time.sleep(float(spec["delay_before"]))
         if spec.get("close_without_response"):
