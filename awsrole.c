@@ -7433,12 +7433,41 @@ cmd_prompt(struct run *r)
 	return 0;
 }
 
-/* The version line: awsrole's, then libcurl's. */
+/* What the build knows of itself: the Makefile passes the target triple,
+ * the source commit and BearSSL's version (BearSSL has no version call);
+ * these are the fallbacks of a build by hand. */
+#ifndef AWSROLE_TARGET
+#if defined(__x86_64__)
+#define AWSROLE_TARGET "x86_64-linux"
+#elif defined(__aarch64__)
+#define AWSROLE_TARGET "aarch64-linux"
+#elif defined(__arm__)
+#define AWSROLE_TARGET "arm-linux"
+#else
+#define AWSROLE_TARGET "unknown"
+#endif
+#endif
+#ifndef AWSROLE_COMMIT
+#define AWSROLE_COMMIT "unknown"
+#endif
+#ifndef AWSROLE_BEARSSL_VERSION
+#define AWSROLE_BEARSSL_VERSION "unknown"
+#endif
+
+/* `awsrole version`: the version, then the target, libcurl, BearSSL and
+ * the source commit, one "name: value" line each. */
 static int
 cmd_version(struct run *r)
 {
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
 	(void)r;
-	printf("awsrole %s (%s)\n", AWSROLE_VERSION, curl_version());
+	printf("awsrole %s\n", AWSROLE_VERSION);
+	printf("target:  %s\n", AWSROLE_TARGET);
+	printf("libcurl: %s (%s)\n", v->version, v->ssl_version ?
+	    v->ssl_version : "no TLS");
+	printf("bearssl: %s\n", AWSROLE_BEARSSL_VERSION);
+	printf("commit:  %s\n", AWSROLE_COMMIT);
 	return 0;
 }
 
