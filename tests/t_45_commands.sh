@@ -65,6 +65,7 @@ run awsrole exec CustomerA -- no-such-command-awsrole-t45 --flag
 expect_rc 127
 expect_err_has "no-such-command-awsrole-t45"
 expect_err_has "awsrole:"
+expect_err_golden t_45_commands.exec-not-found
 printf 'not a program\n' > "$T_DIR/noexec"
 chmod 644 "$T_DIR/noexec"
 run awsrole exec CustomerA -- "$T_DIR/noexec"
@@ -77,8 +78,10 @@ logged_in
 run awsrole exec CustomerA --
 expect_rc 2
 expect_err_has "command"
+expect_err_golden t_45_commands.usage-exec-no-command
 run awsrole exec CustomerA
 expect_rc 2
+expect_err_golden t_45_commands.usage-exec-no-command
 pass
 
 t "exec: sets the session's variables, removes AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN"
@@ -149,9 +152,11 @@ expect_err_has "CustomerA"
 expect_err_has "default"
 expect_err_has "AWSROLE_PROFILE"
 expect_err_has "--allow-nested"
+expect_err_golden t_45_commands.nested-exec
 run env AWSROLE_PROFILE=CustomerA awsrole exec default -- true
 expect_rc 2
 expect_err_has "already an awsrole session"
+expect_err_golden t_45_commands.nested-exec
 run awsrole exec CustomerA -- awsrole exec default --allow-nested -- sh -c 'echo $AWSROLE_PROFILE $AWS_ACCESS_KEY_ID'
 expect_rc 0
 expect_out_eq "default $(cache_field default Credentials.AccessKeyId)"
@@ -245,15 +250,17 @@ run awsrole env CustomerA --format csh --mfa-code 123456
 expect_rc 2
 expect_err_has "--format"
 expect_err_has "csh"
+expect_err_golden t_45_commands.usage-unknown-format
 expect_out_eq ""
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
 
 # ---------------------------------------------------------------- explicit-profile mode
 
-# explicit_refusals WHERE — each command without a profile is refused (2), AWS_PROFILE too.
+# explicit_refusals WHERE [GOLDEN] — each command without a profile is refused (2), AWS_PROFILE
+# too; for exec, the message (with and without AWS_PROFILE) is the golden file GOLDEN.
 explicit_refusals() {
-	local where=$1 c
+	local where=$1 golden=${2:-} c
 	for c in "exec -- true" "env" "credential-process" "whoami" "login --mfa-code 123456"; do
 		# shellcheck disable=SC2086
 		run awsrole $c
@@ -262,10 +269,12 @@ explicit_refusals() {
 		expect_err_has "$where"
 		expect_err_has "-p"
 		expect_out_eq ""
+		[ -n "$golden" ] && [ "$c" = "exec -- true" ] && expect_err_golden "$golden"
 		# shellcheck disable=SC2086
 		run env AWS_PROFILE=CustomerA awsrole $c
 		expect_rc 2 || echo "    (AWS_PROFILE=CustomerA awsrole $c)" >&2
 		expect_err_has "explicit-profile mode"
+		[ -n "$golden" ] && [ "$c" = "exec -- true" ] && expect_err_golden "$golden"
 		# shellcheck disable=SC2086
 		run env AWS_DEFAULT_PROFILE=CustomerA awsrole $c
 		expect_rc 2 || echo "    (AWS_DEFAULT_PROFILE=CustomerA awsrole $c)" >&2
@@ -295,7 +304,7 @@ use_moto
 scenario_files
 export AWSROLE_EXPLICIT_PROFILE=1
 m=$(moto_log_mark)
-explicit_refusals AWSROLE_EXPLICIT_PROFILE
+explicit_refusals AWSROLE_EXPLICIT_PROFILE t_45_commands.explicit-profile-env
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 # Ambient keys do not count either.
 run env AWS_ACCESS_KEY_ID="$BASE_AKID" AWS_SECRET_ACCESS_KEY="$BASE_SECRET" awsrole whoami
@@ -309,7 +318,7 @@ use_moto
 scenario_files
 sed -i 's/^\[default\]$/[default]\nawsrole_explicit_profile = true/' "$HOME/.aws/config"
 m=$(moto_log_mark)
-explicit_refusals awsrole_explicit_profile
+explicit_refusals awsrole_explicit_profile t_45_commands.explicit-profile-config
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 explicit_allowed
 # AWSROLE_EXPLICIT_PROFILE=0 turns it off for one command.
