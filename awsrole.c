@@ -6137,12 +6137,21 @@ resolve(const struct config *cfg, const char *name,
  * ======================================================================== */
 
 
-/* The variables for credentials c of `profile`; region may be NULL. */
+/* The variables for credentials c of `profile`; region may be NULL.  The
+ * other ambient credential sources are removed (NULL values). */
 static size_t
 export_vars(const struct creds *c, const char *region, const char *profile,
     char exp[32], struct export_var *v)
 {
-	size_t n = 0;
+	/* Other credential sources an SDK in the child would pick up. */
+	static const char *const ambient[] = {
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_ROLE_SESSION_NAME" };
+	size_t n = 0, i;
 
 	if (c->expires != 0)
 		iso8601_format(c->expires, exp, 32);
@@ -6159,6 +6168,8 @@ export_vars(const struct creds *c, const char *region, const char *profile,
 	v[n++] = (struct export_var){ "AWS_PROFILE", NULL };
 	v[n++] = (struct export_var){ "AWS_DEFAULT_PROFILE", NULL };
 	v[n++] = (struct export_var){ "AWS_SECURITY_TOKEN", NULL };
+	for (i = 0; i < sizeof(ambient) / sizeof(ambient[0]); i++)
+		v[n++] = (struct export_var){ ambient[i], NULL };
 	return n;
 }
 

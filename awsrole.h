@@ -54,7 +54,7 @@
 #define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
 #define AR_XML_MAX_DEPTH        16          /* STS XML nesting */
 #define AR_XML_MAX_NODES        256         /* STS XML leaf elements */
-#define AR_EXPORT_VARS_MAX      10          /* variables exec/env hand over */
+#define AR_EXPORT_VARS_MAX      17          /* variables exec/env hand over */
 
 /* ------------------------------------------------------------------------
  * Errors: two tiers.  Helpers fill a struct ar_err and return -1; only the
