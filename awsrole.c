@@ -57,6 +57,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -205,6 +206,68 @@ ar_free_secret(char *s)
 		return;
 	ar_wipe(s, strlen(s));
 	free(s);
+}
+
+/*
+ * Allocators for libcurl (curl_global_init_mem) and cJSON (cJSON_InitHooks)
+ * that wipe each block, whole (malloc_usable_size), before it is freed or
+ * moved: curl's receive and send buffers and BearSSL's record buffers (in
+ * the TLS backend struct curl allocates) hold decrypted responses and
+ * signed requests, cJSON's print buffers hold credentials.  With these
+ * hooks cJSON no longer uses realloc (it mallocs, copies and frees).
+ */
+static void
+ar_w_free(void *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+/* malloc, for the hooks above; the block is freed with ar_w_free. */
+static void *
+ar_w_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+/* calloc, for the hooks above; the block is freed with ar_w_free. */
+static void *
+ar_w_calloc(size_t n, size_t m)
+{
+	return calloc(n, m);
+}
+
+/* strdup, for the hooks above; the copy is freed with ar_w_free. */
+static char *
+ar_w_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+/* realloc that never leaves the old contents behind: a block that must
+ * grow is copied to a new one and the old one wiped (ar_w_free). */
+static void *
+ar_w_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		ar_w_free(p);
+		return NULL;
+	}
+	old = malloc_usable_size(p);
+	if (n <= old)
+		return p;
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, old);
+	ar_w_free(p);
+	return q;
 }
 
 /* Free every field of c (malloc'd or NULL), wiping the secret key and token,
@@ -7836,15 +7899,30 @@ static const char usage_text[] =
 "5 AWS rejected the request, 6 network/TLS, 7 cache/files;\n"
 "exec returns the command's own status.\n";
 
-/* No core dumps: they would hold keys.  exec restores the limit. */
-static void
-harden(void)
+/* No core dumps and no ptrace by other users' processes: both would show
+ * keys.  exec restores the core limit.  Fails closed: 0, or -1 with err
+ * filled when the kernel (a seccomp profile) refuses. */
+static int
+harden(struct ar_err *err)
 {
 	struct rlimit zero = { 0, 0 };
 
-	getrlimit(RLIMIT_CORE, &saved_core_limit);
-	setrlimit(RLIMIT_CORE, &zero);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (getrlimit(RLIMIT_CORE, &saved_core_limit) == -1 ||
+	    setrlimit(RLIMIT_CORE, &zero) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot turn off core dumps: "
+		    "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return ar_fix(err, "awsrole does not hold credentials in a "
+		    "process that can dump core; allow setrlimit/prlimit64 in "
+		    "the seccomp profile");
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot make the process "
+		    "non-dumpable: prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return ar_fix(err, "awsrole does not hold credentials in a "
+		    "process that can be traced or dump core; allow prctl in "
+		    "the seccomp profile");
+	}
+	return 0;
 }
 
 /* What main and dispatch need to know of a verb. */
@@ -8049,8 +8127,10 @@ main(int argc, char **argv)
 	struct run r;
 	int rc = 0;
 
-	harden();
 	memset(&r, 0, sizeof(r));
+	if (harden(&r.err) == -1)
+		return report(&r.err);
+	cJSON_InitHooks(&(cJSON_Hooks){ ar_w_malloc, ar_w_free });
 	r.cli = &cli;
 	if (parse_cli(&cli, argc, argv, &r.err) == -1)
 		return report(&r.err);
@@ -8065,7 +8145,8 @@ main(int argc, char **argv)
 	}
 	if (v->flags & VERB_BARE)
 		return v->fn(&r) == -1 ? report(&r.err) : 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, ar_w_malloc, ar_w_free,
+	    ar_w_realloc, ar_w_strdup, ar_w_calloc) != CURLE_OK) {
 		fprintf(stderr, "awsrole: cannot initialise libcurl\n");
 		return AR_EGENERAL;
 	}
