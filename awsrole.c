@@ -6770,9 +6770,11 @@ profile_chain_check(struct run *r)
 	int rc = -1;
 
 	for (i = 0; i < k; i++)
-		buf_addf(&path, n >= AR_PROFILE_CHAIN_MAX ? "%s%s" :
-		    "%sprofile \"%s\" -> credential_process -> ",
-		    i && n >= AR_PROFILE_CHAIN_MAX ? " -> " : "", seen[i]);
+		if (n >= AR_PROFILE_CHAIN_MAX)
+			buf_addf(&path, "%s%s", i ? " -> " : "", seen[i]);
+		else
+			buf_addf(&path, "profile \"%s\" -> credential_process "
+			    "-> ", seen[i]);
 	for (i = 0; i < k && strcmp(seen[i], r->profile) != 0; i++)
 		;
 	if (n >= AR_PROFILE_CHAIN_MAX) {
