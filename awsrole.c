@@ -5608,10 +5608,13 @@ mfa_from_process(const struct mfa_source *m, char code[7],
 	trim_right(&r.out);
 	proc_err_lines(&r, &cause, &fix);
 	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {
-		if (r.status != 0)
+		if (r.status != 0 && *cause)
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` failed: %s",
+			    m->process, cause);
+		else if (r.status != 0)
 			ar_fail(err, AR_ELOGIN, "mfa_process `%s` exited with "
-			    "status %d%s%s", m->process, r.status,
-			    proc_cause_sep(&r, cause), cause);
+			    "status %d%s", m->process, r.status,
+			    proc_cause_sep(&r, cause));
 		else
 			ar_fail(err, AR_ELOGIN, "mfa_process `%s` did not print "
 			    "a 6-digit code%s%s", m->process, *cause ?
