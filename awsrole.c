@@ -57,6 +57,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -205,6 +206,68 @@ ar_free_secret(char *s)
 		return;
 	ar_wipe(s, strlen(s));
 	free(s);
+}
+
+/*
+ * Allocators for libcurl (curl_global_init_mem) and cJSON (cJSON_InitHooks)
+ * that wipe each block, whole (malloc_usable_size), before it is freed or
+ * moved: curl's receive and send buffers and BearSSL's record buffers (in
+ * the TLS backend struct curl allocates) hold decrypted responses and
+ * signed requests, cJSON's print buffers hold credentials.  With these
+ * hooks cJSON no longer uses realloc (it mallocs, copies and frees).
+ */
+static void
+ar_w_free(void *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+/* malloc, for the hooks above; the block is freed with ar_w_free. */
+static void *
+ar_w_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+/* calloc, for the hooks above; the block is freed with ar_w_free. */
+static void *
+ar_w_calloc(size_t n, size_t m)
+{
+	return calloc(n, m);
+}
+
+/* strdup, for the hooks above; the copy is freed with ar_w_free. */
+static char *
+ar_w_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+/* realloc that never leaves the old contents behind: a block that must
+ * grow is copied to a new one and the old one wiped (ar_w_free). */
+static void *
+ar_w_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		ar_w_free(p);
+		return NULL;
+	}
+	old = malloc_usable_size(p);
+	if (n <= old)
+		return p;
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, old);
+	ar_w_free(p);
+	return q;
 }
 
 /* Free every field of c (malloc'd or NULL), wiping the secret key and token,
@@ -2875,14 +2938,65 @@ proc_result_free(struct proc_result *r)
 	buf_free(&r->err);
 }
 
-/* In the forked child: own process group if asked, stdout and stderr onto
- * out_fd and err_fd, exec argv.  Never returns: exit 127 (not found) or
- * 126. */
+/* Make pgrp the terminal tty's foreground process group, with SIGTTOU
+ * blocked (a background caller would be stopped by it otherwise). */
 static void
-proc_child(char *const argv[], int out_fd, int err_fd, int own_group)
+proc_tty_give(int tty, pid_t pgrp)
 {
-	if (own_group)
-		setpgid(0, 0);
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The controlling terminal (O_CLOEXEC) when this process is in its
+ * foreground, so that a child may be given it; else -1. */
+static int
+proc_tty_open(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd != -1 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* A copy of the environment's pointer array with assign ("NAME=value")
+ * in place of NAME's entry; the strings are borrowed, free the array. */
+static char **
+proc_env_with(const char *assign)
+{
+	size_t n = 0, k = 0, name = strcspn(assign, "=") + 1;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	env = xmalloc((n + 2) * sizeof(*env));
+	for (n = 0; environ[n] != NULL; n++)
+		if (strncmp(environ[n], assign, name) != 0)
+			env[k++] = environ[n];
+	env[k++] = (char *)assign;
+	env[k] = NULL;
+	return env;
+}
+
+/* In the forked child: its own process group (the terminal's foreground
+ * one when tty is not -1), env as the environment unless NULL, stdout and
+ * stderr onto out_fd and err_fd, exec argv.  Never returns: exit 127 (not
+ * found) or 126. */
+static void
+proc_child(char *const argv[], char **env, int tty, int out_fd, int err_fd)
+{
+	setpgid(0, 0);
+	if (tty != -1)
+		proc_tty_give(tty, getpid());
+	if (env != NULL)
+		environ = env;
 	if (dup2(out_fd, 1) == -1 || dup2(err_fd, 2) == -1)
 		_exit(127);
 	execvp(argv[0], argv);
@@ -2911,11 +3025,11 @@ proc_drain(int fd, struct ar_buf *b)
 	return rc;
 }
 
-/* Collect both pipes until EOF, the deadline or an overflow. */
+/* Collect both pipes until EOF, the deadline (now_ms's clock) or an
+ * overflow: 0, -1 (timed out, or a poll error), -2 (overflow). */
 static int
-proc_collect(int fds[2], struct proc_result *r, long timeout_s)
+proc_collect(int fds[2], struct proc_result *r, int64_t deadline)
 {
-	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
 	struct pollfd pfd[2];
 	struct ar_buf *bufs[2] = { &r->out, &r->err };
 	int open_n = 2, i, n, rc;
@@ -2950,76 +3064,127 @@ proc_collect(int fds[2], struct proc_result *r, long timeout_s)
 	return 0;
 }
 
+/* Wait until pid has exited or deadline (now_ms's clock) has passed,
+ * without reaping it (its process group stays killable): 0 exited, -1
+ * still running. */
+static int
+proc_wait_exit(pid_t pid, int64_t deadline)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		    errno != EINTR)
+			return 0; /* not our child any more: nothing to wait for */
+		if (si.si_pid == pid)
+			return 0;
+		if (now_ms() >= deadline)
+			return -1;
+		sleep_ms(20);
+	}
+}
+
+/* Pipes for stdout (po) and stderr (pe), then fork a proc_child; *pid is
+ * the child, in its own process group.  0, or -1 with err filled (the
+ * caller closes what is open). */
+static int
+proc_spawn(char *const argv[], char **env, int tty, int po[2], int pe[2],
+    pid_t *pid, struct ar_err *err)
+{
+	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1)
+		return ar_fail(err, AR_EGENERAL, "cannot create a pipe: %s",
+		    strerror(errno));
+	fflush(NULL);
+	if ((*pid = fork()) == -1)
+		return ar_fail(err, AR_EGENERAL, "cannot fork: %s",
+		    strerror(errno));
+	if (*pid == 0)
+		proc_child(argv, env, tty, po[1], pe[1]);
+	setpgid(*pid, *pid); /* also here: no race with a kill or tcsetpgrp */
+	if (tty != -1)
+		proc_tty_give(tty, *pid);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	return 0;
+}
+
 /*
- * Run argv[0] (searched in PATH, no shell) with stdin inherited and stdout
- * and stderr captured.  A command that runs past timeout_s is killed --
- * with everything it started when own_group is set.  (mfa_process keeps
- * the terminal's process group, so that it may prompt there.)
+ * Run argv[0] (searched in PATH, no shell) in its own process group, stdin
+ * inherited, stdout and stderr captured, env_add ("NAME=value", or NULL)
+ * added to its environment.  The deadline covers the command's whole life:
+ * past it, the process group is killed.  With give_tty, the command gets
+ * the terminal's foreground (if awsrole has it) so that it can prompt there,
+ * and awsrole takes it back afterwards.
  */
 static int
-proc_run(char *const argv[], int own_group, struct proc_result *r,
-    struct ar_err *err)
+proc_run(char *const argv[], const char *env_add, int give_tty,
+    struct proc_result *r, struct ar_err *err)
 {
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2], i, st, rc;
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2] = { -1, -1 };
+	int i, st = 0, rc = -1, e, tty = -1;
+	char **env = NULL;
 	long timeout_s;
-	pid_t pid;
+	int64_t deadline;
+	pid_t pid = -1;
 
 	memset(r, 0, sizeof(*r));
 	r->out.secret = 1;
 	if (env_seconds("AWSROLE_PROCESS_TIMEOUT", AR_PROC_TIMEOUT_S,
 	    &timeout_s, err) == -1)
 		return -1;
-	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1) {
-		ar_fail(err, AR_EGENERAL, "cannot create a pipe: %s",
-		    strerror(errno));
-		goto fail;
-	}
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		ar_fail(err, AR_EGENERAL, "cannot fork: %s", strerror(errno));
-		goto fail;
-	}
-	if (pid == 0)
-		proc_child(argv, po[1], pe[1], own_group);
-	if (own_group)
-		setpgid(pid, pid); /* also here: no race with the kill below */
-	close(po[1]);
-	close(pe[1]);
+	env = env_add != NULL ? proc_env_with(env_add) : NULL;
+	tty = give_tty ? proc_tty_open() : -1;
+	deadline = now_ms() + (int64_t)timeout_s * 1000;
+	if (proc_spawn(argv, env, tty, po, pe, &pid, err) == -1)
+		goto out;
 	fds[0] = po[0];
 	fds[1] = pe[0];
-	rc = proc_collect(fds, r, timeout_s);
-	if (rc != 0)
-		kill(own_group ? -pid : pid, SIGKILL);
-	for (i = 0; i < 2; i++)
-		if (fds[i] != -1)
-			close(fds[i]);
+	po[0] = pe[0] = -1; /* fds now: proc_collect closes each at EOF */
+	rc = proc_collect(fds, r, deadline);
+	e = errno;
+	if (rc == 0 && proc_wait_exit(pid, deadline) == -1)
+		r->timed_out = 1;
+	if (rc != 0 || r->timed_out)
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if (r->timed_out)
-		return ar_fail(err, AR_EAWS, "`%s` did not finish within %ld s "
+		rc = ar_fail(err, AR_EAWS, "`%s` did not finish within %ld s "
 		    "and was killed", argv[0], timeout_s);
-	if (rc == -2)
-		return ar_fail(err, AR_EAWS, "`%s` printed more than %u bytes",
+	else if (rc == -2)
+		rc = ar_fail(err, AR_EAWS, "`%s` printed more than %u bytes",
 		    argv[0], AR_PROC_MAX_OUTPUT);
-	return rc == 0 ? 0 : ar_fail(err, AR_EGENERAL, "cannot read the "
-	    "output of `%s`: %s", argv[0], strerror(errno));
-fail:
+	else if (rc == -1)
+		ar_fail(err, AR_EGENERAL, "cannot read the output of `%s`: %s",
+		    argv[0], strerror(e));
+out:
+	if (tty != -1) {
+		proc_tty_give(tty, getpgrp());
+		close(tty);
+	}
 	for (i = 0; i < 2; i++) {
 		if (po[i] != -1)
 			close(po[i]);
 		if (pe[i] != -1)
 			close(pe[i]);
+		if (fds[i] != -1)
+			close(fds[i]);
 	}
-	return -1;
+	free(env);
+	return rc;
 }
 
 /* Run a command line the profile configures (key is "credential_process"
  * or "mfa_process"): split like a shell, no shell, refused when empty,
- * then proc_run.  r is filled as proc_run fills it. */
+ * then proc_run with env_add and give_tty.  r is filled as proc_run fills
+ * it. */
 static int
 proc_run_configured(const char *key, const char *cmd, const char *profile,
-    int own_group, struct proc_result *r, struct ar_err *err)
+    const char *env_add, int give_tty, struct proc_result *r,
+    struct ar_err *err)
 {
 	char **argv = NULL;
 	size_t argc = 0;
@@ -3033,24 +3198,92 @@ proc_run_configured(const char *key, const char *cmd, const char *profile,
 		    profile);
 		goto out;
 	}
-	rc = proc_run(argv, own_group, r, err);
+	rc = proc_run(argv, env_add, give_tty, r, err);
 out:
 	ar_argv_free(argv);
 	return rc;
 }
 
-/* The last line of a process's stderr, trimmed, for error messages. */
-static const char *
-proc_err_tail(struct proc_result *r)
+/* Make r's stderr safe for a terminal, in place: each line NUL-terminated,
+ * tabs and CRs as blanks, other control characters (C0, DEL, UTF-8's C1)
+ * as '?'. */
+static void
+proc_err_sanitize(struct proc_result *r)
 {
-	char *s = r->err.p, *nl;
+	unsigned char *s = (unsigned char *)r->err.p;
+	size_t i;
 
+	for (i = 0; i < r->err.len; i++) {
+		if (s[i] == '\n')
+			s[i] = '\0';
+		else if (s[i] == '\t' || s[i] == '\r')
+			s[i] = ' ';
+		else if (s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = '?';
+		else if (s[i] == 0xc2 && i + 1 < r->err.len &&
+		    s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+			s[i] = s[i + 1] = '?';
+	}
+}
+
+/* "fix:" or "hint:" after leading blanks: the text after it, else NULL. */
+static const char *
+proc_fix_text(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	line += strspn(line, " ");
+	if (strncmp(line, word, n) != 0)
+		return NULL;
+	return line + n + strspn(line + n, " ");
+}
+
+/*
+ * A failed command's stderr for an error message (point 24 of issue 13):
+ * *cause is its last non-blank line that is not a fix or hint line ("" when
+ * there is none), *fix the text of the first fix line after that one (NULL
+ * when none).  Leading and trailing blanks are stripped and control
+ * characters replaced; both point into r->err, which this rewrites.
+ */
+static void
+proc_err_lines(struct proc_result *r, const char **cause, const char **fix)
+{
+	char *s = r->err.p, *line, *end;
+	const char *f;
+
+	*cause = "";
+	*fix = NULL;
 	if (s == NULL)
-		return "";
-	while (r->err.len > 0 && isspace((unsigned char)s[r->err.len - 1]))
-		s[--r->err.len] = '\0';
-	nl = strrchr(s, '\n');
-	return nl != NULL ? nl + 1 : s;
+		return;
+	proc_err_sanitize(r);
+	for (line = s; line < s + r->err.len; line += strlen(line) + 1) {
+		end = line + strlen(line);
+		while (end > line && end[-1] == ' ')
+			*--end = '\0';
+		if ((f = proc_fix_text(line, "fix:")) != NULL) {
+			if (*fix == NULL && **cause)
+				*fix = *f ? f : NULL;
+		} else if (proc_fix_text(line, "hint:") == NULL &&
+		    line[strspn(line, " ")] != '\0') {
+			*cause = line + strspn(line, " ");
+			*fix = NULL;
+		}
+	}
+}
+
+/* What goes between "exited with status N" and cause in a message: ": ",
+ * or that stderr held nothing (or only fix and hint lines). */
+static const char *
+proc_cause_sep(const struct proc_result *r, const char *cause)
+{
+	size_t i;
+
+	if (*cause)
+		return ": ";
+	for (i = 0; i < r->err.len; i++)
+		if (r->err.p[i] != ' ' && r->err.p[i] != '\0')
+			return " and printed no cause on stderr";
+	return " and printed nothing on stderr";
 }
 
 /* ========================================================================
@@ -4519,28 +4752,34 @@ creds_parse_process(const char *out, const char *cmd, struct creds *c,
 	return rc;
 }
 
-/* Run a credential_process command (split like a shell, no shell). */
+/* Run a credential_process command (split like a shell, no shell), with
+ * env_add ("NAME=value", or NULL) added to its environment.  A failure
+ * shows the command's own cause and its fix line, if it printed one. */
 static int
-creds_from_process(const char *cmd, const char *profile, struct creds *c,
-    struct ar_err *err)
+creds_from_process(const char *cmd, const char *profile, const char *env_add,
+    struct creds *c, struct ar_err *err)
 {
 	struct proc_result r;
+	const char *cause, *fix = NULL;
 	int rc = -1;
 
-	if (proc_run_configured("credential_process", cmd, profile, 1, &r,
-	    err) == -1)
+	if (proc_run_configured("credential_process", cmd, profile, env_add, 0,
+	    &r, err) == -1)
 		goto out;
+	proc_err_lines(&r, &cause, &fix);
 	if (r.status != 0) {
 		ar_fail(err, AR_EAWS, "credential_process `%s` of profile "
-		    "\"%s\" exited with status %d: %s", cmd, profile, r.status,
-		    proc_err_tail(&r));
+		    "\"%s\" exited with status %d%s%s", cmd, profile, r.status,
+		    proc_cause_sep(&r, cause), cause);
+		if (fix != NULL)
+			ar_fix(err, "%s", fix);
 		goto out;
 	}
 	if (creds_parse_process(r.out.p ? r.out.p : "", cmd, c, err) == -1) {
 		size_t l = strlen(err->msg);
 
 		snprintf(err->msg + l, sizeof(err->msg) - l, "%s%s",
-		    r.err.len ? "; its stderr: " : "", proc_err_tail(&r));
+		    *cause ? "; its stderr: " : "", cause);
 		goto out;
 	}
 	snprintf(c->source, sizeof(c->source), "credential_process of "
@@ -5360,17 +5599,29 @@ mfa_from_process(const struct mfa_source *m, char code[7],
     struct ar_err *err)
 {
 	struct proc_result r;
+	const char *cause, *fix = NULL;
 	int rc = -1;
 
-	if (proc_run_configured("mfa_process", m->process, m->profile, 0, &r,
-	    err) == -1)
+	if (proc_run_configured("mfa_process", m->process, m->profile, NULL, 1,
+	    &r, err) == -1)
 		goto out;
 	trim_right(&r.out);
+	proc_err_lines(&r, &cause, &fix);
 	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {
-		ar_fail(err, AR_ELOGIN, "mfa_process `%s` %s: %s", m->process,
-		    r.status ? "failed" : "did not print a 6-digit code",
-		    proc_err_tail(&r));
-		ar_fix(err, "run it by hand: it must print the code and exit 0");
+		if (r.status != 0 && *cause)
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` failed: %s",
+			    m->process, cause);
+		else if (r.status != 0)
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` exited with "
+			    "status %d%s", m->process, r.status,
+			    proc_cause_sep(&r, cause));
+		else
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` did not print "
+			    "a 6-digit code%s%s", m->process, *cause ?
+			    "; its stderr: " : "", cause);
+		if (r.status == 0 || fix == NULL)
+			fix = "run it by hand: it must print the code and exit 0";
+		ar_fix(err, "%s", fix);
 		goto out;
 	}
 	memcpy(code, r.out.p, 7);
@@ -5380,19 +5631,57 @@ out:
 	return rc;
 }
 
+/* The terminal and its settings while echo is off at the prompt, for
+ * tty_on_signal (set before echo goes off, -1 when it is back on). */
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_saved_fd = -1;
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* SIGINT, SIGTERM or SIGHUP at the prompt: put the terminal back, then die
+ * of the signal (default handler; the re-raised signal is blocked here and
+ * delivered when the handler returns).  Async-signal-safe. */
+static void
+tty_on_signal(int sig)
+{
+	if (tty_saved_fd != -1)
+		tcsetattr(tty_saved_fd, TCSAFLUSH, &tty_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Catch tty_signals with tty_on_signal, saving the old actions in old
+ * (on), or put old back (!on). */
+static void
+tty_catch_signals(int on, struct sigaction old[3])
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tty_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(tty_signals[i], on ? &sa : &old[i], on ? &old[i] :
+		    NULL);
+}
+
 /* Show prompt and read one line from the terminal with echo off, waiting
  * at most AR_MFA_PROMPT_TIMEOUT_S.  Echo goes off before the prompt is
  * shown (as in Python's getpass), so a fast answer is neither echoed nor
- * flushed away. */
+ * flushed away.  A signal meanwhile restores the terminal first. */
 static int
 tty_read_secret(int fd, const char *prompt, char *line, size_t cap)
 {
 	struct termios old, quiet;
+	struct sigaction old_sa[3];
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	int have = tcgetattr(fd, &old) == 0;
 	ssize_t n = -1;
 
 	if (have) {
+		tty_saved = old;
+		tty_saved_fd = fd;
+		tty_catch_signals(1, old_sa);
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
@@ -5401,8 +5690,11 @@ tty_read_secret(int fd, const char *prompt, char *line, size_t cap)
 	(void)!write(fd, prompt, strlen(prompt));
 	if (poll(&pfd, 1, AR_MFA_PROMPT_TIMEOUT_S * 1000) == 1)
 		n = read(fd, line, cap - 1);
-	if (have)
+	if (have) {
 		tcsetattr(fd, TCSAFLUSH, &old);
+		tty_saved_fd = -1;
+		tty_catch_signals(0, old_sa);
+	}
 	(void)!write(fd, "\n", 1);
 	if (n <= 0)
 		return -1;
@@ -5827,9 +6119,11 @@ chain_build(const struct config *cfg, const char *name, struct chain *ch,
 	return 0;
 }
 
-/* The first credentials of a chain. */
+/* The first credentials of a chain; proc_env ("NAME=value", or NULL) goes
+ * into a credential_process's environment. */
 static int
-chain_base_creds(const struct chain *ch, struct creds *c, struct ar_err *err)
+chain_base_creds(const struct chain *ch, const char *proc_env,
+    struct creds *c, struct ar_err *err)
 {
 	int rc;
 
@@ -5847,7 +6141,8 @@ chain_base_creds(const struct chain *ch, struct creds *c, struct ar_err *err)
 		}
 		return rc;
 	case SRC_PROCESS:
-		return creds_from_process(ch->process, ch->base->name, c, err);
+		return creds_from_process(ch->process, ch->base->name, proc_env,
+		    c, err);
 	case SRC_IMDS:
 		return creds_from_imds(c, err);
 	case SRC_ECS:
@@ -6067,7 +6362,7 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 		return rc;
 	}
 	rc = -1;
-	if (chain_base_creds(ch, &cur, err) == -1)
+	if (chain_base_creds(ch, r->o->proc_env, &cur, err) == -1)
 		goto out;
 	for (i = 0; i < ch->nhop; i++) {
 		top = i + 1 == ch->nhop;
@@ -6137,12 +6432,21 @@ resolve(const struct config *cfg, const char *name,
  * ======================================================================== */
 
 
-/* The variables for credentials c of `profile`; region may be NULL. */
+/* The variables for credentials c of `profile`; region may be NULL.  The
+ * other ambient credential sources are removed (NULL values). */
 static size_t
 export_vars(const struct creds *c, const char *region, const char *profile,
     char exp[32], struct export_var *v)
 {
-	size_t n = 0;
+	/* Other credential sources an SDK in the child would pick up. */
+	static const char *const ambient[] = {
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_ROLE_SESSION_NAME" };
+	size_t n = 0, i;
 
 	if (c->expires != 0)
 		iso8601_format(c->expires, exp, 32);
@@ -6159,6 +6463,8 @@ export_vars(const struct creds *c, const char *region, const char *profile,
 	v[n++] = (struct export_var){ "AWS_PROFILE", NULL };
 	v[n++] = (struct export_var){ "AWS_DEFAULT_PROFILE", NULL };
 	v[n++] = (struct export_var){ "AWS_SECURITY_TOKEN", NULL };
+	for (i = 0; i < sizeof(ambient) / sizeof(ambient[0]); i++)
+		v[n++] = (struct export_var){ ambient[i], NULL };
 	return n;
 }
 
@@ -6337,6 +6643,8 @@ struct run {
 	int explicit_profile;        /* named on the command line */
 	struct ar_err err;
 	char exp[32];
+	struct ar_buf chain;         /* "_AWSROLE_PROFILE_CHAIN=..." for
+					credential_process children */
 };
 
 static struct rlimit saved_core_limit;
@@ -6393,6 +6701,112 @@ pick_profile(struct run *r)
 	return 0;
 }
 
+/* Append field f to CSV row b as Python's csv.writer does (QUOTE_MINIMAL):
+ * in double quotes, each '"' doubled, when it holds ',', '"', CR or LF. */
+static void
+csv_add_field(struct ar_buf *b, const char *f)
+{
+	if (f[strcspn(f, ",\"\r\n")] == '\0') {
+		buf_adds(b, f);
+		return;
+	}
+	buf_add(b, "\"", 1);
+	for (; *f; f++) {
+		if (*f == '"')
+			buf_add(b, "\"", 1);
+		buf_add(b, f, 1);
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* The fields of CSV row s as Python's csv.reader reads them ("" is no
+ * field; "..." quoted, "" in it a quote): the first max into f (heap
+ * strings, the caller frees them); returns the number of fields. */
+static size_t
+csv_split(const char *s, char **f, size_t max)
+{
+	struct ar_buf b = { 0 };
+	size_t n = 0;
+	int q;
+
+	if (*s == '\0')
+		return 0;
+	do {
+		b.len = 0;
+		buf_add(&b, "", 0);
+		q = *s == '"';
+		for (s += q; *s != '\0' && (q || *s != ','); s++) {
+			if (q && *s == '"' && s[1] == '"') {
+				s++;   /* "" inside quotes: one quote */
+			} else if (q && *s == '"') {
+				q = 0; /* the closing quote */
+				continue;
+			}
+			buf_add(&b, s, 1);
+		}
+		if (n < max)
+			f[n] = xstrdup(b.p);
+		n++;
+	} while (*s++ == ',');
+	buf_free(&b);
+	return n;
+}
+
+/*
+ * credential_process loops (awsrole credential-process P in P's own
+ * credential_process, directly or through other profiles), found as the AWS
+ * CLI finds them with _AWS_CLI_PROFILE_CHAIN: _AWSROLE_PROFILE_CHAIN, a CSV
+ * row of the profiles of the awsrole commands above this one, has at most
+ * AR_PROFILE_CHAIN_MAX - 1 entries and not r->profile.  Then r->chain is
+ * set to "_AWSROLE_PROFILE_CHAIN=ROW,PROFILE" for credential_process
+ * children (never for exec's command).  0, or -1 (AR_ECONFIG) naming the
+ * loop.
+ */
+static int
+profile_chain_check(struct run *r)
+{
+	const char *row = getenv("_AWSROLE_PROFILE_CHAIN");
+	char *seen[AR_PROFILE_CHAIN_MAX];
+	size_t n = csv_split(row ? row : "", seen, AR_PROFILE_CHAIN_MAX), i;
+	size_t k = n < AR_PROFILE_CHAIN_MAX ? n : AR_PROFILE_CHAIN_MAX;
+	struct ar_buf path = { 0 };
+	int rc = -1;
+
+	for (i = 0; i < k; i++)
+		if (n >= AR_PROFILE_CHAIN_MAX)
+			buf_addf(&path, "%s%s", i ? " -> " : "", seen[i]);
+		else
+			buf_addf(&path, "profile \"%s\" -> credential_process "
+			    "-> ", seen[i]);
+	for (i = 0; i < k && strcmp(seen[i], r->profile) != 0; i++)
+		;
+	if (n >= AR_PROFILE_CHAIN_MAX) {
+		ar_fail(&r->err, AR_ECONFIG, "credential_process nesting too "
+		    "deep: %s%s, then awsrole %s %s (the limit is %d, as in the "
+		    "AWS CLI)", path.p, n > k ? " -> ..." : "", r->cli->cmd,
+		    r->profile, AR_PROFILE_CHAIN_MAX);
+		ar_fix(&r->err, "a profile's credential_process should run "
+		    "awsrole for a role profile, not for another process "
+		    "profile");
+	} else if (i < k) {
+		ar_fail(&r->err, AR_ECONFIG, "%sawsrole %s %s: a loop", path.p,
+		    r->cli->cmd, r->profile);
+		ar_fix(&r->err, "%s's credential_process runs awsrole for %s "
+		    "again: point it at a role profile (credential_process = "
+		    "awsrole credential-process ROLE_PROFILE)", seen[k - 1],
+		    r->profile);
+	} else {
+		buf_adds(&r->chain, "_AWSROLE_PROFILE_CHAIN=");
+		buf_addf(&r->chain, "%s%s", n ? row : "", n ? "," : "");
+		csv_add_field(&r->chain, r->profile);
+		rc = 0;
+	}
+	for (i = 0; i < k; i++)
+		free(seen[i]);
+	buf_free(&path);
+	return rc;
+}
+
 /* The credentials file holds long-term keys: say so when others can
  * read it (doctor explains more). */
 static void
@@ -6429,6 +6843,7 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->mfa.no_prompt = env_nonempty("AWSROLE_NO_PROMPT") != NULL &&
 	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
 	o->explicit_profile = r->explicit_profile;
+	o->proc_env = r->chain.p;
 }
 
 /* Resolve the run's profile; a cache that could not be written is a
@@ -7205,7 +7620,7 @@ doctor_online_source(struct doctor *d, const struct profile *p,
 	memset(&c, 0, sizeof(c));
 	if (ch->kind == SRC_WEB_IDENTITY)
 		return 0;
-	if (chain_base_creds(ch, &c, &e) == -1) {
+	if (chain_base_creds(ch, NULL, &c, &e) == -1) {
 		finding_err(d, p->name, &e);
 		return -1;
 	}
@@ -7518,15 +7933,30 @@ static const char usage_text[] =
 "5 AWS rejected the request, 6 network/TLS, 7 cache/files;\n"
 "exec returns the command's own status.\n";
 
-/* No core dumps: they would hold keys.  exec restores the limit. */
-static void
-harden(void)
+/* No core dumps and no ptrace by other users' processes: both would show
+ * keys.  exec restores the core limit.  Fails closed: 0, or -1 with err
+ * filled when the kernel (a seccomp profile) refuses. */
+static int
+harden(struct ar_err *err)
 {
 	struct rlimit zero = { 0, 0 };
 
-	getrlimit(RLIMIT_CORE, &saved_core_limit);
-	setrlimit(RLIMIT_CORE, &zero);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (getrlimit(RLIMIT_CORE, &saved_core_limit) == -1 ||
+	    setrlimit(RLIMIT_CORE, &zero) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot turn off core dumps: "
+		    "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return ar_fix(err, "awsrole does not hold credentials in a "
+		    "process that can dump core; allow setrlimit/prlimit64 in "
+		    "the seccomp profile");
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot make the process "
+		    "non-dumpable: prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return ar_fix(err, "awsrole does not hold credentials in a "
+		    "process that can be traced or dump core; allow prctl in "
+		    "the seccomp profile");
+	}
+	return 0;
 }
 
 /* What main and dispatch need to know of a verb. */
@@ -7705,13 +8135,19 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 static int
 dispatch(struct run *r, const struct verb *v)
 {
+	int rc;
+
 	if (!(v->flags & VERB_OWN_CONFIG) && load_config(r) == -1)
 		return -1;
 	if ((v->flags & VERB_PICK) && !r->cli->all && pick_profile(r) == -1)
 		return -1;
+	if ((v->flags & VERB_CREDS) && profile_chain_check(r) == -1)
+		return -1;
 	if (v->flags & VERB_CREDS)
 		warn_cred_mode(r);
-	return v->fn(r);
+	rc = v->fn(r);
+	buf_free(&r->chain);
+	return rc;
 }
 
 #ifndef AWSROLE_NO_MAIN
@@ -7725,8 +8161,10 @@ main(int argc, char **argv)
 	struct run r;
 	int rc = 0;
 
-	harden();
 	memset(&r, 0, sizeof(r));
+	if (harden(&r.err) == -1)
+		return report(&r.err);
+	cJSON_InitHooks(&(cJSON_Hooks){ ar_w_malloc, ar_w_free });
 	r.cli = &cli;
 	if (parse_cli(&cli, argc, argv, &r.err) == -1)
 		return report(&r.err);
@@ -7741,7 +8179,8 @@ main(int argc, char **argv)
 	}
 	if (v->flags & VERB_BARE)
 		return v->fn(&r) == -1 ? report(&r.err) : 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, ar_w_malloc, ar_w_free,
+	    ar_w_realloc, ar_w_strdup, ar_w_calloc) != CURLE_OK) {
 		fprintf(stderr, "awsrole: cannot initialise libcurl\n");
 		return AR_EGENERAL;
 	}

@@ -54,7 +54,9 @@
 #define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
 #define AR_XML_MAX_DEPTH        16          /* STS XML nesting */
 #define AR_XML_MAX_NODES        256         /* STS XML leaf elements */
-#define AR_EXPORT_VARS_MAX      10          /* variables exec/env hand over */
+#define AR_EXPORT_VARS_MAX      17          /* variables exec/env hand over */
+#define AR_PROFILE_CHAIN_MAX    4           /* awsrole in credential_process
+						in ..., as the AWS CLI's */
 
 /* ------------------------------------------------------------------------
  * Errors: two tiers.  Helpers fill a struct ar_err and return -1; only the
@@ -297,11 +299,14 @@ struct proc_result {         /* caller-owned; proc_result_free wipes */
 	struct ar_buf err;   /* stderr, shown in error messages */
 };
 
-/* Run argv (PATH search, no shell), stdin inherited, output captured and
- * capped, killed after AR_PROC_TIMEOUT_S or AWSROLE_PROCESS_TIMEOUT (with
- * its process group when own_group).  r is filled even on error. */
-AR_PRIVATE int proc_run(char *const argv[], int own_group,
-    struct proc_result *r, struct ar_err *err);
+/* Run argv (PATH search, no shell) in its own process group, stdin
+ * inherited, env_add ("NAME=value", or NULL) added to its environment,
+ * output captured and capped; the group is killed once the command has run
+ * AR_PROC_TIMEOUT_S or AWSROLE_PROCESS_TIMEOUT seconds, pipes closed or not.
+ * give_tty: the command gets the terminal's foreground while it runs (an
+ * mfa_process may prompt).  r is filled even on error. */
+AR_PRIVATE int proc_run(char *const argv[], const char *env_add,
+    int give_tty, struct proc_result *r, struct ar_err *err);
 AR_PRIVATE void proc_result_free(struct proc_result *r);
 
 /* ------------------------------------------------------------------------
@@ -502,6 +507,8 @@ struct resolve_opts {        /* caller-owned */
 	int explicit_profile;/* named on the command line: the environment's
 				web identity does not apply */
 	int verbose;
+	const char *proc_env; /* "NAME=value" for credential_process children
+				 (_AWSROLE_PROFILE_CHAIN), or NULL */
 };
 
 struct resolve_info {        /* caller-owned, filled by resolve: what

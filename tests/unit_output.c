@@ -411,12 +411,19 @@ t_env_vars(void)
 	c.token = "token";
 	c.expires = 1795876102; /* 2026-11-28T14:28:22Z */
 	n = export_vars(&c, "ap-northeast-1", "CustomerA", exp, v);
-	t_true("export_vars", "count-with-region", n == 10, "not 10 variables");
+	t_true("export_vars", "count-with-region", n == 17, "not 17 variables");
 	export_render(v, n, "sh", &b);
 	t_str("export_vars", "session-with-region",
 	    "unset AWS_PROFILE\n"
 	    "unset AWS_DEFAULT_PROFILE\n"
 	    "unset AWS_SECURITY_TOKEN\n"
+	    "unset AWS_CONTAINER_CREDENTIALS_FULL_URI\n"
+	    "unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n"
+	    "unset AWS_CONTAINER_AUTHORIZATION_TOKEN\n"
+	    "unset AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\n"
+	    "unset AWS_ROLE_ARN\n"
+	    "unset AWS_WEB_IDENTITY_TOKEN_FILE\n"
+	    "unset AWS_ROLE_SESSION_NAME\n"
 	    "export AWS_ACCESS_KEY_ID='ASIAROLE'\n"
 	    "export AWS_SECRET_ACCESS_KEY='secret'\n"
 	    "export AWS_SESSION_TOKEN='token'\n"
@@ -438,6 +445,13 @@ t_env_vars(void)
 	    "unset AWS_PROFILE\n"
 	    "unset AWS_DEFAULT_PROFILE\n"
 	    "unset AWS_SECURITY_TOKEN\n"
+	    "unset AWS_CONTAINER_CREDENTIALS_FULL_URI\n"
+	    "unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI\n"
+	    "unset AWS_CONTAINER_AUTHORIZATION_TOKEN\n"
+	    "unset AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE\n"
+	    "unset AWS_ROLE_ARN\n"
+	    "unset AWS_WEB_IDENTITY_TOKEN_FILE\n"
+	    "unset AWS_ROLE_SESSION_NAME\n"
 	    "export AWS_ACCESS_KEY_ID='ASIAROLE'\n"
 	    "export AWS_SECRET_ACCESS_KEY='secret'\n"
 	    "export AWSROLE_PROFILE='base'\n", b.p);
