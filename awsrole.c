@@ -113,6 +113,7 @@ ar_fail(struct ar_err *e, int status, const char *fmt, ...)
 
 	e->status = status;
 	e->fix[0] = '\0';
+	e->sys = 0;
 	va_start(ap, fmt);
 	ar_vset(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -575,22 +576,44 @@ out:
 	return rc;
 }
 
+/* What a non-regular file is, for a message: "a FIFO", "a directory"... */
+static const char *
+file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
+	    S_ISDIR(m) ? "a directory" : S_ISSOCK(m) ? "a socket" :
+	    S_ISBLK(m) ? "a block device" : "not a file";
+}
+
 /*
- * Read a whole file, refusing more than max bytes.  Errors carry `status`
- * (the caller knows whether this is a config or a cache problem).
+ * Read a whole regular file (symlinks followed), refusing more than max
+ * bytes.  The open does not block (a FIFO), the type and size are checked
+ * by fstat before any read.  Errors carry `status` (the caller knows
+ * whether this is a config or a cache problem).
  */
 static int
 read_file(const char *path, size_t max, int secret, int status,
     struct ar_buf *out, struct ar_err *err)
 {
-	int fd, rc;
+	struct stat st;
+	int fd, rc = -1;
 
 	out->secret = secret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1)
 		return ar_fail(err, status, "cannot read %s: %s", path,
 		    strerror(errno));
-	rc = read_fd(fd, path, max, status, out, err);
+	if (fstat(fd, &st) == -1)
+		ar_fail(err, status, "cannot read %s: %s", path,
+		    strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		ar_fail(err, status, "%s is not a regular file (%s); refusing "
+		    "to read it", path, file_kind(st.st_mode));
+	else if (st.st_size > (off_t)max)
+		ar_fail(err, status, "%s is larger than the limit of %zu "
+		    "bytes", path, max);
+	else
+		rc = read_fd(fd, path, max, status, out, err);
 	close(fd);
 	return rc;
 }
@@ -2311,8 +2334,10 @@ uri_unreserved(unsigned char c)
 	    c == '~';
 }
 
+/* Percent-encode s[0..n) into a malloc'd string: the unreserved bytes stay,
+ * '/' too when keep_slash, ' ' becomes '+' when plus, the rest %XX. */
 static char *
-ar_uri_encode(const char *s, size_t n, int keep_slash)
+pct_encode(const char *s, size_t n, int keep_slash, int plus)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char c;
@@ -2328,12 +2353,28 @@ ar_uri_encode(const char *s, size_t n, int keep_slash)
 			*o++ = (char)c;
 			continue;
 		}
+		if (plus && c == ' ') {
+			*o++ = '+';
+			continue;
+		}
 		*o++ = '%';
 		*o++ = hex[c >> 4];
 		*o++ = hex[c & 15];
 	}
 	*o = '\0';
 	return out;
+}
+
+static char *
+ar_uri_encode(const char *s, size_t n, int keep_slash)
+{
+	return pct_encode(s, n, keep_slash, 0);
+}
+
+static char *
+ar_form_encode(const char *s, size_t n)
+{
+	return pct_encode(s, n, 0, 1);
 }
 
 /*
@@ -3973,7 +4014,7 @@ sts_endpoint_resolve(const struct profile *p, const char *region_opt,
 }
 
 /* Fill body (marked secret) with the form Action=action&Version=..., then each
- * param with a value, percent-encoded. */
+ * param with a value, in p's order, form-encoded as botocore does. */
 static void
 sts_form_body(const char *action, const struct sts_param *p, size_t n,
     struct ar_buf *body)
@@ -3986,7 +4027,7 @@ sts_form_body(const char *action, const struct sts_param *p, size_t n,
 	for (i = 0; i < n; i++) {
 		if (p[i].value == NULL)
 			continue;
-		v = ar_uri_encode(p[i].value, strlen(p[i].value), 0);
+		v = ar_form_encode(p[i].value, strlen(p[i].value));
 		buf_addf(body, "&%s=%s", p[i].name, v);
 		ar_free_secret(v);
 	}
@@ -4323,6 +4364,21 @@ creds_malformed(const char *id, const char *secret, const char *token)
 	return NULL;
 }
 
+/*
+ * The checks every source of session credentials gets (STS answers, cache
+ * entries): creds_malformed, and an expiry no further away than the
+ * longest STS session.  Returns NULL, or the bad field ("Expiration" for a
+ * far expiry).
+ */
+static const char *
+creds_check(const char *id, const char *secret, const char *token,
+    time_t expires)
+{
+	if (expires > now_s() + AR_SESSION_MAX_S)
+		return "Expiration";
+	return creds_malformed(id, secret, token);
+}
+
 /* Credentials out of an AssumeRole* answer.  Expired ones are refused. */
 static int
 sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
@@ -4347,15 +4403,16 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 		    "at %s", action, xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the system clock");
 	}
-	if (c->expires > now_s() + AR_SESSION_MAX_S) {
+	bad = creds_check(xml_get(d, "Credentials/AccessKeyId"),
+	    xml_get(d, "Credentials/SecretAccessKey"),
+	    xml_get(d, "Credentials/SessionToken"), c->expires);
+	if (bad != NULL && strcmp(bad, "Expiration") == 0) {
 		ar_fail(err, AR_EAWS, "%s returned an Expiration (%s) further "
 		    "away than any STS session can last", action,
 		    xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the endpoint and the system clock");
 	}
-	if ((bad = creds_malformed(xml_get(d, "Credentials/AccessKeyId"),
-	    xml_get(d, "Credentials/SecretAccessKey"),
-	    xml_get(d, "Credentials/SessionToken"))) != NULL)
+	if (bad != NULL)
 		return ar_fail(err, AR_EAWS, "the %s answer has a malformed %s",
 		    action, bad);
 	c->akid = xstrdup(xml_get(d, "Credentials/AccessKeyId"));
@@ -4788,8 +4845,9 @@ out:
  * Owns: ~/.aws/cli/cache (or AWSROLE_CACHE_DIR): the botocore cache key,
  * reading entries the CLI wrote, writing entries the CLI reads, atomic
  * replacement, per-entry flock, and the owner/mode/symlink checks.
+ * An entry gets the checks of an STS answer (creds_check).
  *
- * Calls: 1
+ * Calls: 1, 8
  * ======================================================================== */
 
 /* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
@@ -4925,9 +4983,14 @@ cache_mkdirs(const char *dir, struct ar_err *err)
 		int last = *p == '\0';
 
 		*p = '\0';
-		if (mkdir(path, 0700) == -1 && errno != EEXIST)
-			return ar_fail(err, AR_EFILE, "cannot create the cache "
-			    "directory %s: %s", path, strerror(errno));
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			int e = errno;
+
+			ar_fail(err, AR_EFILE, "cannot create the cache "
+			    "directory %s: %s", path, strerror(e));
+			err->sys = e;
+			return -1;
+		}
 		if (last)
 			break;
 		*p = '/';
@@ -5041,10 +5104,34 @@ cache_parse(const char *text, struct creds *cr)
 	return rc;
 }
 
+/* Why a parsed entry is corrupt all the same: a field no STS hands out
+ * (creds_malformed), an Expiration beyond the longest session; or NULL. */
+static const char *
+cache_implausible(const struct creds *cr)
+{
+	const char *bad = creds_check(cr->akid, cr->secret, cr->token,
+	    cr->expires);
+
+	if (bad == NULL)
+		return NULL;
+	if (strcmp(bad, "Expiration") == 0)
+		return "corrupt entry (an Expiration further away than any STS "
+		    "session; ignored, will be replaced)";
+	if (strcmp(bad, "AccessKeyId") == 0)
+		return "corrupt entry (malformed AccessKeyId; ignored, will be "
+		    "replaced)";
+	if (strcmp(bad, "SecretAccessKey") == 0)
+		return "corrupt entry (malformed SecretAccessKey; ignored, will "
+		    "be replaced)";
+	return "corrupt entry (malformed SessionToken; ignored, will be "
+	    "replaced)";
+}
+
 /*
  * Read entry `key`.  Returns AR_NONE when there is no usable entry
- * (absent, corrupt -- noted in *why -- or inside the refresh window),
- * AR_FOUND with *cr filled, AR_ERROR on a refused file.
+ * (absent, corrupt -- unreadable, or failing the checks of every STS
+ * answer; noted in *why -- or inside the refresh window), AR_FOUND with
+ * *cr filled, AR_ERROR on a refused file.
  */
 static int
 cache_read(const struct cache *c, const char *key, long duration,
@@ -5053,6 +5140,7 @@ cache_read(const struct cache *c, const char *key, long duration,
 	struct ar_buf b = { NULL, 0, 0, 1 };
 	char path[PATH_MAX];
 	struct ar_err ignore;
+	const char *bad = "corrupt entry (ignored, will be replaced)";
 	int fd, rc;
 
 	*why = "no entry";
@@ -5061,10 +5149,12 @@ cache_read(const struct cache *c, const char *key, long duration,
 	cache_path(c, key, ".json", path);
 	if ((rc = cache_open_entry(path, &fd, err)) != 0)
 		return rc;
-	rc = read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore);
+	if (read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore) == 0 &&
+	    cache_parse(b.p, cr) == 0)
+		bad = cache_implausible(cr);
 	close(fd);
-	if (rc == -1 || cache_parse(b.p, cr) == -1) {
-		*why = "corrupt entry (ignored, will be replaced)";
+	if (bad != NULL) {
+		*why = bad;
 		creds_clear(cr);
 		rc = AR_NONE;
 	} else if (cr->expires - now_s() <= cache_window(c, duration)) {
@@ -5179,7 +5269,7 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	char *body = NULL;
-	int fd = -1, dfd, rc = -1;
+	int fd = -1, dfd, rc = -1, e;
 
 	if (cache_prepare_dir(c, err) == -1)
 		return -1;
@@ -5208,8 +5298,10 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 	rc = 0;
 	goto out;
 fail:
+	e = errno;
 	ar_fail(err, AR_EFILE, "cannot write cache entry %s: %s", path,
-	    strerror(errno));
+	    strerror(e));
+	err->sys = e;
 	ar_fix(err, "free disk space or fix the permissions of %s; the "
 	    "previous entry, if any, is unchanged", c->dir);
 	if (fd != -1)
@@ -5239,9 +5331,14 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		return -1;
 	cache_path(c, key, ".lock", path);
 	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (*fd == -1)
-		return ar_fail(err, AR_EFILE, "cannot open lock file %s: %s",
-		    path, strerror(errno));
+	if (*fd == -1) {
+		int e = errno;
+
+		ar_fail(err, AR_EFILE, "cannot open lock file %s: %s", path,
+		    strerror(e));
+		err->sys = e;
+		return -1;
+	}
 	deadline = now_ms() + limit * 1000;
 	while (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) ||
@@ -5257,6 +5354,13 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		sleep_ms(20);
 	}
 	return 0;
+}
+
+static int
+cache_unusable(const struct ar_err *e)
+{
+	return e->sys == EROFS || e->sys == EACCES || e->sys == EPERM ||
+	    e->sys == ENOSPC || e->sys == EDQUOT;
 }
 
 /* Release a cache lock: closing fd drops its flock; -1 is a no-op. */
@@ -5323,15 +5427,21 @@ static int
 cache_remove(const struct cache *c, const char *key, struct ar_err *err)
 {
 	char path[PATH_MAX];
-	int swept = cache_sweep_tmp(c, key);
+	int swept = cache_sweep_tmp(c, key), e;
 
 	cache_path(c, key, ".json", path);
 	if (unlink(path) == 0)
 		return 1;
 	if (errno == ENOENT)
 		return swept > 0 ? 2 : 0;
-	return ar_fail(err, AR_EFILE, "cannot remove %s: %s", path,
-	    strerror(errno));
+	e = errno;
+	ar_fail(err, AR_EFILE, "cannot remove %s: %s", path, strerror(e));
+	if (e == EROFS)
+		return ar_fix(err, "the cache is on a read-only file system; "
+		    "remove the entry where it is writable, or set "
+		    "AWSROLE_CACHE_DIR");
+	return ar_fix(err, "check that you own %s and can write to it",
+	    c->dir);
 }
 
 /* ========================================================================
@@ -5864,6 +5974,40 @@ session_name_default(char *buf, size_t cap)
 	snprintf(buf, cap, "botocore-session-%lld", (long long)now_s());
 }
 
+/* AssumeRole's parameters into p, in botocore's order (its kwargs: a
+ * configured RoleSessionName first, the generated name gen after RoleArn);
+ * dur and code may be NULL.  NULL values stay out of the body.  Returns 7. */
+static size_t
+assume_params(const struct assume_args *a, const char *gen, const char *dur,
+    const char *code, struct sts_param p[7])
+{
+	const char *mine = a->session_name;
+
+	p[0] = (struct sts_param){ "RoleSessionName", mine, 0 };
+	p[1] = (struct sts_param){ "ExternalId", a->external_id, 0 };
+	p[2] = (struct sts_param){ "SerialNumber", a->serial, 0 };
+	p[3] = (struct sts_param){ "DurationSeconds", dur, 0 };
+	p[4] = (struct sts_param){ "RoleArn", a->role_arn, 0 };
+	p[5] = (struct sts_param){ "RoleSessionName", mine ? NULL : gen, 0 };
+	p[6] = (struct sts_param){ "TokenCode", code, 1 };
+	return 7;
+}
+
+/* AssumeRoleWithWebIdentity's parameters into p, in botocore's order (as
+ * assume_params); token is the secret.  Returns 4. */
+static size_t
+web_params(const struct assume_args *a, const char *gen, const char *token,
+    struct sts_param p[4])
+{
+	const char *mine = a->session_name;
+
+	p[0] = (struct sts_param){ "RoleSessionName", mine, 0 };
+	p[1] = (struct sts_param){ "RoleArn", a->role_arn, 0 };
+	p[2] = (struct sts_param){ "RoleSessionName", mine ? NULL : gen, 0 };
+	p[3] = (struct sts_param){ "WebIdentityToken", token, 1 };
+	return 4;
+}
+
 /* AssumeRole for one hop, signed by src. */
 static int
 hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
@@ -5871,7 +6015,8 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
     struct creds *out, struct ar_err *err)
 {
 	char name[64], dur[16], code[7] = "";
-	struct sts_param p[6];
+	struct sts_param p[7];
+	size_t n;
 	struct xml_doc d;
 	struct mfa_source m = *mfa;
 	int rc;
@@ -5883,15 +6028,9 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
 	}
 	session_name_default(name, sizeof(name));
 	snprintf(dur, sizeof(dur), "%ld", h->a.duration);
-	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
-	p[1] = (struct sts_param){ "RoleSessionName",
-	    h->a.session_name ? h->a.session_name : name, 0 };
-	p[2] = (struct sts_param){ "DurationSeconds",
-	    h->a.duration ? dur : NULL, 0 };
-	p[3] = (struct sts_param){ "ExternalId", h->a.external_id, 0 };
-	p[4] = (struct sts_param){ "SerialNumber", h->a.serial, 0 };
-	p[5] = (struct sts_param){ "TokenCode", code[0] ? code : NULL, 1 };
-	rc = sts_call(ep, src, "AssumeRole", p, 6, &d, NULL, err);
+	n = assume_params(&h->a, name, h->a.duration ? dur : NULL,
+	    code[0] ? code : NULL, p);
+	rc = sts_call(ep, src, "AssumeRole", p, n, &d, NULL, err);
 	ar_wipe(code, sizeof(code));
 	if (rc == 0) {
 		rc = sts_take_creds(&d, "AssumeRole", out, err);
@@ -5906,9 +6045,10 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
     struct creds *out, struct ar_err *err)
 {
 	struct ar_buf tok = { 0 };
-	struct sts_param p[3];
+	struct sts_param p[4];
 	struct xml_doc d;
 	char name[64];
+	size_t n;
 	int rc;
 
 	if (read_file(h->a.token_file, AR_TOKEN_MAX, 1, AR_ECONFIG, &tok,
@@ -5917,11 +6057,8 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
 		    "AWS_WEB_IDENTITY_TOKEN_FILE");
 	trim_right(&tok);
 	session_name_default(name, sizeof(name));
-	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
-	p[1] = (struct sts_param){ "RoleSessionName",
-	    h->a.session_name ? h->a.session_name : name, 0 };
-	p[2] = (struct sts_param){ "WebIdentityToken", tok.p, 1 };
-	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, 3, &d, NULL,
+	n = web_params(&h->a, name, tok.p, p);
+	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, n, &d, NULL,
 	    err);
 	buf_free(&tok);
 	if (rc == 0) {
@@ -5940,6 +6077,7 @@ struct resolver {
 	struct cache cache;
 	struct sts_endpoint ep;
 	int have_ep;
+	int cache_off;       /* the cache cannot be written: not for any hop */
 };
 
 /* Resolve r's STS endpoint once (later calls reuse it); 0, or -1 with err
@@ -5956,8 +6094,35 @@ resolver_endpoint(struct resolver *r, struct ar_err *err)
 	return 0;
 }
 
-/* STS for one hop, then the cache write (a failed write is reported to
- * the command layer, not fatal: the credentials are good). */
+/* The cache cannot be written (e says why): from now on no hop locks or
+ * writes, and r->info keeps the first cause for the command layer's one
+ * warning.  With o->need_cache that is the end: -1 with err (may be e)
+ * set to it; else 0. */
+static int
+resolver_cache_off(struct resolver *r, const struct ar_err *e,
+    struct ar_err *err)
+{
+	struct resolve_info *i = r->info;
+
+	r->cache_off = 1;
+	if (!i->cache_failed) {
+		i->cache_failed = 1;
+		i->cache_errno = e->sys;
+		if (e->sys != 0)
+			snprintf(i->cache_error, sizeof(i->cache_error), "cannot "
+			    "use the cache %.900s: %s", r->cache.dir,
+			    strerror(e->sys));
+		else
+			snprintf(i->cache_error, sizeof(i->cache_error), "cannot "
+			    "use the cache %.500s: %.600s", r->cache.dir, e->msg);
+	}
+	if (r->o->need_cache)
+		return ar_fail(err, AR_EFILE, "%s", i->cache_error);
+	return 0;
+}
+
+/* STS for one hop, then the cache write (a failed write turns the cache
+ * off, not fatal: the credentials are good). */
 static int
 hop_fetch(struct resolver *r, const struct role_hop *h, int web,
     const struct creds *src, struct creds *out, struct ar_err *err)
@@ -5970,11 +6135,10 @@ hop_fetch(struct resolver *r, const struct role_hop *h, int web,
 	    hop_assume(h, &r->ep, src, &r->o->mfa, out, err)) == -1)
 		return -1;
 	r->info->sts_calls++;
-	if (!r->o->no_cache && cache_write(&r->cache, h->key, out, &werr) == -1) {
-		r->info->cache_failed = 1;
-		snprintf(r->info->cache_error, sizeof(r->info->cache_error),
-		    "%.600s (%.590s)", werr.msg, werr.fix);
-	}
+	if (!r->o->no_cache && !r->cache_off &&
+	    cache_write(&r->cache, h->key, out, &werr) == -1 &&
+	    resolver_cache_off(r, &werr, err) == -1)
+		return -1;
 	return 0;
 }
 
@@ -5995,7 +6159,9 @@ hop_cached(struct resolver *r, const struct role_hop *h, struct creds *out,
 }
 
 /* A hop that hop_cached did not find (or login forces): lock, re-read
- * (another awsrole may have just written it), else fetch and write. */
+ * (another awsrole may have just written it), else fetch and write.  A
+ * cache that cannot be written (read-only) is gone without, unless
+ * o->need_cache. */
 static int
 hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
     const struct creds *src, struct creds *out, struct ar_err *err)
@@ -6003,10 +6169,13 @@ hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
 	const char *why;
 	int lock = -1, rc;
 
-	if (r->o->no_cache)
+	if (r->o->no_cache || r->cache_off)
 		return hop_fetch(r, h, web, src, out, err);
-	if (cache_lock(&r->cache, h->key, &lock, err) == -1)
-		return -1;
+	if (cache_lock(&r->cache, h->key, &lock, err) == -1) {
+		if (!cache_unusable(err) || resolver_cache_off(r, err, err) == -1)
+			return -1;
+		return hop_fetch(r, h, web, src, out, err);
+	}
 	rc = force ? AR_NONE :
 	    cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
 	if (rc == AR_NONE)
@@ -6394,13 +6563,14 @@ pick_profile(struct run *r)
 }
 
 /* The credentials file holds long-term keys: say so when others can
- * read it (doctor explains more). */
+ * read it (a regular file: /dev/null is no leak; doctor explains more). */
 static void
 warn_cred_mode(const struct run *r)
 {
 	struct stat st;
 
-	if (stat(r->cfg.cred_path, &st) == 0 && (st.st_mode & 077) != 0)
+	if (stat(r->cfg.cred_path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077) != 0)
 		fprintf(stderr, "awsrole: warning: %s is readable by %s; run "
 		    "chmod 600 on it\n", r->cfg.cred_path,
 		    st.st_mode & 004 ? "everyone" : "its group");
@@ -6431,7 +6601,7 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->explicit_profile = r->explicit_profile;
 }
 
-/* Resolve the run's profile; a cache that could not be written is a
+/* Resolve the run's profile; a cache that could not be used is one
  * warning here (the credentials are good). */
 static int
 get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
@@ -6440,8 +6610,8 @@ get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
 	if (resolve(&r->cfg, r->profile, o, c, info, &r->err) == -1)
 		return -1;
 	if (info->cache_failed)
-		fprintf(stderr, "awsrole: warning: the session was not cached: "
-		    "%s\n", info->cache_error);
+		fprintf(stderr, "awsrole: warning: %s; going on without it\n",
+		    info->cache_error);
 	return 0;
 }
 
@@ -6491,8 +6661,22 @@ out:
 	return rc;
 }
 
-/* login: assume the profile's role afresh and say who, until when, and whether
- * it is cached.  0, or -1 with r->err filled (also if caching failed). */
+/* The fix line of a login whose session cannot be cached; returns -1. */
+static int
+login_cache_fix(struct run *r, const struct resolve_info *info)
+{
+	if (info->cache_errno == ENOSPC || info->cache_errno == EDQUOT)
+		return ar_fix(&r->err, "login caches the session for other "
+		    "terminals: free disk space there, or set AWSROLE_CACHE_DIR "
+		    "to another directory");
+	return ar_fix(&r->err, "login caches the session for other terminals: "
+	    "make the directory writable, or set AWSROLE_CACHE_DIR to a "
+	    "writable one");
+}
+
+/* login: assume the profile's role afresh (after the cache is known to be
+ * writable) and say who, until when, and whether it is cached.  0, or -1
+ * with r->err filled (also if caching failed: exit 7). */
 static int
 cmd_login(struct run *r)
 {
@@ -6504,7 +6688,7 @@ cmd_login(struct run *r)
 	long c_left;
 
 	opts_from_cli(r, &o);
-	o.force = 1;
+	o.force = o.need_cache = 1;
 	if (p != NULL && profile_get(p, "role_arn") == NULL) {
 		ar_fail(&r->err, AR_ECONFIG, "profile \"%s\" has no role_arn, "
 		    "so there is no role to log in to", r->profile);
@@ -6513,7 +6697,7 @@ cmd_login(struct run *r)
 		    r->profile);
 	}
 	if (resolve(&r->cfg, r->profile, &o, &c, &info, &r->err) == -1)
-		return -1;
+		return info.cache_failed ? login_cache_fix(r, &info) : -1;
 	iso8601_format(c.expires, r->exp, sizeof(r->exp));
 	c_left = (long)(c.expires - now_s());
 	format_remaining(c_left, left, sizeof(left));
@@ -6526,11 +6710,6 @@ cmd_login(struct run *r)
 		printf("Not cached (--no-cache): nothing else can use this "
 		    "session.\n");
 		return 0;
-	}
-	if (info.cache_failed) {
-		ar_fail(&r->err, AR_EFILE, "the session could not be cached, "
-		    "so other terminals cannot use it: %s", info.cache_error);
-		return -1;
 	}
 	printf("Cached: run `awsrole exec %s -- CMD`, or use "
 	    "`credential_process = awsrole credential-process %s`.\n",
@@ -7097,14 +7276,15 @@ doctor_chain(struct doctor *d, const struct profile *p)
 }
 
 /* Warn when path (a file of secrets) is readable by its group or others; a
- * missing file is no finding. */
+ * missing or non-regular file (/dev/null) is no finding. */
 static void
 doctor_file_mode(struct doctor *d, const char *path)
 {
 	struct stat st;
 	char msg[PATH_MAX + 64];
 
-	if (stat(path, &st) == -1 || (st.st_mode & 077) == 0)
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 077) == 0)
 		return;
 	snprintf(msg, sizeof(msg), "%s is readable by %s", path,
 	    st.st_mode & 004 ? "everyone" : "its group");
