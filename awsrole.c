@@ -6740,8 +6740,8 @@ cmd_credential_process(struct run *r)
 	return 0;
 }
 
-/* env: print the credential variables in --format (sh, fish, powershell or
- * json).  0, or -1 with r->err filled. */
+/* env: print the credential variables in --format (sh -- bash and zsh are
+ * sh --, fish, powershell or json).  0, or -1 with r->err filled. */
 static int
 cmd_env(struct run *r)
 {
@@ -6754,10 +6754,13 @@ cmd_env(struct run *r)
 	size_t n;
 	int rc = 0;
 
+	if (strcmp(fmt, "bash") == 0 || strcmp(fmt, "zsh") == 0)
+		fmt = "sh";
 	if (strcmp(fmt, "sh") && strcmp(fmt, "fish") &&
 	    strcmp(fmt, "powershell") && strcmp(fmt, "json")) {
 		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", fmt);
-		return ar_fix(&r->err, "use sh, fish, powershell or json");
+		return ar_fix(&r->err, "use sh (or bash, zsh), fish, powershell "
+		    "or json");
 	}
 	opts_from_cli(r, &o);
 	if (get_creds(r, &o, &c, &info) == -1)
@@ -7641,6 +7644,7 @@ static const char usage_text[] =
 "                                environment\n"
 "  env [PROFILE] [--format sh|fish|powershell|json]\n"
 "                                print the credentials as shell lines\n"
+"                                (bash and zsh are accepted as sh)\n"
 "  credential-process [PROFILE]  print credential_process JSON (for\n"
 "                                credential_process = awsrole credential-process P)\n"
 "  whoami [PROFILE]              call STS GetCallerIdentity\n"
@@ -7663,11 +7667,202 @@ static const char usage_text[] =
 "  --no-cache           neither read nor write the session cache\n"
 "  --allow-nested       exec: allow another profile inside a session\n"
 "  -v, --verbose        log requests (secrets redacted) to stderr\n"
-"  -h, --help           this help\n"
+"  -h, --help           this help (awsrole COMMAND --help: the command's own)\n"
 "\n"
 "exit status: 0 ok, 1 error, 2 usage, 3 configuration, 4 login needed,\n"
 "5 AWS rejected the request, 6 network/TLS, 7 cache/files;\n"
 "exec returns the command's own status.\n";
+
+/* Each verb's own --help: synopsis, options, exit status, one example. */
+static const char help_login[] =
+"usage: awsrole login [PROFILE] [--mfa-code CODE] [--region REGION]\n"
+"\n"
+"Assume the profile's role now, whatever is cached (the MFA code is asked on\n"
+"the terminal), and cache the session for awsrole and the AWS CLI.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile (default: AWS_DEFAULT_PROFILE,\n"
+"                       AWS_PROFILE, then default)\n"
+"  --mfa-code CODE      the 6-digit MFA code, instead of a prompt\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           do not cache the session (nothing else can use it)\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 logged in, 2 usage, 3 configuration, 4 MFA code needed,\n"
+"5 AWS refused, 6 network/TLS, 7 the session could not be cached\n"
+"\n"
+"example:\n"
+"  $ awsrole login CustomerA\n";
+
+static const char help_exec[] =
+"usage: awsrole exec [PROFILE] [--allow-nested] -- COMMAND [ARGS...]\n"
+"\n"
+"Run COMMAND (searched in PATH, no shell) with the profile's credentials in\n"
+"its environment; awsrole is replaced by COMMAND.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the region for STS and AWS_REGION\n"
+"  --allow-nested       allow another profile inside an exec session\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: COMMAND's own; 126 it cannot be run, 127 not found; before it\n"
+"runs: 2 usage or nested session, 3 configuration, 4 login needed, 5 AWS\n"
+"refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole exec CustomerA -- aws s3 ls\n";
+
+static const char help_env[] =
+"usage: awsrole env [PROFILE] [--format sh|fish|powershell|json]\n"
+"\n"
+"Print the variables exec would set, as lines for your shell (default sh;\n"
+"bash and zsh are accepted as sh).\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --format F           sh (bash, zsh), fish, powershell or json\n"
+"  --region REGION      the region for STS and AWS_REGION\n"
+"  --no-cache           neither read nor write the session cache\n"
+"\n"
+"exit status: 0 ok, 2 usage (an unknown --format), 3 configuration, 4 login\n"
+"needed, 5 AWS refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ eval \"$(awsrole env CustomerA)\"\n";
+
+static const char help_credential_process[] =
+"usage: awsrole credential-process [PROFILE]\n"
+"\n"
+"Print the JSON that credential_process expects ({\"Version\": 1, ...}), from\n"
+"the cached session; put it in a separate profile:\n"
+"  credential_process = awsrole credential-process CustomerA\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           neither read nor write the session cache\n"
+"\n"
+"exit status: 0 ok, 3 configuration, 4 login needed (run awsrole login),\n"
+"5 AWS refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole credential-process CustomerA\n";
+
+static const char help_whoami[] =
+"usage: awsrole whoami [PROFILE] [--region REGION]\n"
+"\n"
+"Resolve the profile (through the cache) and call STS GetCallerIdentity;\n"
+"without a profile, credentials in the environment win, as in botocore.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 ok, 2 usage, 3 configuration, 4 login needed, 5 AWS refused,\n"
+"6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole whoami CustomerA\n";
+
+static const char help_list[] =
+"usage: awsrole list [--json]\n"
+"\n"
+"Every profile: kind, account, role, MFA, region and the time left on its\n"
+"cached session.  No network.\n"
+"\n"
+"options:\n"
+"  --json               an array of objects (CacheKey: the cache file's name)\n"
+"\n"
+"exit status: 0 ok, 3 configuration\n"
+"\n"
+"example:\n"
+"  $ awsrole list\n";
+
+static const char help_logout[] =
+"usage: awsrole logout [PROFILE | --all]\n"
+"\n"
+"Delete cached sessions: every role session of the profile's chain, or with\n"
+"--all each profile's own.  The AWS CLI no longer finds them either.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --all                every profile\n"
+"\n"
+"exit status: 0 ok (also when there was nothing to remove), 3 configuration,\n"
+"7 an entry could not be removed\n"
+"\n"
+"example:\n"
+"  $ awsrole logout CustomerA\n";
+
+static const char help_config[] =
+"usage: awsrole config dump [--json] [--show-secrets]\n"
+"\n"
+"The profiles as awsrole and the AWS CLI read them, after merging both files:\n"
+"every key with the file and line it came from.  Secrets show as [redacted].\n"
+"\n"
+"options:\n"
+"  --json               botocore's full_config['profiles'] structure\n"
+"  --show-secrets       do not redact secret values\n"
+"\n"
+"exit status: 0 ok, 2 usage, 3 configuration\n"
+"\n"
+"example:\n"
+"  $ awsrole config dump\n";
+
+static const char help_doctor[] =
+"usage: awsrole doctor [PROFILE] [--online] [--json]\n"
+"\n"
+"Check the files and profiles without network; with --online also the source\n"
+"keys, the clock and the AssumeRole itself.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   check only this profile\n"
+"  --online             also call STS (may ask for an MFA code)\n"
+"  --json               an array of findings (level, profile, where, message,\n"
+"                       fix)\n"
+"\n"
+"exit status: 0 no error (warnings allowed), 3 errors found\n"
+"\n"
+"example:\n"
+"  $ awsrole doctor --online CustomerA\n";
+
+static const char help_status[] =
+"usage: awsrole status\n"
+"\n"
+"Which credentials are in effect in this shell, from the environment and the\n"
+"cache (no network): an exec session, environment keys, or the profile\n"
+"AWS_DEFAULT_PROFILE / AWS_PROFILE / default selects.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  $ awsrole exec CustomerA -- awsrole status\n";
+
+static const char help_prompt[] =
+"usage: awsrole prompt\n"
+"\n"
+"A short segment for your shell prompt, from the environment only: the\n"
+"profile and minutes left inside an exec session, aws:NAME when only\n"
+"AWS_PROFILE is set, nothing otherwise.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  PS1='$(awsrole prompt) \\w \\$ '\n";
+
+static const char help_version[] =
+"usage: awsrole version\n"
+"\n"
+"Print awsrole's version and libcurl's.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  $ awsrole version\n";
 
 /* No core dumps: they would hold keys.  exec restores the limit. */
 static void
@@ -7693,23 +7888,25 @@ struct verb {
 	const char *name;
 	int (*fn)(struct run *);
 	int flags;
+	const char *help;    /* awsrole VERB --help */
 };
 
 /* Every verb, in the order of the usage text. */
 static const struct verb verbs[] = {
-	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS, help_login },
+	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS, help_exec },
+	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS, help_env },
 	{ "credential-process", cmd_credential_process,
-	    VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "list", cmd_list, 0 },
-	{ "logout", cmd_logout, VERB_WORD | VERB_PICK },
-	{ "config", cmd_config, 0 },
-	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG },
-	{ "status", cmd_status, 0 },
-	{ "prompt", cmd_prompt, VERB_BARE },
-	{ "version", cmd_version, VERB_BARE },
+	    VERB_WORD | VERB_PICK | VERB_CREDS, help_credential_process },
+	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS,
+	    help_whoami },
+	{ "list", cmd_list, 0, help_list },
+	{ "logout", cmd_logout, VERB_WORD | VERB_PICK, help_logout },
+	{ "config", cmd_config, 0, help_config },
+	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG, help_doctor },
+	{ "status", cmd_status, 0, help_status },
+	{ "prompt", cmd_prompt, VERB_BARE, help_prompt },
+	{ "version", cmd_version, VERB_BARE, help_version },
 };
 
 /* The verb called name, or NULL. */
@@ -7722,6 +7919,58 @@ verb_find(const char *name)
 		if (strcmp(name, verbs[i].name) == 0)
 			return &verbs[i];
 	return NULL;
+}
+
+/* The optimal string alignment distance (Levenshtein plus swapping two
+ * neighbours) of a, lower-cased, and b; 99 when either is over 32 bytes. */
+static int
+osa_distance(const char *a, const char *b)
+{
+	int d[3][34], n = (int)strlen(a), m = (int)strlen(b), i, j, c, v;
+
+	if (n > 32 || m > 32)
+		return 99;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++) {
+		int *cur = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= m; j++) {
+			c = tolower((unsigned char)a[i - 1]);
+			v = up[j - 1] + (c != b[j - 1]);
+			v = up[j] + 1 < v ? up[j] + 1 : v;
+			v = cur[j - 1] + 1 < v ? cur[j - 1] + 1 : v;
+			if (i > 1 && j > 1 && c == b[j - 2] &&
+			    tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+			    up2[j - 2] + 1 < v)
+				v = up2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[n % 3][m];
+}
+
+/* An unknown command word: exit 2, with the nearest verb (distance at most
+ * 2 and below the word's length; the first on a tie) as the fix.  -1. */
+static int
+unknown_command(const char *word, struct ar_err *err)
+{
+	const char *best = NULL;
+	int d, bd = 3;
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if ((d = osa_distance(word, verbs[i].name)) < bd &&
+		    (size_t)d < strlen(word)) {
+			bd = d;
+			best = verbs[i].name;
+		}
+	ar_fail(err, AR_EUSAGE, "unknown command \"%s\"", word);
+	if (best != NULL)
+		return ar_fix(err, "did you mean `awsrole %s`? (awsrole --help "
+		    "lists the commands)", best);
+	return ar_fix(err, "see awsrole --help for the commands");
 }
 
 /* Whether the word after verb `cmd` names the profile. */
@@ -7806,14 +8055,17 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 	return ar_fix(err, "see awsrole --help");
 }
 
-/* A positional word: the command, config's subcommand, the profile, or
- * (exec) the start of the command to run. */
+/* A positional word: the command (an unknown one is refused at once: -1
+ * with err), config's subcommand, the profile, or (exec) the start of the
+ * command to run. */
 static int
-parse_word(struct cli *c, char **argv, int i, int *stop)
+parse_word(struct cli *c, char **argv, int i, int *stop, struct ar_err *err)
 {
-	if (c->cmd == NULL)
+	if (c->cmd == NULL) {
 		c->cmd = argv[i];
-	else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
+		if (verb_find(c->cmd) == NULL)
+			return unknown_command(c->cmd, err);
+	} else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
 		c->sub = argv[i];
 	else if (cmd_takes_profile(c->cmd) && c->profile == NULL)
 		c->profile = argv[i];
@@ -7841,8 +8093,8 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (parse_option(c, argc, argv, &i, err) == -1)
 				return -1;
-		} else {
-			parse_word(c, argv, i, &stop);
+		} else if (parse_word(c, argv, i, &stop, err) == -1) {
+			return -1;
 		}
 	}
 	if (c->extra != NULL) {
@@ -7881,14 +8133,10 @@ main(int argc, char **argv)
 	r.cli = &cli;
 	if (parse_cli(&cli, argc, argv, &r.err) == -1)
 		return report(&r.err);
-	if (cli.cmd == NULL || cli.help) {
-		fputs(usage_text, cli.cmd == NULL && !cli.help ? stderr : stdout);
-		return cli.cmd == NULL && !cli.help ? AR_EUSAGE : 0;
-	}
-	if ((v = verb_find(cli.cmd)) == NULL) {
-		ar_fail(&r.err, AR_EUSAGE, "unknown command \"%s\"", cli.cmd);
-		ar_fix(&r.err, "see awsrole --help");
-		return report(&r.err);
+	v = verb_find(cli.cmd);	/* parse_cli refused an unknown one */
+	if (v == NULL || cli.help) {
+		fputs(v ? v->help : usage_text, v || cli.help ? stdout : stderr);
+		return v || cli.help ? 0 : AR_EUSAGE;
 	}
 	if (v->flags & VERB_BARE)
 		return v->fn(&r) == -1 ? report(&r.err) : 0;
