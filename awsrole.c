@@ -114,6 +114,7 @@ ar_fail(struct ar_err *e, int status, const char *fmt, ...)
 
 	e->status = status;
 	e->fix[0] = '\0';
+	e->sys = 0;
 	va_start(ap, fmt);
 	ar_vset(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -638,22 +639,44 @@ out:
 	return rc;
 }
 
+/* What a non-regular file is, for a message: "a FIFO", "a directory"... */
+static const char *
+file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
+	    S_ISDIR(m) ? "a directory" : S_ISSOCK(m) ? "a socket" :
+	    S_ISBLK(m) ? "a block device" : "not a file";
+}
+
 /*
- * Read a whole file, refusing more than max bytes.  Errors carry `status`
- * (the caller knows whether this is a config or a cache problem).
+ * Read a whole regular file (symlinks followed), refusing more than max
+ * bytes.  The open does not block (a FIFO), the type and size are checked
+ * by fstat before any read.  Errors carry `status` (the caller knows
+ * whether this is a config or a cache problem).
  */
 static int
 read_file(const char *path, size_t max, int secret, int status,
     struct ar_buf *out, struct ar_err *err)
 {
-	int fd, rc;
+	struct stat st;
+	int fd, rc = -1;
 
 	out->secret = secret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1)
 		return ar_fail(err, status, "cannot read %s: %s", path,
 		    strerror(errno));
-	rc = read_fd(fd, path, max, status, out, err);
+	if (fstat(fd, &st) == -1)
+		ar_fail(err, status, "cannot read %s: %s", path,
+		    strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		ar_fail(err, status, "%s is not a regular file (%s); refusing "
+		    "to read it", path, file_kind(st.st_mode));
+	else if (st.st_size > (off_t)max)
+		ar_fail(err, status, "%s is larger than the limit of %zu "
+		    "bytes", path, max);
+	else
+		rc = read_fd(fd, path, max, status, out, err);
 	close(fd);
 	return rc;
 }
@@ -2374,8 +2397,10 @@ uri_unreserved(unsigned char c)
 	    c == '~';
 }
 
+/* Percent-encode s[0..n) into a malloc'd string: the unreserved bytes stay,
+ * '/' too when keep_slash, ' ' becomes '+' when plus, the rest %XX. */
 static char *
-ar_uri_encode(const char *s, size_t n, int keep_slash)
+pct_encode(const char *s, size_t n, int keep_slash, int plus)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char c;
@@ -2391,12 +2416,28 @@ ar_uri_encode(const char *s, size_t n, int keep_slash)
 			*o++ = (char)c;
 			continue;
 		}
+		if (plus && c == ' ') {
+			*o++ = '+';
+			continue;
+		}
 		*o++ = '%';
 		*o++ = hex[c >> 4];
 		*o++ = hex[c & 15];
 	}
 	*o = '\0';
 	return out;
+}
+
+static char *
+ar_uri_encode(const char *s, size_t n, int keep_slash)
+{
+	return pct_encode(s, n, keep_slash, 0);
+}
+
+static char *
+ar_form_encode(const char *s, size_t n)
+{
+	return pct_encode(s, n, 0, 1);
 }
 
 /*
@@ -4206,7 +4247,7 @@ sts_endpoint_resolve(const struct profile *p, const char *region_opt,
 }
 
 /* Fill body (marked secret) with the form Action=action&Version=..., then each
- * param with a value, percent-encoded. */
+ * param with a value, in p's order, form-encoded as botocore does. */
 static void
 sts_form_body(const char *action, const struct sts_param *p, size_t n,
     struct ar_buf *body)
@@ -4219,7 +4260,7 @@ sts_form_body(const char *action, const struct sts_param *p, size_t n,
 	for (i = 0; i < n; i++) {
 		if (p[i].value == NULL)
 			continue;
-		v = ar_uri_encode(p[i].value, strlen(p[i].value), 0);
+		v = ar_form_encode(p[i].value, strlen(p[i].value));
 		buf_addf(body, "&%s=%s", p[i].name, v);
 		ar_free_secret(v);
 	}
@@ -4556,6 +4597,21 @@ creds_malformed(const char *id, const char *secret, const char *token)
 	return NULL;
 }
 
+/*
+ * The checks every source of session credentials gets (STS answers, cache
+ * entries): creds_malformed, and an expiry no further away than the
+ * longest STS session.  Returns NULL, or the bad field ("Expiration" for a
+ * far expiry).
+ */
+static const char *
+creds_check(const char *id, const char *secret, const char *token,
+    time_t expires)
+{
+	if (expires > now_s() + AR_SESSION_MAX_S)
+		return "Expiration";
+	return creds_malformed(id, secret, token);
+}
+
 /* Credentials out of an AssumeRole* answer.  Expired ones are refused. */
 static int
 sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
@@ -4580,15 +4636,16 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 		    "at %s", action, xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the system clock");
 	}
-	if (c->expires > now_s() + AR_SESSION_MAX_S) {
+	bad = creds_check(xml_get(d, "Credentials/AccessKeyId"),
+	    xml_get(d, "Credentials/SecretAccessKey"),
+	    xml_get(d, "Credentials/SessionToken"), c->expires);
+	if (bad != NULL && strcmp(bad, "Expiration") == 0) {
 		ar_fail(err, AR_EAWS, "%s returned an Expiration (%s) further "
 		    "away than any STS session can last", action,
 		    xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the endpoint and the system clock");
 	}
-	if ((bad = creds_malformed(xml_get(d, "Credentials/AccessKeyId"),
-	    xml_get(d, "Credentials/SecretAccessKey"),
-	    xml_get(d, "Credentials/SessionToken"))) != NULL)
+	if (bad != NULL)
 		return ar_fail(err, AR_EAWS, "the %s answer has a malformed %s",
 		    action, bad);
 	c->akid = xstrdup(xml_get(d, "Credentials/AccessKeyId"));
@@ -5027,8 +5084,9 @@ out:
  * Owns: ~/.aws/cli/cache (or AWSROLE_CACHE_DIR): the botocore cache key,
  * reading entries the CLI wrote, writing entries the CLI reads, atomic
  * replacement, per-entry flock, and the owner/mode/symlink checks.
+ * An entry gets the checks of an STS answer (creds_check).
  *
- * Calls: 1
+ * Calls: 1, 8
  * ======================================================================== */
 
 /* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
@@ -5164,9 +5222,14 @@ cache_mkdirs(const char *dir, struct ar_err *err)
 		int last = *p == '\0';
 
 		*p = '\0';
-		if (mkdir(path, 0700) == -1 && errno != EEXIST)
-			return ar_fail(err, AR_EFILE, "cannot create the cache "
-			    "directory %s: %s", path, strerror(errno));
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			int e = errno;
+
+			ar_fail(err, AR_EFILE, "cannot create the cache "
+			    "directory %s: %s", path, strerror(e));
+			err->sys = e;
+			return -1;
+		}
 		if (last)
 			break;
 		*p = '/';
@@ -5280,10 +5343,34 @@ cache_parse(const char *text, struct creds *cr)
 	return rc;
 }
 
+/* Why a parsed entry is corrupt all the same: a field no STS hands out
+ * (creds_malformed), an Expiration beyond the longest session; or NULL. */
+static const char *
+cache_implausible(const struct creds *cr)
+{
+	const char *bad = creds_check(cr->akid, cr->secret, cr->token,
+	    cr->expires);
+
+	if (bad == NULL)
+		return NULL;
+	if (strcmp(bad, "Expiration") == 0)
+		return "corrupt entry (an Expiration further away than any STS "
+		    "session; ignored, will be replaced)";
+	if (strcmp(bad, "AccessKeyId") == 0)
+		return "corrupt entry (malformed AccessKeyId; ignored, will be "
+		    "replaced)";
+	if (strcmp(bad, "SecretAccessKey") == 0)
+		return "corrupt entry (malformed SecretAccessKey; ignored, will "
+		    "be replaced)";
+	return "corrupt entry (malformed SessionToken; ignored, will be "
+	    "replaced)";
+}
+
 /*
  * Read entry `key`.  Returns AR_NONE when there is no usable entry
- * (absent, corrupt -- noted in *why -- or inside the refresh window),
- * AR_FOUND with *cr filled, AR_ERROR on a refused file.
+ * (absent, corrupt -- unreadable, or failing the checks of every STS
+ * answer; noted in *why -- or inside the refresh window), AR_FOUND with
+ * *cr filled, AR_ERROR on a refused file.
  */
 static int
 cache_read(const struct cache *c, const char *key, long duration,
@@ -5292,6 +5379,7 @@ cache_read(const struct cache *c, const char *key, long duration,
 	struct ar_buf b = { NULL, 0, 0, 1 };
 	char path[PATH_MAX];
 	struct ar_err ignore;
+	const char *bad = "corrupt entry (ignored, will be replaced)";
 	int fd, rc;
 
 	*why = "no entry";
@@ -5300,10 +5388,12 @@ cache_read(const struct cache *c, const char *key, long duration,
 	cache_path(c, key, ".json", path);
 	if ((rc = cache_open_entry(path, &fd, err)) != 0)
 		return rc;
-	rc = read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore);
+	if (read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore) == 0 &&
+	    cache_parse(b.p, cr) == 0)
+		bad = cache_implausible(cr);
 	close(fd);
-	if (rc == -1 || cache_parse(b.p, cr) == -1) {
-		*why = "corrupt entry (ignored, will be replaced)";
+	if (bad != NULL) {
+		*why = bad;
 		creds_clear(cr);
 		rc = AR_NONE;
 	} else if (cr->expires - now_s() <= cache_window(c, duration)) {
@@ -5418,7 +5508,7 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	char *body = NULL;
-	int fd = -1, dfd, rc = -1;
+	int fd = -1, dfd, rc = -1, e;
 
 	if (cache_prepare_dir(c, err) == -1)
 		return -1;
@@ -5447,8 +5537,10 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 	rc = 0;
 	goto out;
 fail:
+	e = errno;
 	ar_fail(err, AR_EFILE, "cannot write cache entry %s: %s", path,
-	    strerror(errno));
+	    strerror(e));
+	err->sys = e;
 	ar_fix(err, "free disk space or fix the permissions of %s; the "
 	    "previous entry, if any, is unchanged", c->dir);
 	if (fd != -1)
@@ -5478,9 +5570,14 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		return -1;
 	cache_path(c, key, ".lock", path);
 	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (*fd == -1)
-		return ar_fail(err, AR_EFILE, "cannot open lock file %s: %s",
-		    path, strerror(errno));
+	if (*fd == -1) {
+		int e = errno;
+
+		ar_fail(err, AR_EFILE, "cannot open lock file %s: %s", path,
+		    strerror(e));
+		err->sys = e;
+		return -1;
+	}
 	deadline = now_ms() + limit * 1000;
 	while (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) ||
@@ -5496,6 +5593,13 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		sleep_ms(20);
 	}
 	return 0;
+}
+
+static int
+cache_unusable(const struct ar_err *e)
+{
+	return e->sys == EROFS || e->sys == EACCES || e->sys == EPERM ||
+	    e->sys == ENOSPC || e->sys == EDQUOT;
 }
 
 /* Release a cache lock: closing fd drops its flock; -1 is a no-op. */
@@ -5562,15 +5666,21 @@ static int
 cache_remove(const struct cache *c, const char *key, struct ar_err *err)
 {
 	char path[PATH_MAX];
-	int swept = cache_sweep_tmp(c, key);
+	int swept = cache_sweep_tmp(c, key), e;
 
 	cache_path(c, key, ".json", path);
 	if (unlink(path) == 0)
 		return 1;
 	if (errno == ENOENT)
 		return swept > 0 ? 2 : 0;
-	return ar_fail(err, AR_EFILE, "cannot remove %s: %s", path,
-	    strerror(errno));
+	e = errno;
+	ar_fail(err, AR_EFILE, "cannot remove %s: %s", path, strerror(e));
+	if (e == EROFS)
+		return ar_fix(err, "the cache is on a read-only file system; "
+		    "remove the entry where it is writable, or set "
+		    "AWSROLE_CACHE_DIR");
+	return ar_fix(err, "check that you own %s and can write to it",
+	    c->dir);
 }
 
 /* ========================================================================
@@ -6159,6 +6269,40 @@ session_name_default(char *buf, size_t cap)
 	snprintf(buf, cap, "botocore-session-%lld", (long long)now_s());
 }
 
+/* AssumeRole's parameters into p, in botocore's order (its kwargs: a
+ * configured RoleSessionName first, the generated name gen after RoleArn);
+ * dur and code may be NULL.  NULL values stay out of the body.  Returns 7. */
+static size_t
+assume_params(const struct assume_args *a, const char *gen, const char *dur,
+    const char *code, struct sts_param p[7])
+{
+	const char *mine = a->session_name;
+
+	p[0] = (struct sts_param){ "RoleSessionName", mine, 0 };
+	p[1] = (struct sts_param){ "ExternalId", a->external_id, 0 };
+	p[2] = (struct sts_param){ "SerialNumber", a->serial, 0 };
+	p[3] = (struct sts_param){ "DurationSeconds", dur, 0 };
+	p[4] = (struct sts_param){ "RoleArn", a->role_arn, 0 };
+	p[5] = (struct sts_param){ "RoleSessionName", mine ? NULL : gen, 0 };
+	p[6] = (struct sts_param){ "TokenCode", code, 1 };
+	return 7;
+}
+
+/* AssumeRoleWithWebIdentity's parameters into p, in botocore's order (as
+ * assume_params); token is the secret.  Returns 4. */
+static size_t
+web_params(const struct assume_args *a, const char *gen, const char *token,
+    struct sts_param p[4])
+{
+	const char *mine = a->session_name;
+
+	p[0] = (struct sts_param){ "RoleSessionName", mine, 0 };
+	p[1] = (struct sts_param){ "RoleArn", a->role_arn, 0 };
+	p[2] = (struct sts_param){ "RoleSessionName", mine ? NULL : gen, 0 };
+	p[3] = (struct sts_param){ "WebIdentityToken", token, 1 };
+	return 4;
+}
+
 /* AssumeRole for one hop, signed by src. */
 static int
 hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
@@ -6166,7 +6310,8 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
     struct creds *out, struct ar_err *err)
 {
 	char name[64], dur[16], code[7] = "";
-	struct sts_param p[6];
+	struct sts_param p[7];
+	size_t n;
 	struct xml_doc d;
 	struct mfa_source m = *mfa;
 	int rc;
@@ -6178,15 +6323,9 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
 	}
 	session_name_default(name, sizeof(name));
 	snprintf(dur, sizeof(dur), "%ld", h->a.duration);
-	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
-	p[1] = (struct sts_param){ "RoleSessionName",
-	    h->a.session_name ? h->a.session_name : name, 0 };
-	p[2] = (struct sts_param){ "DurationSeconds",
-	    h->a.duration ? dur : NULL, 0 };
-	p[3] = (struct sts_param){ "ExternalId", h->a.external_id, 0 };
-	p[4] = (struct sts_param){ "SerialNumber", h->a.serial, 0 };
-	p[5] = (struct sts_param){ "TokenCode", code[0] ? code : NULL, 1 };
-	rc = sts_call(ep, src, "AssumeRole", p, 6, &d, NULL, err);
+	n = assume_params(&h->a, name, h->a.duration ? dur : NULL,
+	    code[0] ? code : NULL, p);
+	rc = sts_call(ep, src, "AssumeRole", p, n, &d, NULL, err);
 	ar_wipe(code, sizeof(code));
 	if (rc == 0) {
 		rc = sts_take_creds(&d, "AssumeRole", out, err);
@@ -6201,9 +6340,10 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
     struct creds *out, struct ar_err *err)
 {
 	struct ar_buf tok = { 0 };
-	struct sts_param p[3];
+	struct sts_param p[4];
 	struct xml_doc d;
 	char name[64];
+	size_t n;
 	int rc;
 
 	if (read_file(h->a.token_file, AR_TOKEN_MAX, 1, AR_ECONFIG, &tok,
@@ -6212,11 +6352,8 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
 		    "AWS_WEB_IDENTITY_TOKEN_FILE");
 	trim_right(&tok);
 	session_name_default(name, sizeof(name));
-	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
-	p[1] = (struct sts_param){ "RoleSessionName",
-	    h->a.session_name ? h->a.session_name : name, 0 };
-	p[2] = (struct sts_param){ "WebIdentityToken", tok.p, 1 };
-	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, 3, &d, NULL,
+	n = web_params(&h->a, name, tok.p, p);
+	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, n, &d, NULL,
 	    err);
 	buf_free(&tok);
 	if (rc == 0) {
@@ -6235,6 +6372,7 @@ struct resolver {
 	struct cache cache;
 	struct sts_endpoint ep;
 	int have_ep;
+	int cache_off;       /* the cache cannot be written: not for any hop */
 };
 
 /* Resolve r's STS endpoint once (later calls reuse it); 0, or -1 with err
@@ -6251,8 +6389,35 @@ resolver_endpoint(struct resolver *r, struct ar_err *err)
 	return 0;
 }
 
-/* STS for one hop, then the cache write (a failed write is reported to
- * the command layer, not fatal: the credentials are good). */
+/* The cache cannot be written (e says why): from now on no hop locks or
+ * writes, and r->info keeps the first cause for the command layer's one
+ * warning.  With o->need_cache that is the end: -1 with err (may be e)
+ * set to it; else 0. */
+static int
+resolver_cache_off(struct resolver *r, const struct ar_err *e,
+    struct ar_err *err)
+{
+	struct resolve_info *i = r->info;
+
+	r->cache_off = 1;
+	if (!i->cache_failed) {
+		i->cache_failed = 1;
+		i->cache_errno = e->sys;
+		if (e->sys != 0)
+			snprintf(i->cache_error, sizeof(i->cache_error), "cannot "
+			    "use the cache %.900s: %s", r->cache.dir,
+			    strerror(e->sys));
+		else
+			snprintf(i->cache_error, sizeof(i->cache_error), "cannot "
+			    "use the cache %.500s: %.600s", r->cache.dir, e->msg);
+	}
+	if (r->o->need_cache)
+		return ar_fail(err, AR_EFILE, "%s", i->cache_error);
+	return 0;
+}
+
+/* STS for one hop, then the cache write (a failed write turns the cache
+ * off, not fatal: the credentials are good). */
 static int
 hop_fetch(struct resolver *r, const struct role_hop *h, int web,
     const struct creds *src, struct creds *out, struct ar_err *err)
@@ -6265,11 +6430,10 @@ hop_fetch(struct resolver *r, const struct role_hop *h, int web,
 	    hop_assume(h, &r->ep, src, &r->o->mfa, out, err)) == -1)
 		return -1;
 	r->info->sts_calls++;
-	if (!r->o->no_cache && cache_write(&r->cache, h->key, out, &werr) == -1) {
-		r->info->cache_failed = 1;
-		snprintf(r->info->cache_error, sizeof(r->info->cache_error),
-		    "%.600s (%.590s)", werr.msg, werr.fix);
-	}
+	if (!r->o->no_cache && !r->cache_off &&
+	    cache_write(&r->cache, h->key, out, &werr) == -1 &&
+	    resolver_cache_off(r, &werr, err) == -1)
+		return -1;
 	return 0;
 }
 
@@ -6290,7 +6454,9 @@ hop_cached(struct resolver *r, const struct role_hop *h, struct creds *out,
 }
 
 /* A hop that hop_cached did not find (or login forces): lock, re-read
- * (another awsrole may have just written it), else fetch and write. */
+ * (another awsrole may have just written it), else fetch and write.  A
+ * cache that cannot be written (read-only) is gone without, unless
+ * o->need_cache. */
 static int
 hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
     const struct creds *src, struct creds *out, struct ar_err *err)
@@ -6298,10 +6464,13 @@ hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
 	const char *why;
 	int lock = -1, rc;
 
-	if (r->o->no_cache)
+	if (r->o->no_cache || r->cache_off)
 		return hop_fetch(r, h, web, src, out, err);
-	if (cache_lock(&r->cache, h->key, &lock, err) == -1)
-		return -1;
+	if (cache_lock(&r->cache, h->key, &lock, err) == -1) {
+		if (!cache_unusable(err) || resolver_cache_off(r, err, err) == -1)
+			return -1;
+		return hop_fetch(r, h, web, src, out, err);
+	}
 	rc = force ? AR_NONE :
 	    cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
 	if (rc == AR_NONE)
@@ -6808,13 +6977,14 @@ profile_chain_check(struct run *r)
 }
 
 /* The credentials file holds long-term keys: say so when others can
- * read it (doctor explains more). */
+ * read it (a regular file: /dev/null is no leak; doctor explains more). */
 static void
 warn_cred_mode(const struct run *r)
 {
 	struct stat st;
 
-	if (stat(r->cfg.cred_path, &st) == 0 && (st.st_mode & 077) != 0)
+	if (stat(r->cfg.cred_path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077) != 0)
 		fprintf(stderr, "awsrole: warning: %s is readable by %s; run "
 		    "chmod 600 on it\n", r->cfg.cred_path,
 		    st.st_mode & 004 ? "everyone" : "its group");
@@ -6846,7 +7016,7 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->proc_env = r->chain.p;
 }
 
-/* Resolve the run's profile; a cache that could not be written is a
+/* Resolve the run's profile; a cache that could not be used is one
  * warning here (the credentials are good). */
 static int
 get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
@@ -6855,8 +7025,8 @@ get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
 	if (resolve(&r->cfg, r->profile, o, c, info, &r->err) == -1)
 		return -1;
 	if (info->cache_failed)
-		fprintf(stderr, "awsrole: warning: the session was not cached: "
-		    "%s\n", info->cache_error);
+		fprintf(stderr, "awsrole: warning: %s; going on without it\n",
+		    info->cache_error);
 	return 0;
 }
 
@@ -6906,8 +7076,22 @@ out:
 	return rc;
 }
 
-/* login: assume the profile's role afresh and say who, until when, and whether
- * it is cached.  0, or -1 with r->err filled (also if caching failed). */
+/* The fix line of a login whose session cannot be cached; returns -1. */
+static int
+login_cache_fix(struct run *r, const struct resolve_info *info)
+{
+	if (info->cache_errno == ENOSPC || info->cache_errno == EDQUOT)
+		return ar_fix(&r->err, "login caches the session for other "
+		    "terminals: free disk space there, or set AWSROLE_CACHE_DIR "
+		    "to another directory");
+	return ar_fix(&r->err, "login caches the session for other terminals: "
+	    "make the directory writable, or set AWSROLE_CACHE_DIR to a "
+	    "writable one");
+}
+
+/* login: assume the profile's role afresh (after the cache is known to be
+ * writable) and say who, until when, and whether it is cached.  0, or -1
+ * with r->err filled (also if caching failed: exit 7). */
 static int
 cmd_login(struct run *r)
 {
@@ -6919,7 +7103,7 @@ cmd_login(struct run *r)
 	long c_left;
 
 	opts_from_cli(r, &o);
-	o.force = 1;
+	o.force = o.need_cache = 1;
 	if (p != NULL && profile_get(p, "role_arn") == NULL) {
 		ar_fail(&r->err, AR_ECONFIG, "profile \"%s\" has no role_arn, "
 		    "so there is no role to log in to", r->profile);
@@ -6928,7 +7112,7 @@ cmd_login(struct run *r)
 		    r->profile);
 	}
 	if (resolve(&r->cfg, r->profile, &o, &c, &info, &r->err) == -1)
-		return -1;
+		return info.cache_failed ? login_cache_fix(r, &info) : -1;
 	iso8601_format(c.expires, r->exp, sizeof(r->exp));
 	c_left = (long)(c.expires - now_s());
 	format_remaining(c_left, left, sizeof(left));
@@ -6941,11 +7125,6 @@ cmd_login(struct run *r)
 		printf("Not cached (--no-cache): nothing else can use this "
 		    "session.\n");
 		return 0;
-	}
-	if (info.cache_failed) {
-		ar_fail(&r->err, AR_EFILE, "the session could not be cached, "
-		    "so other terminals cannot use it: %s", info.cache_error);
-		return -1;
 	}
 	printf("Cached: run `awsrole exec %s -- CMD`, or use "
 	    "`credential_process = awsrole credential-process %s`.\n",
@@ -6976,8 +7155,8 @@ cmd_credential_process(struct run *r)
 	return 0;
 }
 
-/* env: print the credential variables in --format (sh, fish, powershell or
- * json).  0, or -1 with r->err filled. */
+/* env: print the credential variables in --format (sh -- bash and zsh are
+ * sh --, fish, powershell or json).  0, or -1 with r->err filled. */
 static int
 cmd_env(struct run *r)
 {
@@ -6990,10 +7169,13 @@ cmd_env(struct run *r)
 	size_t n;
 	int rc = 0;
 
+	if (strcmp(fmt, "bash") == 0 || strcmp(fmt, "zsh") == 0)
+		fmt = "sh";
 	if (strcmp(fmt, "sh") && strcmp(fmt, "fish") &&
 	    strcmp(fmt, "powershell") && strcmp(fmt, "json")) {
 		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", fmt);
-		return ar_fix(&r->err, "use sh, fish, powershell or json");
+		return ar_fix(&r->err, "use sh (or bash, zsh), fish, powershell "
+		    "or json");
 	}
 	opts_from_cli(r, &o);
 	if (get_creds(r, &o, &c, &info) == -1)
@@ -7512,14 +7694,15 @@ doctor_chain(struct doctor *d, const struct profile *p)
 }
 
 /* Warn when path (a file of secrets) is readable by its group or others; a
- * missing file is no finding. */
+ * missing or non-regular file (/dev/null) is no finding. */
 static void
 doctor_file_mode(struct doctor *d, const char *path)
 {
 	struct stat st;
 	char msg[PATH_MAX + 64];
 
-	if (stat(path, &st) == -1 || (st.st_mode & 077) == 0)
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 077) == 0)
 		return;
 	snprintf(msg, sizeof(msg), "%s is readable by %s", path,
 	    st.st_mode & 004 ? "everyone" : "its group");
@@ -7905,6 +8088,7 @@ static const char usage_text[] =
 "                                environment\n"
 "  env [PROFILE] [--format sh|fish|powershell|json]\n"
 "                                print the credentials as shell lines\n"
+"                                (bash and zsh are accepted as sh)\n"
 "  credential-process [PROFILE]  print credential_process JSON (for\n"
 "                                credential_process = awsrole credential-process P)\n"
 "  whoami [PROFILE]              call STS GetCallerIdentity\n"
@@ -7927,11 +8111,203 @@ static const char usage_text[] =
 "  --no-cache           neither read nor write the session cache\n"
 "  --allow-nested       exec: allow another profile inside a session\n"
 "  -v, --verbose        log requests (secrets redacted) to stderr\n"
-"  -h, --help           this help\n"
+"  -h, --help           this help (awsrole COMMAND --help: the command's own)\n"
 "\n"
 "exit status: 0 ok, 1 error, 2 usage, 3 configuration, 4 login needed,\n"
 "5 AWS rejected the request, 6 network/TLS, 7 cache/files;\n"
 "exec returns the command's own status.\n";
+
+/* Each verb's own --help: synopsis, options, exit status, one example. */
+static const char help_login[] =
+"usage: awsrole login [PROFILE] [--mfa-code CODE] [--region REGION]\n"
+"\n"
+"Assume the profile's role now, whatever is cached (the MFA code is asked on\n"
+"the terminal), and cache the session for awsrole and the AWS CLI.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile (default: AWS_DEFAULT_PROFILE,\n"
+"                       AWS_PROFILE, then default)\n"
+"  --mfa-code CODE      the 6-digit MFA code, instead of a prompt\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           do not cache the session (nothing else can use it)\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 logged in, 2 usage, 3 configuration, 4 MFA code needed,\n"
+"5 AWS refused, 6 network/TLS, 7 the session could not be cached\n"
+"\n"
+"example:\n"
+"  $ awsrole login CustomerA\n";
+
+static const char help_exec[] =
+"usage: awsrole exec [PROFILE] [--allow-nested] -- COMMAND [ARGS...]\n"
+"\n"
+"Run COMMAND (searched in PATH, no shell) with the profile's credentials in\n"
+"its environment; awsrole is replaced by COMMAND.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the region for STS and AWS_REGION\n"
+"  --allow-nested       allow another profile inside an exec session\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: COMMAND's own; 126 it cannot be run, 127 not found; before it\n"
+"runs: 2 usage or nested session, 3 configuration, 4 login needed, 5 AWS\n"
+"refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole exec CustomerA -- aws s3 ls\n";
+
+static const char help_env[] =
+"usage: awsrole env [PROFILE] [--format sh|fish|powershell|json]\n"
+"\n"
+"Print the variables exec would set, as lines for your shell (default sh;\n"
+"bash and zsh are accepted as sh).\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --format F           sh (bash, zsh), fish, powershell or json\n"
+"  --region REGION      the region for STS and AWS_REGION\n"
+"  --no-cache           neither read nor write the session cache\n"
+"\n"
+"exit status: 0 ok, 2 usage (an unknown --format), 3 configuration, 4 login\n"
+"needed, 5 AWS refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ eval \"$(awsrole env CustomerA)\"\n";
+
+static const char help_credential_process[] =
+"usage: awsrole credential-process [PROFILE]\n"
+"\n"
+"Print the JSON that credential_process expects ({\"Version\": 1, ...}), from\n"
+"the cached session; put it in a separate profile:\n"
+"  credential_process = awsrole credential-process CustomerA\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           neither read nor write the session cache\n"
+"\n"
+"exit status: 0 ok, 3 configuration, 4 login needed (run awsrole login),\n"
+"5 AWS refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole credential-process CustomerA\n";
+
+static const char help_whoami[] =
+"usage: awsrole whoami [PROFILE] [--region REGION]\n"
+"\n"
+"Resolve the profile (through the cache) and call STS GetCallerIdentity;\n"
+"without a profile, credentials in the environment win, as in botocore.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 ok, 2 usage, 3 configuration, 4 login needed, 5 AWS refused,\n"
+"6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole whoami CustomerA\n";
+
+static const char help_list[] =
+"usage: awsrole list [--json]\n"
+"\n"
+"Every profile: kind, account, role, MFA, region and the time left on its\n"
+"cached session.  No network.\n"
+"\n"
+"options:\n"
+"  --json               an array of objects (CacheKey: the cache file's name)\n"
+"\n"
+"exit status: 0 ok, 3 configuration\n"
+"\n"
+"example:\n"
+"  $ awsrole list\n";
+
+static const char help_logout[] =
+"usage: awsrole logout [PROFILE | --all]\n"
+"\n"
+"Delete cached sessions: every role session of the profile's chain, or with\n"
+"--all each profile's own.  The AWS CLI no longer finds them either.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --all                every profile\n"
+"\n"
+"exit status: 0 ok (also when there was nothing to remove), 3 configuration,\n"
+"7 an entry could not be removed\n"
+"\n"
+"example:\n"
+"  $ awsrole logout CustomerA\n";
+
+static const char help_config[] =
+"usage: awsrole config dump [--json] [--show-secrets]\n"
+"\n"
+"The profiles as awsrole and the AWS CLI read them, after merging both files:\n"
+"every key with the file and line it came from.  Secrets show as [redacted].\n"
+"\n"
+"options:\n"
+"  --json               botocore's full_config['profiles'] structure\n"
+"  --show-secrets       do not redact secret values\n"
+"\n"
+"exit status: 0 ok, 2 usage, 3 configuration\n"
+"\n"
+"example:\n"
+"  $ awsrole config dump\n";
+
+static const char help_doctor[] =
+"usage: awsrole doctor [PROFILE] [--online] [--json]\n"
+"\n"
+"Check the files and profiles without network; with --online also the source\n"
+"keys, the clock and the AssumeRole itself.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   check only this profile\n"
+"  --online             also call STS (may ask for an MFA code)\n"
+"  --json               an array of findings (level, profile, where, message,\n"
+"                       fix)\n"
+"\n"
+"exit status: 0 no error (warnings allowed), 3 errors found\n"
+"\n"
+"example:\n"
+"  $ awsrole doctor --online CustomerA\n";
+
+static const char help_status[] =
+"usage: awsrole status\n"
+"\n"
+"Which credentials are in effect in this shell, from the environment and the\n"
+"cache (no network): an exec session, environment keys, or the profile\n"
+"AWS_DEFAULT_PROFILE / AWS_PROFILE / default selects.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  $ awsrole exec CustomerA -- awsrole status\n";
+
+static const char help_prompt[] =
+"usage: awsrole prompt\n"
+"\n"
+"A short segment for your shell prompt, from the environment only: the\n"
+"profile and minutes left inside an exec session, aws:NAME when only\n"
+"AWS_PROFILE is set, nothing otherwise.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  PS1='$(awsrole prompt) \\w \\$ '\n";
+
+static const char help_version[] =
+"usage: awsrole version\n"
+"\n"
+"Print awsrole's version, the target, the libcurl and BearSSL versions\n"
+"and the source commit.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  $ awsrole version\n";
 
 /* No core dumps and no ptrace by other users' processes: both would show
  * keys.  exec restores the core limit.  Fails closed: 0, or -1 with err
@@ -7972,23 +8348,25 @@ struct verb {
 	const char *name;
 	int (*fn)(struct run *);
 	int flags;
+	const char *help;    /* awsrole VERB --help */
 };
 
 /* Every verb, in the order of the usage text. */
 static const struct verb verbs[] = {
-	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS, help_login },
+	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS, help_exec },
+	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS, help_env },
 	{ "credential-process", cmd_credential_process,
-	    VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "list", cmd_list, 0 },
-	{ "logout", cmd_logout, VERB_WORD | VERB_PICK },
-	{ "config", cmd_config, 0 },
-	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG },
-	{ "status", cmd_status, 0 },
-	{ "prompt", cmd_prompt, VERB_BARE },
-	{ "version", cmd_version, VERB_BARE },
+	    VERB_WORD | VERB_PICK | VERB_CREDS, help_credential_process },
+	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS,
+	    help_whoami },
+	{ "list", cmd_list, 0, help_list },
+	{ "logout", cmd_logout, VERB_WORD | VERB_PICK, help_logout },
+	{ "config", cmd_config, 0, help_config },
+	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG, help_doctor },
+	{ "status", cmd_status, 0, help_status },
+	{ "prompt", cmd_prompt, VERB_BARE, help_prompt },
+	{ "version", cmd_version, VERB_BARE, help_version },
 };
 
 /* The verb called name, or NULL. */
@@ -8001,6 +8379,58 @@ verb_find(const char *name)
 		if (strcmp(name, verbs[i].name) == 0)
 			return &verbs[i];
 	return NULL;
+}
+
+/* The optimal string alignment distance (Levenshtein plus swapping two
+ * neighbours) of a, lower-cased, and b; 99 when either is over 32 bytes. */
+static int
+osa_distance(const char *a, const char *b)
+{
+	int d[3][34], n = (int)strlen(a), m = (int)strlen(b), i, j, c, v;
+
+	if (n > 32 || m > 32)
+		return 99;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++) {
+		int *cur = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= m; j++) {
+			c = tolower((unsigned char)a[i - 1]);
+			v = up[j - 1] + (c != b[j - 1]);
+			v = up[j] + 1 < v ? up[j] + 1 : v;
+			v = cur[j - 1] + 1 < v ? cur[j - 1] + 1 : v;
+			if (i > 1 && j > 1 && c == b[j - 2] &&
+			    tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+			    up2[j - 2] + 1 < v)
+				v = up2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[n % 3][m];
+}
+
+/* An unknown command word: exit 2, with the nearest verb (distance at most
+ * 2 and below the word's length; the first on a tie) as the fix.  -1. */
+static int
+unknown_command(const char *word, struct ar_err *err)
+{
+	const char *best = NULL;
+	int d, bd = 3;
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if ((d = osa_distance(word, verbs[i].name)) < bd &&
+		    (size_t)d < strlen(word)) {
+			bd = d;
+			best = verbs[i].name;
+		}
+	ar_fail(err, AR_EUSAGE, "unknown command \"%s\"", word);
+	if (best != NULL)
+		return ar_fix(err, "did you mean `awsrole %s`? (awsrole --help "
+		    "lists the commands)", best);
+	return ar_fix(err, "see awsrole --help for the commands");
 }
 
 /* Whether the word after verb `cmd` names the profile. */
@@ -8085,14 +8515,17 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 	return ar_fix(err, "see awsrole --help");
 }
 
-/* A positional word: the command, config's subcommand, the profile, or
- * (exec) the start of the command to run. */
+/* A positional word: the command (an unknown one is refused at once: -1
+ * with err), config's subcommand, the profile, or (exec) the start of the
+ * command to run. */
 static int
-parse_word(struct cli *c, char **argv, int i, int *stop)
+parse_word(struct cli *c, char **argv, int i, int *stop, struct ar_err *err)
 {
-	if (c->cmd == NULL)
+	if (c->cmd == NULL) {
 		c->cmd = argv[i];
-	else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
+		if (verb_find(c->cmd) == NULL)
+			return unknown_command(c->cmd, err);
+	} else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
 		c->sub = argv[i];
 	else if (cmd_takes_profile(c->cmd) && c->profile == NULL)
 		c->profile = argv[i];
@@ -8120,8 +8553,8 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (parse_option(c, argc, argv, &i, err) == -1)
 				return -1;
-		} else {
-			parse_word(c, argv, i, &stop);
+		} else if (parse_word(c, argv, i, &stop, err) == -1) {
+			return -1;
 		}
 	}
 	if (c->extra != NULL) {
@@ -8168,14 +8601,10 @@ main(int argc, char **argv)
 	r.cli = &cli;
 	if (parse_cli(&cli, argc, argv, &r.err) == -1)
 		return report(&r.err);
-	if (cli.cmd == NULL || cli.help) {
-		fputs(usage_text, cli.cmd == NULL && !cli.help ? stderr : stdout);
-		return cli.cmd == NULL && !cli.help ? AR_EUSAGE : 0;
-	}
-	if ((v = verb_find(cli.cmd)) == NULL) {
-		ar_fail(&r.err, AR_EUSAGE, "unknown command \"%s\"", cli.cmd);
-		ar_fix(&r.err, "see awsrole --help");
-		return report(&r.err);
+	v = verb_find(cli.cmd);	/* parse_cli refused an unknown one */
+	if (v == NULL || cli.help) {
+		fputs(v ? v->help : usage_text, v || cli.help ? stdout : stderr);
+		return v || cli.help ? 0 : AR_EUSAGE;
 	}
 	if (v->flags & VERB_BARE)
 		return v->fn(&r) == -1 ? report(&r.err) : 0;

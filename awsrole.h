@@ -86,6 +86,8 @@ struct ar_err {          /* caller-owned, usually on the stack */
 	int status;      /* an enum ar_exit */
 	char msg[1024];  /* the cause */
 	char fix[1024];  /* the fix; may be empty */
+	int sys;         /* the errno behind it, where the helper says so
+			    (the cache's create/write failures); else 0 */
 };
 
 /* Set status and message; returns -1 so helpers can `return ar_fail(...)`. */
@@ -132,6 +134,9 @@ AR_PRIVATE void ar_argv_free(char **argv);
  * becomes %XX (upper-case hex); '/' stays when keep_slash.  Returns a
  * malloc'd string. */
 AR_PRIVATE char *ar_uri_encode(const char *s, size_t n, int keep_slash);
+/* The form body's encoding, as botocore's (urllib's quote_plus): as
+ * ar_uri_encode(s, n, 0), except that ' ' becomes '+'.  Malloc'd. */
+AR_PRIVATE char *ar_form_encode(const char *s, size_t n);
 
 /* ------------------------------------------------------------------------
  * INI reader: Python RawConfigParser as botocore uses it.
@@ -436,6 +441,11 @@ AR_PRIVATE int cache_read(const struct cache *c, const char *key, long duration,
 /* Atomic replace (temp + fsync + rename); the old entry survives errors. */
 AR_PRIVATE int cache_write(const struct cache *c, const char *key,
     const struct creds *cr, struct ar_err *err);
+/* 1 when e (from cache_lock or cache_write) says the cache cannot be
+ * created or written here (read-only or full file system, no permission):
+ * a caller may go on without it.  0 for the refusals (owner, mode,
+ * symlink, a lock held too long). */
+AR_PRIVATE int cache_unusable(const struct ar_err *e);
 /* flock beside the entry, waiting up to AR_LOCK_TIMEOUT_S. */
 AR_PRIVATE int cache_lock(const struct cache *c, const char *key, int *fd,
     struct ar_err *err);
@@ -503,6 +513,8 @@ struct resolve_opts {        /* caller-owned */
 	struct mfa_source mfa;
 	int no_cache;        /* --no-cache: neither read nor write */
 	int force;           /* login: assume the named role anew */
+	int need_cache;      /* login: a cache that cannot be written is an
+				error (before any call), not a warning */
 	int allow_env;       /* env credentials win (no explicit profile) */
 	int explicit_profile;/* named on the command line: the environment's
 				web identity does not apply */
@@ -515,8 +527,10 @@ struct resolve_info {        /* caller-owned, filled by resolve: what
 				happened, for the command layer; no secret */
 	int sts_calls;
 	int from_cache;
-	int cache_failed;        /* the session could not be cached */
-	char cache_error[1200];
+	int cache_failed;        /* the cache could not be used: resolve
+				    went on without it (once per run) */
+	int cache_errno;         /* why, when an errno says it; else 0 */
+	char cache_error[1200];  /* "cannot use the cache DIR: CAUSE" */
 	char key[41];            /* the named role's cache key */
 };
 

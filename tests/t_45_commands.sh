@@ -168,57 +168,51 @@ pass
 
 # ---------------------------------------------------------------- env
 
-# A session with values no STS would hand out: quotes, $(...), backticks, newline, tab, UTF-8.
+# Values no STS would hand out: quotes, $(...), backticks, newline, tab, UTF-8.  They come from
+# a static-keys profile in the credentials file (the user's own keys are handed out as written;
+# the newline is a continuation line, which botocore's RawConfigParser reads the same way).  A
+# cache entry with such values is refused as corrupt since issue 13.8 (t_93); the quoting
+# functions have the same values in tests/unit_output.c.
 HOSTILE_SECRET=$(printf 'it'"'"'s "q" \\ $(touch PWNED1) `touch PWNED2` ; # x\ty\nline2 \342\200\231 \346\227\245 $HOME')
 HOSTILE_TOKEN=$(printf 'IQoJ+/=%%s\\n%%d {}[]!*?~ \342\200\230end')
-write_hostile_session() { # PROFILE
-	local key
-	key=$(cache_key_of "$1")
-	[ -n "$key" ] || { fail "no cache key for $1"; return 1; }
-	mkdir -p "$HOME/.aws/cli/cache"
-	chmod 700 "$HOME/.aws/cli/cache"
-	(umask 077; "$PY" - "$HOME/.aws/cli/cache/$key.json" "$HOSTILE_SECRET" "$HOSTILE_TOKEN" <<-'EOF'
-	import datetime, json, sys
-	exp = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-	json.dump({"Credentials": {"AccessKeyId": "ASIAHOSTILEEXAMPLE", "SecretAccessKey": sys.argv[2],
-	           "SessionToken": sys.argv[3], "Expiration": exp},
-	           "AssumedRoleUser": {"AssumedRoleId": "AROAEXAMPLE:x",
-	                               "Arn": "arn:aws:sts::222222222222:assumed-role/RoleReadOnly/x"}},
-	          open(sys.argv[1], "w"))
-	EOF
-	)
+write_hostile_profile() { # PROFILE
+	local nl=$'\n'
+	printf '[%s]\naws_access_key_id = ASIAHOSTILEEXAMPLE\naws_secret_access_key = %s\n\t%s\naws_session_token = %s\n' \
+		"$1" "${HOSTILE_SECRET%%"$nl"*}" "${HOSTILE_SECRET#*"$nl"}" "$HOSTILE_TOKEN" >> "$HOME/.aws/credentials"
+	chmod 600 "$HOME/.aws/credentials"
+	printf '[profile %s]\nregion = ap-northeast-1\n' "$1" >> "$HOME/.aws/config"
 }
 
 t "env --format sh: eval'd by sh, dash and bash gives back the exact values (hostile values too)"
 use_moto
 scenario_files
-write_hostile_session CustomerA
+write_hostile_profile hostile
 cd "$T_DIR" || fail "cd"
 m=$(moto_log_mark)
-run awsrole env CustomerA
+run awsrole env hostile
 expect_rc 0
 expect_out_has "export AWS_ACCESS_KEY_ID="
 expect_out_has "unset AWS_PROFILE"
-expect_eq "AssumeRole calls (served from the cache entry)" 0 "$(moto_calls_since "$m" AssumeRole)"
+expect_eq "STS calls (static keys)" 0 "$(moto_calls_since "$m")"
 printf '%s\n' "$OUT" > "$T_DIR/env.sh"
 for sh in sh dash bash; do
 	command -v "$sh" >/dev/null || continue
 	got=$(AWS_PROFILE=leftover "$sh" -c '. "$1" && printf "%s\0" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN" "$AWSROLE_PROFILE" "$AWS_REGION" "${AWS_PROFILE-unset}"' _ "$T_DIR/env.sh" | tr '\0' '|'; echo .)
-	expect_eq "$sh: the values back" "ASIAHOSTILEEXAMPLE|$HOSTILE_SECRET|$HOSTILE_TOKEN|CustomerA|ap-northeast-1|unset|." "$got"
+	expect_eq "$sh: the values back" "ASIAHOSTILEEXAMPLE|$HOSTILE_SECRET|$HOSTILE_TOKEN|hostile|ap-northeast-1|unset|." "$got"
 	got=$("$sh" -c 'eval "$(cat "$1")" && printf "%s" "$AWS_SECRET_ACCESS_KEY"' _ "$T_DIR/env.sh"; echo .)
 	expect_eq "$sh: eval \"\$(awsrole env)\"" "$HOSTILE_SECRET." "$got"
 done
 expect_no_file "$T_DIR/PWNED1"
 expect_no_file "$T_DIR/PWNED2"
 if command -v fish >/dev/null; then
-	run awsrole env CustomerA --format fish
+	run awsrole env hostile --format fish
 	expect_rc 0
 	printf '%s\n' "$OUT" > "$T_DIR/env.fish"
 	got=$(fish -N -c 'source $argv[1]; printf "%s|%s" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN"' "$T_DIR/env.fish"; echo .)
 	expect_eq "fish: the values back" "$HOSTILE_SECRET|$HOSTILE_TOKEN." "$got"
 	expect_no_file "$T_DIR/PWNED1"
 fi
-run awsrole env CustomerA --format powershell
+run awsrole env hostile --format powershell
 expect_rc 0
 expect_out_has "\$Env:AWS_ACCESS_KEY_ID = 'ASIAHOSTILEEXAMPLE'"
 expect_out_has "Remove-Item Env:AWS_PROFILE"

@@ -150,6 +150,14 @@ static const struct t_quote t_quotes[] = {
 	  "''\\''\"\\$(x)`y`\n;#\xe2\x80\x99'",
 	  "'\\'\"\\\\$(x)`y`\n;#\xe2\x80\x99'",
 	  "'''\"\\$(x)`y`\n;#\xe2\x80\x99\xe2\x80\x99'" },
+	/* t_45's hostile secret.  A cache entry with it is corrupt since issue
+	 * 13.8, so t_45 takes it from a static-keys profile; the newline and
+	 * the rest are covered here and by the real-shell round trips. */
+	{ "t45-hostile-secret",
+	  "it's \"q\" \\ $(touch PWNED1) `touch PWNED2` ; # x\ty\nline2 \xe2\x80\x99 \xe6\x97\xa5 $HOME",
+	  "'it'\\''s \"q\" \\ $(touch PWNED1) `touch PWNED2` ; # x\ty\nline2 \xe2\x80\x99 \xe6\x97\xa5 $HOME'",
+	  "'it\\'s \"q\" \\\\ $(touch PWNED1) `touch PWNED2` ; # x\ty\nline2 \xe2\x80\x99 \xe6\x97\xa5 $HOME'",
+	  "'it''s \"q\" \\ $(touch PWNED1) `touch PWNED2` ; # x\ty\nline2 \xe2\x80\x99\xe2\x80\x99 \xe6\x97\xa5 $HOME'" },
 	/* An AWS session token: base64 with + / = */
 	{ "token-like", "IQoJb3JpZ2luX2VjEH0aCXVzLWVhc3QtMSJHMEUCIQ+/x==",
 	  "'IQoJb3JpZ2luX2VjEH0aCXVzLWVhc3QtMSJHMEUCIQ+/x=='",
