@@ -34,6 +34,7 @@ CURL_TAR    := $(V)/curl_8.14.1.orig.tar.gz
 CJSON_TAR   := $(V)/cjson_1.7.18.orig.tar.gz
 CJSON_PATCHES := $(sort $(wildcard $(V)/patches/cjson-*.patch))
 CURL_PATCHES  := $(sort $(wildcard $(V)/patches/curl-*.patch))
+BEARSSL_PATCHES := $(sort $(wildcard $(V)/patches/bearssl-*.patch))
 
 DEP_CFLAGS  := -Os -ffunction-sections -fdata-sections
 ASAN_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -76,9 +77,10 @@ verify:
 # ---------------------------------------------------------------------------------------------
 # Source extraction (shared by both variants except curl, which configures in-tree).
 
-$(B)/src/bearssl/.extracted: $(BEARSSL_TAR) | verify
+$(B)/src/bearssl/.extracted: $(BEARSSL_TAR) $(BEARSSL_PATCHES) | verify
 	rm -rf $(@D) && mkdir -p $(@D)
 	tar -xJf $< -C $(@D) --strip-components=1
+	@set -e; for p in $(BEARSSL_PATCHES); do echo "applying $$p"; patch -d $(@D) -p1 --forward --batch < $$p; done
 	touch $@
 
 $(B)/src/cjson/.extracted: $(CJSON_TAR) $(CJSON_PATCHES) | verify
