@@ -371,7 +371,21 @@ DIST_TRIPLE_armv7   := armv7-linux-musleabihf
 DIST_DPKG_ARCH_x86_64 := amd64
 DIST_DPKG_ARCH_aarch64 := arm64
 DIST_DPKG_ARCH_armv7  := armhf
+DIST_PKGS_x86_64  := musl-tools
+DIST_PKGS_aarch64 := gcc-aarch64-linux-gnu musl-dev:arm64
+DIST_PKGS_armv7   := gcc-arm-linux-gnueabihf musl-dev:armhf
 DIST_MAX_BYTES := 1048576
+
+# Say which packages are missing before anything is built.
+ifneq ($(filter dist dist-units dist-check,$(MAKECMDGOALS)),)
+ifneq ($(filter-out $(DIST_TARGETS),$(TARGETS)),)
+$(error TARGETS: unknown $(filter-out $(DIST_TARGETS),$(TARGETS)) (known: $(DIST_TARGETS)))
+endif
+DIST_MISSING := $(foreach t,$(TARGETS),$(if $(shell command -v $(DIST_CC_$(t))),,$(t)))
+ifneq ($(DIST_MISSING),)
+$(error make dist: no $(foreach t,$(DIST_MISSING),$(DIST_CC_$(t))) for $(DIST_MISSING); install $(foreach t,$(DIST_MISSING),$(DIST_PKGS_$(t))) (dpkg --add-architecture arm64/armhf first; README "Build"))
+endif
+endif
 
 DIST_MAP        := -ffile-prefix-map=$(ABS)=.
 DIST_DEP_CFLAGS := $(DEP_CFLAGS) $(DIST_MAP)
