@@ -381,7 +381,7 @@ ifneq ($(filter dist dist-units dist-check,$(MAKECMDGOALS)),)
 ifneq ($(filter-out $(DIST_TARGETS),$(TARGETS)),)
 $(error TARGETS: unknown $(filter-out $(DIST_TARGETS),$(TARGETS)) (known: $(DIST_TARGETS)))
 endif
-DIST_MISSING := $(foreach t,$(TARGETS),$(if $(shell command -v $(DIST_CC_$(t))),,$(t)))
+DIST_MISSING := $(strip $(foreach t,$(TARGETS),$(if $(shell command -v $(DIST_CC_$(t))),,$(t))))
 ifneq ($(DIST_MISSING),)
 $(error make dist: no $(foreach t,$(DIST_MISSING),$(DIST_CC_$(t))) for $(DIST_MISSING); install $(foreach t,$(DIST_MISSING),$(DIST_PKGS_$(t))) (dpkg --add-architecture arm64/armhf first; README "Build"))
 endif
