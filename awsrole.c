@@ -3406,12 +3406,54 @@ http_on_header(char *data, size_t size, size_t n, void *arg)
 	return n;
 }
 
-/* Verbose log: connection info and headers, secrets redacted, no bodies. */
+/* A character that ends a word of curl's informational text. */
+static int
+http_text_delim(char c)
+{
+	return c == '\0' || strchr(" \t'\"<>()", c) != NULL;
+}
+
+/* Trace one line (n bytes) of curl's informational text with the userinfo
+ * of every URL -- scheme://user:pass@host, or user:pass@host as a proxy
+ * variable may hold it -- replaced by [redacted]. */
+static void
+http_trace_text(const char *p, size_t n)
+{
+	struct ar_buf b = { NULL, 0, 0, 1 };
+	const char *end = p + n, *te, *auth, *stop, *at;
+
+	while (p < end) {
+		for (te = p; te < end && http_text_delim(*te); te++)
+			;
+		buf_add(&b, p, (size_t)(te - p));
+		for (p = te; te < end && !http_text_delim(*te); te++)
+			;
+		auth = memmem(p, (size_t)(te - p), "://", 3);
+		auth = auth != NULL ? auth + 3 : p;
+		for (stop = auth; stop < te && !strchr("/?#", *stop); stop++)
+			;
+		at = memrchr(auth, '@', (size_t)(stop - auth));
+		if (at != NULL) {
+			buf_add(&b, p, (size_t)(auth - p));
+			buf_adds(&b, "[redacted]");
+			p = at;
+		}
+		buf_add(&b, p, (size_t)(te - p));
+		p = te;
+	}
+	ar_trace(1, "http * %s", b.p != NULL ? b.p : "");
+	buf_free(&b);
+}
+
+/* Verbose log: connection info and headers, secrets redacted, no bodies:
+ * the value of every header that carries a credential, and the userinfo of
+ * URLs in curl's text (a proxy variable's password). */
 static int
 http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
 {
-	const char *redact[] = { "authorization:", "x-amz-security-token:",
-	    "x-aws-ec2-metadata-token:", NULL };
+	const char *redact[] = { "authorization:", "proxy-authorization:",
+	    "x-amz-security-token:", "x-aws-ec2-metadata-token:", "cookie:",
+	    "set-cookie:", NULL };
 	const char *p = data, *end = data + n, *nl;
 	int i;
 
@@ -3428,7 +3470,9 @@ http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
 			if ((size_t)(nl - p) >= strlen(redact[i]) &&
 			    strncasecmp(p, redact[i], strlen(redact[i])) == 0)
 				break;
-		if (nl - p > 1 || (nl - p == 1 && *p != '\r'))
+		if (type == CURLINFO_TEXT && memchr(p, '@', (size_t)(nl - p)))
+			http_trace_text(p, (size_t)(nl - p - (nl[-1] == '\r')));
+		else if (nl - p > 1 || (nl - p == 1 && *p != '\r'))
 			ar_trace(1, "http %s %.*s%s",
 			    type == CURLINFO_HEADER_OUT ? ">" :
 			    type == CURLINFO_HEADER_IN ? "<" : "*",

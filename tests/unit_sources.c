@@ -498,6 +498,72 @@ t_socket_guard(void)
 }
 
 /* ------------------------------------------------------------------------
+ * http_on_debug: curl's informational text loses the userinfo of URLs (a
+ * proxy variable's password); headers carrying a credential lose the value
+ * ------------------------------------------------------------------------ */
+
+static const struct {
+	curl_infotype type;
+	const char *in, *want;
+} debug_cases[] = {
+	{ CURLINFO_TEXT, "Uses proxy env variable HTTPS_PROXY == "
+	    "'http://user:pa55w0rd@127.0.0.1:3128'\n",
+	  "awsrole: http * Uses proxy env variable HTTPS_PROXY == "
+	    "'http://[redacted]@127.0.0.1:3128'\n" },
+	{ CURLINFO_TEXT, "Uses proxy env variable https_proxy == "
+	    "'user:pa55w0rd@proxy:3128'\n",
+	  "awsrole: http * Uses proxy env variable https_proxy == "
+	    "'[redacted]@proxy:3128'\n" },
+	{ CURLINFO_TEXT, "a socks5h://u:p@[::1]:1080 and http://x:y@h/p@q\r\n",
+	  "awsrole: http * a socks5h://[redacted]@[::1]:1080 and "
+	    "http://[redacted]@h/p@q\n" },
+	{ CURLINFO_TEXT, "GET https://h.example/path@x?y=a@b\n",
+	  "awsrole: http * GET https://h.example/path@x?y=a@b\n" },
+	{ CURLINFO_TEXT, "Connected to 127.0.0.1 port 1\n",
+	  "awsrole: http * Connected to 127.0.0.1 port 1\n" },
+	{ CURLINFO_HEADER_OUT, "CONNECT h:443 HTTP/1.1\r\n"
+	    "Proxy-Authorization: Basic dXNlcjpwYTU1dzByZA==\r\n"
+	    "Cookie: s=1\r\n\r\n",
+	  "awsrole: http > CONNECT h:443 HTTP/1.1\n"
+	    "awsrole: http > Proxy-Authorization: [redacted]\n"
+	    "awsrole: http > Cookie: [redacted]\n" },
+};
+
+static void
+t_debug_redaction(void)
+{
+	char got[1024], name[64];
+	size_t i, n;
+	FILE *f;
+	int saved;
+
+	for (i = 0; i < sizeof(debug_cases) / sizeof(debug_cases[0]); i++) {
+		snprintf(name, sizeof(name), "case %zu", i + 1);
+		fflush(stderr);
+		saved = dup(2);
+		if ((f = tmpfile()) == NULL || saved == -1) {
+			t_bad("debug-redaction", name, "setup", "tmpfile", "none");
+			return;
+		}
+		dup2(fileno(f), 2);
+		http_on_debug(NULL, debug_cases[i].type,
+		    (char *)debug_cases[i].in, strlen(debug_cases[i].in), NULL);
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		rewind(f);
+		n = fread(got, 1, sizeof(got) - 1, f);
+		got[n] = '\0';
+		fclose(f);
+		if (strcmp(got, debug_cases[i].want) == 0)
+			t_ok("debug-redaction", name);
+		else
+			t_bad("debug-redaction", name, "stderr",
+			    debug_cases[i].want, got);
+	}
+}
+
+/* ------------------------------------------------------------------------
  * iso8601_parse
  * ------------------------------------------------------------------------ */
 
@@ -673,6 +739,7 @@ main(void)
 	t_json_direct();
 	t_plain_hosts();
 	t_socket_guard();
+	t_debug_redaction();
 	t_iso8601();
 	t_shlex();
 	return unit_done();
