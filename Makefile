@@ -76,7 +76,7 @@ NOCC_GOALS := check-layers clean distclean uninstall check-valgrind
 GOALS      := $(or $(MAKECMDGOALS),all)
 NEED_CC    := $(if $(filter-out $(ASAN_GOALS) $(NOCC_GOALS),$(GOALS)),$(firstword $(CC))) \
               $(if $(filter $(ASAN_GOALS),$(GOALS)),$(firstword $(ASAN_CC))) \
-              $(if $(filter check-valgrind check-heap,$(GOALS)),gcc)
+              $(if $(filter check-valgrind check-heap test,$(GOALS)),gcc)
 toolchain-check:
 	@bash tests/prereqs.sh cmds $(sort $(NEED_CC)) ar tar xz patch sha256sum
 
@@ -201,7 +201,9 @@ $(B)/asan/unit_%: tests/unit_%.c $(ASAN_DEPLIBS) $(APP_SRCS) | verify
 	$(ASAN_CC) $(ASAN_CFLAGS) -Wno-unused-function -DAWSROLE_NO_MAIN $(ASAN_INCS) -o $@ $< $(ASAN_LIBS)
 
 # ---------------------------------------------------------------------------------------------
-test: all unit
+# The heapscan build too: tests/t_92_heap.sh uses it (its cases skip without it,
+# which fails under CI=true).
+test: all unit $(B)/vg/awsrole-heapscan
 	./test.sh
 
 # Sections call only earlier sections, banners' "Calls:" lines are true, every function has a
