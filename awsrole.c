@@ -52,12 +52,14 @@
  * contract comment on every function, none longer than 60 lines.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -3488,47 +3490,136 @@ static const char ar_amazon_roots_pem[] =
     "-----END CERTIFICATE-----\n";
 
 
-/* The host of scheme://host[:port]/... into h; -1 for a URL with
- * userinfo (user@host), which could disguise the real host. */
-static int
-url_host(const char *url, char *h, size_t cap)
-{
-	const char *a = strstr(url, "://"), *end;
-	size_t n;
+/* The plain-http allow-list of each source (enum http_plain): loopback
+ * (127.0.0.0/8, ::1, and the name localhost, which curl resolves itself) is
+ * always allowed; these are the source's own addresses on top, with the
+ * words and the fix its refusal uses. */
+static const struct http_plain_rule {
+	const char *addr[3];
+	const char *why;
+	const char *fix;
+} http_plain_rules[] = {
+	[AR_PLAIN_LOOPBACK] = { { NULL },
+	    "which is not a loopback address",
+	    "use https, or plain http only to 127.0.0.1 / [::1] / localhost" },
+	[AR_PLAIN_IMDS] = { { "169.254.169.254", "fd00:ec2::254", NULL },
+	    "which is neither IMDS (169.254.169.254, [fd00:ec2::254]) nor "
+	    "loopback",
+	    "unset it, or point it at the IMDS address or a loopback test "
+	    "server" },
+	[AR_PLAIN_CONTAINER] = { { "169.254.170.2", "169.254.170.23",
+	    "fd00:ec2::23" },
+	    "a host other than loopback or the ECS/EKS agent",
+	    "use https, or the agent address 169.254.170.2 / 169.254.170.23" },
+};
 
-	if (a == NULL)
-		return -1;
-	a += 3;
-	n = strcspn(a, "/?#");
-	if (memchr(a, '@', n) != NULL)
-		return -1;
-	if (*a == '[') {
-		end = memchr(a, ']', n);
-		if (end == NULL)
-			return -1;
-		n = (size_t)(end - a) + 1;
-	} else {
-		n = strcspn(a, ":/?#");
-	}
-	if (n == 0 || n >= cap)
-		return -1;
-	memcpy(h, a, n);
-	h[n] = '\0';
+/* Whether the IPv4 or IPv6 address ip (family af, network order) is
+ * loopback or one of rule's addresses. */
+static int
+http_addr_allowed(int af, const void *ip, enum http_plain rule)
+{
+	static const unsigned char lo6[16] = { [15] = 1 };
+	const struct http_plain_rule *r = &http_plain_rules[rule];
+	unsigned char a[16];
+	size_t i, n = af == AF_INET ? 4 : 16;
+
+	if (af != AF_INET && af != AF_INET6)
+		return 0;
+	if (af == AF_INET ? ((const unsigned char *)ip)[0] == 127 :
+	    memcmp(ip, lo6, 16) == 0)
+		return 1;
+	for (i = 0; i < 3 && r->addr[i] != NULL; i++)
+		if (inet_pton(af, r->addr[i], a) == 1 && memcmp(a, ip, n) == 0)
+			return 1;
 	return 0;
 }
 
-/* localhost, [::1], or a dotted-quad 127.x.y.z. */
+/* Parse url as curl_easy_perform will (its URL API, the same flags): the
+ * scheme into s, the host into h (IPv4 numerics normalised: 0127.0.0.1 is
+ * 87.0.0.1; IPv6 in brackets).  -1 if curl would refuse the URL. */
 static int
-is_loopback_host(const char *h)
+url_parts(const char *url, char *s, size_t scap, char *h, size_t hcap)
 {
-	int a, b, c, d, n = 0;
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL;
+	int rc = -1;
 
-	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url,
+	    CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    strlen(scheme) < scap && strlen(host) < hcap) {
+		memcpy(s, scheme, strlen(scheme) + 1);
+		memcpy(h, host, strlen(host) + 1);
+		rc = 0;
+	}
+	curl_free(scheme);
+	curl_free(host);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* 1 if url is plain http to localhost or to an address literal rule
+ * allows, 0 if it is http to another host, -1 if it is not an http URL
+ * curl reads.  The host curl reads goes into h. */
+static int
+http_plain_allowed(const char *url, enum http_plain rule, char *h,
+    size_t cap)
+{
+	char s[16], ip6[64];
+	unsigned char a[16];
+	size_t n;
+
+	if (url_parts(url, s, sizeof(s), h, cap) == -1 ||
+	    strcasecmp(s, "http") != 0)
+		return -1;
+	if (strcasecmp(h, "localhost") == 0)
 		return 1;
-	return strspn(h, "0123456789.") == strlen(h) &&
-	    sscanf(h, "%d.%d.%d.%d%n", &a, &b, &c, &d, &n) == 4 &&
-	    (size_t)n == strlen(h) && a == 127 && b <= 255 && c <= 255 &&
-	    d <= 255;
+	if (inet_pton(AF_INET, h, a) == 1)
+		return http_addr_allowed(AF_INET, a, rule);
+	n = strlen(h);
+	if (h[0] != '[' || n < 3 || n - 2 >= sizeof(ip6))
+		return 0;
+	memcpy(ip6, h + 1, n - 2);
+	ip6[n - 2] = '\0';
+	return inet_pton(AF_INET6, ip6, a) == 1 &&
+	    http_addr_allowed(AF_INET6, a, rule);
+}
+
+/* Fail for what (a variable or "endpoint URL") url, which reaches host over
+ * plain http outside rule's list.  Returns -1. */
+static int
+http_plain_fail(const char *what, const char *url, const char *host,
+    enum http_plain rule, struct ar_err *err)
+{
+	ar_fail(err, AR_ECONFIG, "%s %s uses plain http to %s, %s", what, url,
+	    host, http_plain_rules[rule].why);
+	return ar_fix(err, "%s", http_plain_rules[rule].fix);
+}
+
+/* See awsrole.h. */
+static int
+http_plain_check(const char *what, const char *url, enum http_plain rule,
+    struct ar_err *err)
+{
+	char s[16], h[256];
+	int ok;
+
+	if (url_parts(url, s, sizeof(s), h, sizeof(h)) == -1) {
+		ar_fail(err, AR_ECONFIG, "%s %s is not a valid URL", what, url);
+		return ar_fix(err, "give an https:// URL");
+	}
+	if (strcasecmp(s, "https") == 0)
+		return 0;
+	ok = http_plain_allowed(url, rule, h, sizeof(h));
+	if (ok == 1)
+		return 0;
+	if (ok == -1) {
+		ar_fail(err, AR_ECONFIG, "%s %s must be an https:// or http:// "
+		    "URL", what, url);
+		return ar_fix(err, "%s", http_plain_rules[rule].fix);
+	}
+	return http_plain_fail(what, url, h, rule, err);
 }
 
 /* Free and wipe r's body; the other fields own nothing. */
@@ -3589,12 +3680,54 @@ http_on_header(char *data, size_t size, size_t n, void *arg)
 	return n;
 }
 
-/* Verbose log: connection info and headers, secrets redacted, no bodies. */
+/* A character that ends a word of curl's informational text. */
+static int
+http_text_delim(char c)
+{
+	return c == '\0' || strchr(" \t'\"<>()", c) != NULL;
+}
+
+/* Trace one line (n bytes) of curl's informational text with the userinfo
+ * of every URL -- scheme://user:pass@host, or user:pass@host as a proxy
+ * variable may hold it -- replaced by [redacted]. */
+static void
+http_trace_text(const char *p, size_t n)
+{
+	struct ar_buf b = { NULL, 0, 0, 1 };
+	const char *end = p + n, *te, *auth, *stop, *at;
+
+	while (p < end) {
+		for (te = p; te < end && http_text_delim(*te); te++)
+			;
+		buf_add(&b, p, (size_t)(te - p));
+		for (p = te; te < end && !http_text_delim(*te); te++)
+			;
+		auth = memmem(p, (size_t)(te - p), "://", 3);
+		auth = auth != NULL ? auth + 3 : p;
+		for (stop = auth; stop < te && !strchr("/?#", *stop); stop++)
+			;
+		at = memrchr(auth, '@', (size_t)(stop - auth));
+		if (at != NULL) {
+			buf_add(&b, p, (size_t)(auth - p));
+			buf_adds(&b, "[redacted]");
+			p = at;
+		}
+		buf_add(&b, p, (size_t)(te - p));
+		p = te;
+	}
+	ar_trace(1, "http * %s", b.p != NULL ? b.p : "");
+	buf_free(&b);
+}
+
+/* Verbose log: connection info and headers, secrets redacted, no bodies:
+ * the value of every header that carries a credential, and the userinfo of
+ * URLs in curl's text (a proxy variable's password). */
 static int
 http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
 {
-	const char *redact[] = { "authorization:", "x-amz-security-token:",
-	    "x-aws-ec2-metadata-token:", NULL };
+	const char *redact[] = { "authorization:", "proxy-authorization:",
+	    "x-amz-security-token:", "x-aws-ec2-metadata-token:", "cookie:",
+	    "set-cookie:", NULL };
 	const char *p = data, *end = data + n, *nl;
 	int i;
 
@@ -3611,7 +3744,9 @@ http_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *arg)
 			if ((size_t)(nl - p) >= strlen(redact[i]) &&
 			    strncasecmp(p, redact[i], strlen(redact[i])) == 0)
 				break;
-		if (nl - p > 1 || (nl - p == 1 && *p != '\r'))
+		if (type == CURLINFO_TEXT && memchr(p, '@', (size_t)(nl - p)))
+			http_trace_text(p, (size_t)(nl - p - (nl[-1] == '\r')));
+		else if (nl - p > 1 || (nl - p == 1 && *p != '\r'))
 			ar_trace(1, "http %s %.*s%s",
 			    type == CURLINFO_HEADER_OUT ? ">" :
 			    type == CURLINFO_HEADER_IN ? "<" : "*",
@@ -3696,12 +3831,54 @@ http_fail(CURLcode rc, const char *detail, int connected,
 	}
 }
 
+/* The plain-http connect check of one request (CURLOPT_OPENSOCKETDATA). */
+struct http_guard {
+	enum http_plain rule;
+	char refused[INET6_ADDRSTRLEN]; /* the address refused, or "" */
+};
+
+/* curl's open-socket callback for plain http: it sees the address curl
+ * picked before connect().  An address outside the guard's rule gets no
+ * socket (curl then fails to connect; http_do reports the refusal), so
+ * nothing is sent to it. */
+static curl_socket_t
+http_on_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct http_guard *g = arg;
+	const void *sa = &a->addr, *ip = NULL;
+
+	if (a->family == AF_INET)
+		ip = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (a->family == AF_INET6)
+		ip = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (purpose == CURLSOCKTYPE_IPCXN && ip != NULL &&
+	    http_addr_allowed(a->family, ip, g->rule))
+		return socket(a->family, a->socktype | SOCK_CLOEXEC,
+		    a->protocol);
+	if (ip == NULL || inet_ntop(a->family, ip, g->refused,
+	    sizeof(g->refused)) == NULL)
+		snprintf(g->refused, sizeof(g->refused), "address family %d",
+		    a->family);
+	return CURL_SOCKET_BAD;
+}
+
+/* Whether curl sends url in clear: anything but https, as curl parses it. */
+static int
+http_is_plain(const char *url)
+{
+	char s[16], h[256];
+
+	return url_parts(url, s, sizeof(s), h, sizeof(h)) == -1 ||
+	    strcasecmp(s, "https") != 0;
+}
+
 /* Set h's options for request q, answers into r, header list hdrs: TLS 1.2 or
- * later, verified against the Amazon roots unless q->ca_file.  CURLE_OK or the
- * first failing option's code. */
+ * later, verified against the Amazon roots unless q->ca_file.  Plain http
+ * (guard g) goes direct, never through a proxy, and only to g's addresses.
+ * CURLE_OK or the first failing option's code. */
 static CURLcode
 http_setup(CURL *h, const struct http_req *q, struct http_resp *r,
-    struct curl_slist *hdrs)
+    struct curl_slist *hdrs, struct http_guard *g)
 {
 	struct curl_blob roots = { (void *)ar_amazon_roots_pem,
 	    sizeof(ar_amazon_roots_pem) - 1, CURL_BLOB_NOCOPY };
@@ -3730,6 +3907,11 @@ http_setup(CURL *h, const struct http_req *q, struct http_resp *r,
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	SET(CURLOPT_USERAGENT, "awsrole/" AWSROLE_VERSION);
+	if (g != NULL) {
+		SET(CURLOPT_PROXY, "");
+		SET(CURLOPT_OPENSOCKETFUNCTION, http_on_socket);
+		SET(CURLOPT_OPENSOCKETDATA, g);
+	}
 	if (q->ca_file != NULL)
 		SET(CURLOPT_CAINFO, q->ca_file);
 	else
@@ -3777,6 +3959,7 @@ static int
 http_do(const struct http_req *q, struct http_resp *r, struct ar_err *err)
 {
 	char detail[CURL_ERROR_SIZE] = "";
+	struct http_guard g = { q->plain, "" };
 	struct curl_slist *hdrs = NULL, *t;
 	CURL *h = NULL;
 	CURLcode rc;
@@ -3796,11 +3979,15 @@ http_do(const struct http_req *q, struct http_resp *r, struct ar_err *err)
 		ar_fail(err, AR_EGENERAL, "cannot initialise libcurl");
 		goto out;
 	}
-	rc = http_setup(h, q, r, hdrs);
+	rc = http_setup(h, q, r, hdrs, http_is_plain(q->url) ? &g : NULL);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
 	if (rc == CURLE_OK)
 		rc = curl_easy_perform(h);
+	if (rc != CURLE_OK && g.refused[0] != '\0') {
+		http_plain_fail("the URL", q->url, g.refused, q->plain, err);
+		goto out; /* r->retryable stays 0 */
+	}
 	if (rc != CURLE_OK) {
 		http_fail(rc, detail, http_connected(h, q->url), q, r, err);
 		goto out;
@@ -4148,11 +4335,11 @@ sts_legacy_region(const char *r)
 	return 0;
 }
 
-/* Split an endpoint URL into host and path; https, or http to loopback. */
+/* Split an endpoint URL into host and path; https, or plain http to an
+ * address curl reads as loopback. */
 static int
 sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
 {
-	char host[256];
 	const char *h, *slash;
 	size_t hn;
 
@@ -4168,11 +4355,9 @@ sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
 	if (hn == 0 || hn >= sizeof(ep->host) || strpbrk(url, " \r\n?#@"))
 		return ar_fail(err, AR_ECONFIG, "endpoint URL %s is not a "
 		    "valid https URL", url);
-	if (h == url + 7 && (url_host(url, host, sizeof(host)) == -1 ||
-	    !is_loopback_host(host)))
-		return ar_fail(err, AR_ECONFIG, "endpoint URL %s uses plain "
-		    "http, which would send credentials in clear text; use "
-		    "https", url);
+	if (h == url + 7 && http_plain_check("endpoint URL", url,
+	    AR_PLAIN_LOOPBACK, err) == -1)
+		return -1;
 	memcpy(ep->host, h, hn);
 	ep->host[hn] = '\0';
 	snprintf(ep->path, sizeof(ep->path), "%s", slash && *slash ? slash : "/");
@@ -4863,10 +5048,12 @@ meta_context(const char *what, struct ar_err *err)
 	err->fix[0] = '\0';
 }
 
-/* One metadata request (IMDS or ECS): short timeout, one retry. */
+/* One metadata request (IMDS or ECS): short timeout, one retry; plain http
+ * only to the addresses of rule. */
 static int
 meta_fetch(const char *method, const char *url, const char *const *hdrs,
-    const char *what, struct ar_buf *out, struct ar_err *err)
+    enum http_plain rule, const char *what, struct ar_buf *out,
+    struct ar_err *err)
 {
 	struct http_req q;
 	struct http_resp r;
@@ -4878,9 +5065,12 @@ meta_fetch(const char *method, const char *url, const char *const *hdrs,
 	q.headers = hdrs;
 	q.timeout_ms = AR_IMDS_TIMEOUT_MS;
 	q.ca_file = env_nonempty("AWS_CA_BUNDLE"); /* https FULL_URI only */
+	q.plain = rule;
 	for (attempt = 0; attempt < 2 && rc == -1; attempt++) {
 		if (http_do(&q, &r, err) == -1) {
 			http_resp_free(&r);
+			if (err->status == AR_ECONFIG)
+				break; /* not the service's fault: as it is */
 			if (attempt == 1)
 				meta_context(what, err);
 			continue;
@@ -4940,10 +5130,13 @@ creds_from_imds(struct creds *c, struct ar_err *err)
 		    "true");
 	if (base == NULL)
 		base = "http://169.254.169.254";
+	if (http_plain_check("AWS_EC2_METADATA_SERVICE_ENDPOINT", base,
+	    AR_PLAIN_IMDS, err) == -1)
+		return -1;
 	buf_addf(&url, "%.*s/latest/api/token", (int)(strlen(base) -
 	    (base[strlen(base) - 1] == '/')), base);
-	if (meta_fetch("PUT", url.p, ttl, "the EC2 instance metadata service "
-	    "(IMDS)", &tok, err) == -1)
+	if (meta_fetch("PUT", url.p, ttl, AR_PLAIN_IMDS, "the EC2 instance "
+	    "metadata service (IMDS)", &tok, err) == -1)
 		goto out;
 	trim_right(&tok);
 	buf_addf(&th, "X-aws-ec2-metadata-token: %s", tok.p);
@@ -4951,7 +5144,7 @@ creds_from_imds(struct creds *c, struct ar_err *err)
 	hdrs[1] = NULL;
 	url.len -= strlen("api/token");
 	buf_adds(&url, "meta-data/iam/security-credentials/");
-	if (meta_fetch("GET", url.p, hdrs, "IMDS", &role, err) == -1)
+	if (meta_fetch("GET", url.p, hdrs, AR_PLAIN_IMDS, "IMDS", &role, err) == -1)
 		goto out;
 	trim_right(&role);
 	if (role.len == 0 || strchr(role.p, '/') != NULL) {
@@ -4961,7 +5154,7 @@ creds_from_imds(struct creds *c, struct ar_err *err)
 		goto out;
 	}
 	buf_add(&url, role.p, strcspn(role.p, "\n"));
-	if (meta_fetch("GET", url.p, hdrs, "IMDS", &body, err) == -1 ||
+	if (meta_fetch("GET", url.p, hdrs, AR_PLAIN_IMDS, "IMDS", &body, err) == -1 ||
 	    meta_parse_creds(&body, "IMDS", c, err) == -1)
 		goto out;
 	snprintf(c->source, sizeof(c->source), "EC2 instance metadata "
@@ -4978,25 +5171,6 @@ out:
 	buf_free(&body);
 	buf_free(&url);
 	return rc;
-}
-
-/* Hosts a plain-http AWS_CONTAINER_CREDENTIALS_FULL_URI may name. */
-static int
-ecs_host_allowed(const char *url)
-{
-	static const char *ok[] = { "169.254.170.2", "169.254.170.23",
-	    "[fd00:ec2::23]", NULL };
-	char h[256];
-	int i;
-
-	if (url_host(url, h, sizeof(h)) == -1)
-		return 0;
-	if (is_loopback_host(h))
-		return 1;
-	for (i = 0; ok[i] != NULL; i++)
-		if (strcmp(h, ok[i]) == 0)
-			return 1;
-	return 0;
 }
 
 /* The Authorization header value, re-read from its file every time. */
@@ -5033,17 +5207,18 @@ creds_from_ecs(struct creds *c, struct ar_err *err)
 	int rc = -1;
 
 	if (rel != NULL) {
-		buf_addf(&url, "http://169.254.170.2%s", rel);
-	} else if (full != NULL) {
-		if (!str_has_prefix(full, "https://") &&
-		    !(str_has_prefix(full, "http://") && ecs_host_allowed(full))) {
+		if (rel[0] != '/') { /* "@host/x" would make the agent userinfo */
 			ar_fail(err, AR_ECONFIG, "AWS_CONTAINER_CREDENTIALS_"
-			    "FULL_URI %s uses plain http to a host other than "
-			    "loopback or the ECS/EKS agent", full);
-			ar_fix(err, "use https, or the agent address "
-			    "169.254.170.2 / 169.254.170.23");
+			    "RELATIVE_URI \"%s\" must start with \"/\"", rel);
+			ar_fix(err, "it is a path on the ECS agent "
+			    "(169.254.170.2), like /v2/credentials/ID");
 			goto out;
 		}
+		buf_addf(&url, "http://169.254.170.2%s", rel);
+	} else if (full != NULL) {
+		if (http_plain_check("AWS_CONTAINER_CREDENTIALS_FULL_URI", full,
+		    AR_PLAIN_CONTAINER, err) == -1)
+			goto out;
 		buf_adds(&url, full);
 	} else {
 		ar_fail(err, AR_ECONFIG, "credential_source = EcsContainer, "
@@ -5059,8 +5234,8 @@ creds_from_ecs(struct creds *c, struct ar_err *err)
 		buf_addf(&ah, "Authorization: %s", tok.p);
 		hdrs[0] = ah.p;
 	}
-	if (meta_fetch("GET", url.p, hdrs, "the container credentials "
-	    "endpoint", &body, err) == -1 ||
+	if (meta_fetch("GET", url.p, hdrs, AR_PLAIN_CONTAINER, "the container "
+	    "credentials endpoint", &body, err) == -1 ||
 	    meta_parse_creds(&body, "the container credentials endpoint", c,
 	    err) == -1)
 		goto out;

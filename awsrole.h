@@ -318,6 +318,14 @@ AR_PRIVATE void proc_result_free(struct proc_result *r);
  * 6. HTTP transport
  * ------------------------------------------------------------------------ */
 
+/* Where a plain-http request may go, per source (https goes anywhere):
+ * loopback always, plus the addresses of the source's own service. */
+enum http_plain {
+	AR_PLAIN_LOOPBACK = 0, /* endpoint overrides (STS): loopback only */
+	AR_PLAIN_IMDS,         /* + 169.254.169.254, fd00:ec2::254 */
+	AR_PLAIN_CONTAINER     /* + 169.254.170.2, 169.254.170.23, fd00:ec2::23 */
+};
+
 struct http_req {            /* caller-owned */
 	const char *method;  /* "GET", "POST" or "PUT" */
 	const char *url;
@@ -328,6 +336,8 @@ struct http_req {            /* caller-owned */
 	long timeout_ms;     /* total; connect is capped by AR_HTTP_CONNECT_MS */
 	const char *ca_file; /* PEM bundle, or NULL for the Amazon roots */
 	int verbose;         /* log the exchange, redacted, to stderr */
+	enum http_plain plain; /* for plain http: the addresses it may
+				  connect to (no proxy is used) */
 };
 
 struct http_resp {           /* caller-owned; http_resp_free wipes */
@@ -339,10 +349,16 @@ struct http_resp {           /* caller-owned; http_resp_free wipes */
 
 /* One exchange; the body is kept whatever the status.  A transport
  * failure (DNS, connect, TLS, timeout, size cap) fails with AR_ENET or
- * AR_ECONFIG (unreadable CA bundle) and sets r->retryable. */
+ * AR_ECONFIG (unreadable CA bundle, or plain http to an address outside
+ * q->plain, refused before connect) and sets r->retryable. */
 AR_PRIVATE int http_do(const struct http_req *q, struct http_resp *r,
     struct ar_err *err);
 AR_PRIVATE void http_resp_free(struct http_resp *r);
+/* 0 if url is https (as curl parses it) or plain http to a host in rule's
+ * list; else -1 with AR_ECONFIG: "WHAT URL uses plain http to HOST, ..." and
+ * the rule's fix.  Nothing is resolved or sent. */
+AR_PRIVATE int http_plain_check(const char *what, const char *url,
+    enum http_plain rule, struct ar_err *err);
 
 /* ------------------------------------------------------------------------
  * 7. XML reader

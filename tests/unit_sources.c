@@ -3,9 +3,10 @@
  * peers: the credential_process output parser (creds_parse_process), the
  * shared JSON reader of the process/IMDS/ECS formats (creds_from_json,
  * meta_parse_creds), the plain-http host check of
- * AWS_CONTAINER_CREDENTIALS_FULL_URI (ecs_host_allowed, against botocore's
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI (http_plain_allowed, against botocore's
  * rule: https, a loopback IP literal, or 169.254.170.2 / 169.254.170.23 /
- * fd00:ec2::23 / localhost, judged on the URL's real host), the ISO 8601
+ * fd00:ec2::23 / localhost, judged on the host curl reads from the URL) and
+ * of the IMDS endpoint and endpoint overrides, the ISO 8601
  * reader, the shell-like splitting of credential_process commands, a
  * failed child's cause and fix line (proc_err_lines), and the CSV row of
  * _AWSROLE_PROFILE_CHAIN (csv_split, csv_add_field).
@@ -303,73 +304,264 @@ t_json_direct(void)
 }
 
 /* ------------------------------------------------------------------------
- * ecs_host_allowed: plain-http FULL_URI hosts
+ * http_plain_allowed: the plain-http hosts of each source (FULL_URI, IMDS,
+ * endpoint overrides), judged on the host curl reads
  * ------------------------------------------------------------------------ */
 
+#define C AR_PLAIN_CONTAINER
+#define I AR_PLAIN_IMDS
+#define L AR_PLAIN_LOOPBACK
 static const struct {
+	enum http_plain rule;
 	const char *url;
-	int allowed;
-} ecs_cases[] = {
-	{ "http://127.0.0.1/creds", 1 },
-	{ "http://127.0.0.1:8080/v2/credentials/x", 1 },
-	{ "http://127.0.0.1", 1 },
-	{ "http://127.1.2.3:80/x", 1 },
-	{ "http://127.255.255.254/x", 1 },
-	{ "http://localhost/creds", 1 },
-	{ "http://localhost:51679/creds", 1 },
-	{ "http://169.254.170.2/v2/credentials/abc", 1 },
-	{ "http://169.254.170.2:80/x", 1 },
-	{ "http://169.254.170.23/v1/credentials", 1 },
-	{ "http://[fd00:ec2::23]/v1/credentials", 1 },
-	{ "http://[fd00:ec2::23]:80/x", 1 },
-	{ "http://[::1]:5000/creds", 1 },
-	{ "http://[::1]/creds", 1 },
-	{ "http://example.com/creds", 0 },
-	{ "http://10.0.0.1/x", 0 },
-	{ "http://192.168.1.1/x", 0 },
-	{ "http://169.254.169.254/latest", 0 },
-	{ "http://169.254.170.3/x", 0 },
-	{ "http://169.254.170.20/x", 0 },
-	{ "http://169.254.170.233/x", 0 },
-	{ "http://169.254.170.2.example.com/x", 0 },
-	{ "http://169.254.170.23.example.com/x", 0 },
-	{ "http://localhost.example.com/x", 0 },
-	{ "http://localhostx/x", 0 },
-	{ "http://local/x", 0 },
-	{ "http://[fd00:ec2::24]/x", 0 },
-	{ "http://[::2]/x", 0 },
-	{ "http://0x7f000001/x", 0 },
-	{ "http://2130706433/x", 0 },
-	{ "http://128.0.0.1/x", 0 },
-	{ "http://12.0.0.1/x", 0 },
-	{ "http://1127.0.0.1/x", 0 },
+	int allowed;	/* 1, 0, or -1: not a plain-http URL */
+} plain_cases[] = {
+	{ C, "http://127.0.0.1/creds", 1 },
+	{ C, "http://127.0.0.1:8080/v2/credentials/x", 1 },
+	{ C, "http://127.0.0.1", 1 },
+	{ C, "http://127.1.2.3:80/x", 1 },
+	{ C, "http://127.255.255.254/x", 1 },
+	{ C, "http://localhost/creds", 1 },
+	{ C, "http://localhost:51679/creds", 1 },
+	{ C, "http://169.254.170.2/v2/credentials/abc", 1 },
+	{ C, "http://169.254.170.2:80/x", 1 },
+	{ C, "http://169.254.170.23/v1/credentials", 1 },
+	{ C, "http://[fd00:ec2::23]/v1/credentials", 1 },
+	{ C, "http://[fd00:ec2::23]:80/x", 1 },
+	{ C, "http://[::1]:5000/creds", 1 },
+	{ C, "http://[::1]/creds", 1 },
+	{ C, "http://example.com/creds", 0 },
+	{ C, "http://10.0.0.1/x", 0 },
+	{ C, "http://192.168.1.1/x", 0 },
+	{ C, "http://169.254.169.254/latest", 0 },
+	{ C, "http://169.254.170.3/x", 0 },
+	{ C, "http://169.254.170.20/x", 0 },
+	{ C, "http://169.254.170.233/x", 0 },
+	{ C, "http://169.254.170.2.example.com/x", 0 },
+	{ C, "http://169.254.170.23.example.com/x", 0 },
+	{ C, "http://localhost.example.com/x", 0 },
+	{ C, "http://localhostx/x", 0 },
+	{ C, "http://local/x", 0 },
+	{ C, "http://[fd00:ec2::24]/x", 0 },
+	{ C, "http://[::2]/x", 0 },
+	{ C, "http://0x7f000001/x", 1 },
+	{ C, "http://2130706433/x", 1 },
+	{ C, "http://128.0.0.1/x", 0 },
+	{ C, "http://12.0.0.1/x", 0 },
+	{ C, "http://1127.0.0.1/x", 0 },
+	/* Address literals as curl reads them (its URL API): what it connects
+	 * to decides, not how it looks. */
+	{ C, "http://0127.0.0.1/x", 0 },	/* octal: 87.0.0.1 */
+	{ C, "http://00127.0.0.1/x", 0 },
+	{ C, "http://0x57.1/x", 0 },
+	{ C, "http://1459617793/x", 0 },
+	{ C, "http://0x7f.1/x", 1 },
+	{ C, "http://0177.0.0.1/x", 1 },
+	{ C, "http://127.1/x", 1 },
+	{ C, "http://0251.0376.0252.2/x", 1 },	/* 169.254.170.2 */
+	{ C, "http://[::ffff:127.0.0.1]/x", 0 },
+	{ C, "http://[0:0:0:0:0:0:0:1]/x", 1 },
+	{ C, "https://example.com/x", -1 },	/* not plain http */
+	{ C, "ftp://127.0.0.1/x", -1 },
 	/* Hostnames that only start like loopback: DNS decides where they go. */
-	{ "http://127.0.0.1.example.com/x", 0 },
-	{ "http://127.example.com/x", 0 },
-	{ "http://127.0.0.1.nip.io/x", 0 },
+	{ C, "http://127.0.0.1.example.com/x", 0 },
+	{ C, "http://127.example.com/x", 0 },
+	{ C, "http://127.0.0.1.nip.io/x", 0 },
 	/* userinfo: the host is what follows '@' (curl connects there). */
-	{ "http://127.0.0.1@example.com/x", 0 },
-	{ "http://127.0.0.1:80@example.com/x", 0 },
-	{ "http://[::1]@example.com/x", 0 },
-	{ "http://localhost@example.com/x", 0 },
-	{ "http://169.254.170.2@example.com/x", 0 },
-	{ "http://a@example.com/x", 0 },
+	{ C, "http://127.0.0.1@example.com/x", 0 },
+	{ C, "http://127.0.0.1:80@example.com/x", 0 },
+	{ C, "http://[::1]@example.com/x", 0 },
+	{ C, "http://localhost@example.com/x", 0 },
+	{ C, "http://169.254.170.2@example.com/x", 0 },
+	{ C, "http://a@example.com/x", 0 },
+	/* IMDS: loopback (test servers) and its own two addresses. */
+	{ I, "http://169.254.169.254", 1 },
+	{ I, "http://169.254.169.254:80/latest", 1 },
+	{ I, "http://[fd00:ec2::254]/", 1 },
+	{ I, "http://127.0.0.1:8080", 1 },
+	{ I, "http://127.1:8080", 1 },
+	{ I, "http://localhost:8080", 1 },
+	{ I, "http://0127.0.0.1:8080", 0 },
+	{ I, "http://192.0.2.10", 0 },
+	{ I, "http://169.254.170.2/x", 0 },
+	{ I, "http://[fd00:ec2::23]/x", 0 },
+	{ I, "http://169.254.169.254.example.com/", 0 },
+	/* Endpoint overrides (STS): loopback only. */
+	{ L, "http://127.0.0.1:4566/", 1 },
+	{ L, "http://[::1]:4566/", 1 },
+	{ L, "http://localhost/", 1 },
+	{ L, "http://2130706433:4566/", 1 },
+	{ L, "http://0127.0.0.1:8080/", 0 },
+	{ L, "http://169.254.169.254/", 0 },
+	{ L, "http://169.254.170.2/", 0 },
+	{ L, "http://[fd00:ec2::23]/", 0 },
+	{ L, "http://sts.amazonaws.com/", 0 },
+};
+#undef C
+#undef I
+#undef L
+
+static void
+t_plain_hosts(void)
+{
+	static const char *names[] = { "loopback", "imds", "container" };
+	char h[256], got[8], want[8], name[300];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(plain_cases) / sizeof(plain_cases[0]); i++) {
+		r = http_plain_allowed(plain_cases[i].url, plain_cases[i].rule,
+		    h, sizeof(h));
+		snprintf(name, sizeof(name), "%s %s",
+		    names[plain_cases[i].rule], plain_cases[i].url);
+		snprintf(got, sizeof(got), "%d", r);
+		snprintf(want, sizeof(want), "%d", plain_cases[i].allowed);
+		if (r == plain_cases[i].allowed)
+			t_ok("plain-host", name);
+		else
+			t_bad("plain-host", name, "allowed", want, got);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * http_on_socket: the connect-time check of plain http (the address curl
+ * picked, before connect); no address here is ever connected to
+ * ------------------------------------------------------------------------ */
+
+/* curl's struct curl_sockaddr with room for an IPv6 address, as curl's own
+ * Curl_sockaddr_ex has. */
+struct sock_case_addr {
+	int family, socktype, protocol;
+	unsigned int addrlen;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} u;
+};
+
+static const struct {
+	enum http_plain rule;
+	int af;
+	const char *ip;
+	int allowed;
+} sock_cases[] = {
+	{ AR_PLAIN_LOOPBACK, AF_INET, "127.0.0.1", 1 },
+	{ AR_PLAIN_LOOPBACK, AF_INET, "127.8.9.10", 1 },
+	{ AR_PLAIN_LOOPBACK, AF_INET6, "::1", 1 },
+	{ AR_PLAIN_LOOPBACK, AF_INET, "87.0.0.1", 0 },
+	{ AR_PLAIN_LOOPBACK, AF_INET, "169.254.169.254", 0 },
+	{ AR_PLAIN_LOOPBACK, AF_INET6, "::ffff:127.0.0.1", 0 },
+	{ AR_PLAIN_IMDS, AF_INET, "169.254.169.254", 1 },
+	{ AR_PLAIN_IMDS, AF_INET6, "fd00:ec2::254", 1 },
+	{ AR_PLAIN_IMDS, AF_INET, "169.254.170.2", 0 },
+	{ AR_PLAIN_CONTAINER, AF_INET, "169.254.170.23", 1 },
+	{ AR_PLAIN_CONTAINER, AF_INET6, "fd00:ec2::23", 1 },
+	{ AR_PLAIN_CONTAINER, AF_INET, "10.0.0.1", 0 },
+	{ AR_PLAIN_CONTAINER, AF_INET6, "fd00:ec2::254", 0 },
 };
 
 static void
-t_ecs_hosts(void)
+t_socket_guard(void)
 {
+	struct sock_case_addr a;
+	struct http_guard g;
+	curl_socket_t fd;
+	char name[80];
 	size_t i;
 
-	for (i = 0; i < sizeof(ecs_cases) / sizeof(ecs_cases[0]); i++) {
-		int got = ecs_host_allowed(ecs_cases[i].url);
-
-		if (got == ecs_cases[i].allowed)
-			t_ok("ecs-host", ecs_cases[i].url);
+	for (i = 0; i < sizeof(sock_cases) / sizeof(sock_cases[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		memset(&g, 0, sizeof(g));
+		a.family = sock_cases[i].af;
+		a.socktype = SOCK_STREAM;
+		a.protocol = IPPROTO_TCP;
+		inet_pton(a.family, sock_cases[i].ip, a.family == AF_INET ?
+		    (void *)&a.u.in.sin_addr : (void *)&a.u.in6.sin6_addr);
+		a.u.sa.sa_family = (sa_family_t)a.family;
+		g.rule = sock_cases[i].rule;
+		fd = http_on_socket(&g, CURLSOCKTYPE_IPCXN,
+		    (struct curl_sockaddr *)(void *)&a);
+		snprintf(name, sizeof(name), "rule %d %s", (int)g.rule,
+		    sock_cases[i].ip);
+		if (sock_cases[i].allowed && fd != CURL_SOCKET_BAD &&
+		    g.refused[0] == '\0')
+			t_ok("socket-guard", name);
+		else if (!sock_cases[i].allowed && fd == CURL_SOCKET_BAD &&
+		    strcmp(g.refused, sock_cases[i].ip) == 0)
+			t_ok("socket-guard", name);
 		else
-			t_bad("ecs-host", ecs_cases[i].url, "allowed",
-			    ecs_cases[i].allowed ? "1" : "0",
-			    got ? "1" : "0");
+			t_bad("socket-guard", name, "refused address",
+			    sock_cases[i].allowed ? "(none)" : sock_cases[i].ip,
+			    g.refused[0] ? g.refused : "(none)");
+		if (fd != CURL_SOCKET_BAD)
+			close(fd);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * http_on_debug: curl's informational text loses the userinfo of URLs (a
+ * proxy variable's password); headers carrying a credential lose the value
+ * ------------------------------------------------------------------------ */
+
+static const struct {
+	curl_infotype type;
+	const char *in, *want;
+} debug_cases[] = {
+	{ CURLINFO_TEXT, "Uses proxy env variable HTTPS_PROXY == "
+	    "'http://user:pa55w0rd@127.0.0.1:3128'\n",
+	  "awsrole: http * Uses proxy env variable HTTPS_PROXY == "
+	    "'http://[redacted]@127.0.0.1:3128'\n" },
+	{ CURLINFO_TEXT, "Uses proxy env variable https_proxy == "
+	    "'user:pa55w0rd@proxy:3128'\n",
+	  "awsrole: http * Uses proxy env variable https_proxy == "
+	    "'[redacted]@proxy:3128'\n" },
+	{ CURLINFO_TEXT, "a socks5h://u:p@[::1]:1080 and http://x:y@h/p@q\r\n",
+	  "awsrole: http * a socks5h://[redacted]@[::1]:1080 and "
+	    "http://[redacted]@h/p@q\n" },
+	{ CURLINFO_TEXT, "GET https://h.example/path@x?y=a@b\n",
+	  "awsrole: http * GET https://h.example/path@x?y=a@b\n" },
+	{ CURLINFO_TEXT, "Connected to 127.0.0.1 port 1\n",
+	  "awsrole: http * Connected to 127.0.0.1 port 1\n" },
+	{ CURLINFO_HEADER_OUT, "CONNECT h:443 HTTP/1.1\r\n"
+	    "Proxy-Authorization: Basic dXNlcjpwYTU1dzByZA==\r\n"
+	    "Cookie: s=1\r\n\r\n",
+	  "awsrole: http > CONNECT h:443 HTTP/1.1\n"
+	    "awsrole: http > Proxy-Authorization: [redacted]\n"
+	    "awsrole: http > Cookie: [redacted]\n" },
+};
+
+static void
+t_debug_redaction(void)
+{
+	char got[1024], name[64];
+	size_t i, n;
+	FILE *f;
+	int saved;
+
+	for (i = 0; i < sizeof(debug_cases) / sizeof(debug_cases[0]); i++) {
+		snprintf(name, sizeof(name), "case %zu", i + 1);
+		fflush(stderr);
+		saved = dup(2);
+		if ((f = tmpfile()) == NULL || saved == -1) {
+			t_bad("debug-redaction", name, "setup", "tmpfile", "none");
+			return;
+		}
+		dup2(fileno(f), 2);
+		http_on_debug(NULL, debug_cases[i].type,
+		    (char *)debug_cases[i].in, strlen(debug_cases[i].in), NULL);
+		fflush(stderr);
+		dup2(saved, 2);
+		close(saved);
+		rewind(f);
+		n = fread(got, 1, sizeof(got) - 1, f);
+		got[n] = '\0';
+		fclose(f);
+		if (strcmp(got, debug_cases[i].want) == 0)
+			t_ok("debug-redaction", name);
+		else
+			t_bad("debug-redaction", name, "stderr",
+			    debug_cases[i].want, got);
 	}
 }
 
@@ -674,7 +866,9 @@ main(void)
 	t_process();
 	t_json();
 	t_json_direct();
-	t_ecs_hosts();
+	t_plain_hosts();
+	t_socket_guard();
+	t_debug_redaction();
 	t_iso8601();
 	t_shlex();
 	t_err_lines();

@@ -53,14 +53,16 @@ class QuietHandler(http.server.BaseHTTPRequestHandler):
             "headers": {k.lower(): v for k, v in self.headers.items()}})
 
     def send_body(self, status, data, ctype):
-        """Answer with data (bytes; not written for HEAD) and log the exchange."""
+        """Log the exchange, then answer with data (bytes; not written for HEAD).  Logged first:
+        a client that sends its next request as soon as it has this answer must find this one
+        logged before that one (the IMDS PUT-then-GETs order)."""
+        self.log_exchange(status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        self.log_exchange(status)
 
 
 def add_server_args(ap):
