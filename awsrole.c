@@ -2125,6 +2125,27 @@ config_profile(const struct config *c, const char *name)
 	    ini_key_cmp);
 }
 
+/* The [services NAME] section of file f (the last of that name, as
+ * botocore's dict keeps it), or NULL.  Only the config file has services
+ * sections: in the credentials file [services x] is a profile. */
+static const struct ini_section *
+config_services(const struct ini_file *f, const char *name)
+{
+	const struct ini_section *found = NULL;
+	char *second;
+	size_t i;
+
+	for (i = 0; i < f->nsec; i++) {
+		if (!str_has_prefix(f->sec[i].name, "services"))
+			continue;
+		second = profile_second_word(f->sec[i].name);
+		if (str_eq(second, name))
+			found = &f->sec[i];
+		free(second);
+	}
+	return found;
+}
+
 /* Key's entry in p (a value or a nested block), or NULL; points into p. */
 static const struct profile_kv *
 profile_kv(const struct profile *p, const char *key)
@@ -3908,67 +3929,310 @@ sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
 	return 0;
 }
 
+/* Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region;
+ * *src (may be NULL) names where it came from. */
+static const char *
+region_pick_src(const struct profile *p, const char *region_opt,
+    const char **src)
+{
+	const char *r = region_opt, *s = "--region";
+
+	if (r == NULL && (r = env_nonempty("AWS_REGION")) != NULL)
+		s = "AWS_REGION";
+	if (r == NULL && (r = env_nonempty("AWS_DEFAULT_REGION")) != NULL)
+		s = "AWS_DEFAULT_REGION";
+	if (r == NULL && p != NULL)
+		r = profile_get(p, "region"), s = "profile";
+	if (src != NULL)
+		*src = s;
+	return r != NULL && *r != '\0' ? r : NULL;
+}
+
 /* Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region. */
 static const char *
 region_pick(const struct profile *p, const char *region_opt)
 {
-	const char *r = region_opt;
-
-	if (r == NULL)
-		r = env_nonempty("AWS_REGION");
-	if (r == NULL)
-		r = env_nonempty("AWS_DEFAULT_REGION");
-	if (r == NULL && p != NULL)
-		r = profile_get(p, "region");
-	return r != NULL && *r != '\0' ? r : NULL;
+	return region_pick_src(p, region_opt, NULL);
 }
 
-/*
- * Endpoint: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's
- * endpoint_url, else sts.<region>.amazonaws.com -- or the global endpoint
- * signed as us-east-1 when sts_regional_endpoints = legacy.
- */
-static int
-sts_endpoint_resolve(const struct profile *p, const char *region_opt,
-    int verbose, struct sts_endpoint *ep, struct ar_err *err)
+/* A setting botocore reads from variable env when it is present (even
+ * empty), else from the profile's key; NULL when neither. */
+static const char *
+sts_setting(const struct profile *p, const char *env, const char *key)
 {
-	const char *region = region_pick(p, region_opt), *url, *legacy;
-	char def[300];
+	const char *v = getenv(env);
 
-	memset(ep, 0, sizeof(*ep));
-	ep->verbose = verbose;
-	if (region == NULL) {
-		ar_fail(err, AR_ECONFIG, "no AWS region is set for %s%s%s",
-		    p ? "profile " : "the environment", p ? p->name : "", "");
-		return ar_fix(err, "add `region = <region>` to the profile, "
-		    "or pass --region, or set AWS_REGION");
+	return v != NULL ? v : p != NULL ? profile_get(p, key) : NULL;
+}
+
+/* botocore's ensure_boolean on a setting: "true" in any case is true. */
+static int
+sts_flag(const struct profile *p, const char *env, const char *key)
+{
+	const char *v = sts_setting(p, env, key);
+
+	return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+/* sts_regional_endpoints: *legacy = 1 for "legacy", 0 for "regional", ""
+ * or unset; anything else is an error, case-sensitive, as in botocore. */
+static int
+sts_regional_mode(const struct profile *p, int *legacy, struct ar_err *err)
+{
+	const char *env = getenv("AWS_STS_REGIONAL_ENDPOINTS");
+	const char *v = sts_setting(p, "AWS_STS_REGIONAL_ENDPOINTS",
+	    "sts_regional_endpoints");
+	char w[PATH_MAX + 16];
+	const struct profile_kv *kv;
+
+	*legacy = str_eq(v, "legacy");
+	if (v == NULL || *v == '\0' || *legacy || strcmp(v, "regional") == 0)
+		return 0;
+	if (env != NULL) {
+		ar_fail(err, AR_ECONFIG, "AWS_STS_REGIONAL_ENDPOINTS=%s is "
+		    "neither \"legacy\" nor \"regional\" (case-sensitive; "
+		    "botocore refuses it)", v);
+		return ar_fix(err, "export AWS_STS_REGIONAL_ENDPOINTS=legacy, "
+		    "or unset it");
 	}
-	if (strlen(region) >= sizeof(ep->region) ||
+	kv = profile_kv(p, "sts_regional_endpoints");
+	snprintf(w, sizeof(w), "%s:%d", kv->file, kv->line);
+	ar_fail(err, AR_ECONFIG, "sts_regional_endpoints = %s in profile \"%s\" "
+	    "(%s) is neither \"legacy\" nor \"regional\" (the values are "
+	    "case-sensitive; botocore refuses the profile)", v, p->name, w);
+	return ar_fix(err, "write sts_regional_endpoints = legacy, or regional "
+	    "(the default)");
+}
+
+/* The sts endpoint_url of the [services S] section profile p names (NULL:
+ * none there); a missing section or an sts that is not a block is an
+ * error, as in botocore. */
+static int
+sts_services_url(const struct config *cfg, const struct profile *p,
+    const char **url, char *src, size_t cap, struct ar_err *err)
+{
+	const struct profile_kv *kv = profile_kv(p, "services");
+	const char *name = kv != NULL && kv->pair->value ? kv->pair->value : "";
+	const struct ini_section *s;
+	const struct ini_pair *sts = NULL;
+	size_t i;
+	int in_cred;
+
+	*url = NULL;
+	if (kv == NULL)
+		return 0;
+	if ((s = config_services(&cfg->cfg, name)) == NULL || s->npairs == 0) {
+		in_cred = config_services(&cfg->cred, name) != NULL;
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has services = "
+		    "%s, but there is no [services %s] section in %s%s%s%s",
+		    p->name, kv->file, kv->line, name, name, cfg->config_path,
+		    in_cred ? " (a [services " : "", in_cred ? name : "",
+		    in_cred ? "] in the credentials file is a profile, not a "
+		    "services section)" : "");
+		return ar_fix(err, "add [services %s] with \"sts =\" and an "
+		    "indented \"endpoint_url = https://...\" line, or remove "
+		    "services from the profile", name);
+	}
+	for (i = 0; i < s->npairs; i++)
+		if (strcmp(s->pairs[i].key, "sts") == 0)
+			sts = &s->pairs[i];
+	if (sts == NULL)
+		return 0;
+	if (sts->value != NULL) {
+		ar_fail(err, AR_ECONFIG, "[%s] (%s:%d): sts must be a block "
+		    "(\"sts =\" followed by indented \"endpoint_url = ...\" "
+		    "lines), not \"sts = %s\"", s->name, cfg->config_path,
+		    sts->line, sts->value);
+		return ar_fix(err, "write \"sts =\" and, on the next line, "
+		    "\"  endpoint_url = https://...\"");
+	}
+	for (i = 0; i < sts->nsub; i++)
+		if (strcmp(sts->sub[i].key, "endpoint_url") == 0 &&
+		    sts->sub[i].value != NULL && *sts->sub[i].value != '\0') {
+			*url = sts->sub[i].value;
+			snprintf(src, cap, "[%s] (%s:%d)", s->name,
+			    cfg->config_path, sts->sub[i].line);
+		}
+	return 0;
+}
+
+/* The configured endpoint URL (NULL: none), in botocore's order:
+ * AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, [services S] sts endpoint_url,
+ * the profile's endpoint_url; empty values are unset, and
+ * ignore_configured_endpoint_urls turns them all off. */
+static int
+sts_configured_url(const struct config *cfg, const struct profile *p,
+    const char **url, char *src, size_t cap, struct ar_err *err)
+{
+	const struct profile_kv *kv;
+
+	*url = NULL;
+	if (sts_flag(p, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+	    "ignore_configured_endpoint_urls"))
+		return 0;
+	if ((*url = env_nonempty("AWS_ENDPOINT_URL_STS")) != NULL) {
+		snprintf(src, cap, "AWS_ENDPOINT_URL_STS");
+		return 0;
+	}
+	if ((*url = env_nonempty("AWS_ENDPOINT_URL")) != NULL) {
+		snprintf(src, cap, "AWS_ENDPOINT_URL");
+		return 0;
+	}
+	if (p == NULL)
+		return 0;
+	if (cfg != NULL && sts_services_url(cfg, p, url, src, cap, err) == -1)
+		return -1;
+	if (*url == NULL && (kv = profile_kv(p, "endpoint_url")) != NULL &&
+	    kv->pair->value != NULL && *kv->pair->value != '\0') {
+		*url = kv->pair->value;
+		snprintf(src, cap, "endpoint_url (%s:%d)", kv->file, kv->line);
+	}
+	return 0;
+}
+
+/* The DNS suffixes of region r's partition (botocore's partitions.json:
+ * the first whose pattern PREFIX\w+-\d+ matches, else aws). */
+static void
+sts_partition(const char *r, const char **dns, const char **dual, int *gov)
+{
+	static const char *part[][3] = {
+		{ "cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn" },
+		{ "eusc-de-", "amazonaws.eu", "api.amazonwebservices.eu" },
+		{ "us-iso-", "c2s.ic.gov", "api.aws.ic.gov" },
+		{ "us-isob-", "sc2s.sgov.gov", "api.aws.scloud" },
+		{ "eu-isoe-", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk" },
+		{ "us-isof-", "csp.hci.ic.gov", "api.aws.hci.ic.gov" },
+		{ "us-gov-", "amazonaws.com", "api.aws" },
+	};
+	const char *t, *dash;
+	size_t i, w;
+
+	*dns = "amazonaws.com", *dual = "api.aws", *gov = 0;
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		if (!str_has_prefix(r, part[i][0]))
+			continue;
+		t = r + strlen(part[i][0]);
+		w = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		dash = t + w;
+		if (w == 0 || *dash != '-' || !all_digits(dash + 1,
+		    strlen(dash + 1)))
+			continue;
+		*dns = part[i][1], *dual = part[i][2], *gov = i == 6;
+		return;
+	}
+}
+
+/* The default endpoint of region r (botocore's STS endpoint rule set) into
+ * url, and its signing region into ep->region. */
+static void
+sts_default_url(const char *r, int legacy, struct sts_endpoint *ep,
+    char *url, size_t cap)
+{
+	const char *dns, *dual;
+	int gov, global = strcmp(r, "aws-global") == 0;
+
+	sts_partition(r, &dns, &dual, &gov);
+	snprintf(ep->region, sizeof(ep->region), "%s", global ? "us-east-1" : r);
+	if (!ep->fips && !ep->dualstack && (global || (legacy &&
+	    sts_legacy_region(r)))) {
+		snprintf(ep->region, sizeof(ep->region), "us-east-1");
+		snprintf(url, cap, "https://sts.amazonaws.com/");
+	} else if (ep->fips && ep->dualstack)
+		snprintf(url, cap, "https://sts-fips.%s.%s/", r, dual);
+	else if (ep->fips && gov)
+		snprintf(url, cap, "https://sts.%s.%s/", r, dns);
+	else if (ep->fips)
+		snprintf(url, cap, "https://sts-fips.%s.%s/", r, dns);
+	else if (ep->dualstack)
+		snprintf(url, cap, "https://sts.%s.%s/", r, dual);
+	else
+		snprintf(url, cap, "https://sts.%s.%s/", r, dns);
+}
+
+/* The region, with a FIPS pseudo-region (fips-R, R-fips) normalised as
+ * botocore does (turning FIPS on), into buf; -1 when it is not a valid
+ * name. */
+static int
+sts_region_norm(const char *region, char *buf, size_t cap, int *fips,
+    struct ar_err *err)
+{
+	char *f;
+
+	if (strlen(region) >= cap ||
 	    strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
 	    strlen(region))
 		return ar_fail(err, AR_ECONFIG, "region \"%s\" is not a valid "
 		    "AWS region name", region);
-	snprintf(ep->region, sizeof(ep->region), "%s", region);
+	snprintf(buf, cap, "%s", region);
+	while ((f = strstr(buf, "fips-")) != NULL)
+		memmove(f, f + 5, strlen(f + 5) + 1), *fips = 1;
+	while ((f = strstr(buf, "-fips")) != NULL)
+		memmove(f, f + 5, strlen(f + 5) + 1), *fips = 1;
+	return 0;
+}
+
+/* Where the region came from, for -v and doctor. */
+static void
+sts_region_source(const struct profile *p, const char *src, int none,
+    struct sts_endpoint *ep)
+{
+	const struct profile_kv *kv = p ? profile_kv(p, "region") : NULL;
+
+	if (none)
+		snprintf(ep->region_source, sizeof(ep->region_source), "none: "
+		    "botocore's default, the global endpoint signed as "
+		    "us-east-1");
+	else if (strcmp(src, "profile") == 0 && kv != NULL)
+		snprintf(ep->region_source, sizeof(ep->region_source),
+		    "profile %s (%s:%d)", p->name, kv->file, kv->line);
+	else
+		snprintf(ep->region_source, sizeof(ep->region_source), "%s",
+		    src);
+}
+
+/*
+ * Endpoint and signing region of profile p, as botocore picks them: the
+ * configured URL (sts_configured_url) as given, signed for the region;
+ * else the rule set's default for the region (FIPS, dual-stack, legacy),
+ * with no region the global endpoint signed as us-east-1.
+ */
+static int
+sts_endpoint_resolve(const struct config *cfg, const struct profile *p,
+    const char *region_opt, int verbose, struct sts_endpoint *ep,
+    struct ar_err *err)
+{
+	const char *src, *region = region_pick_src(p, region_opt, &src), *url;
+	char def[300], r[64] = "aws-global";
+	int legacy, fips = 0;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->verbose = verbose;
+	ep->profile = p != NULL ? p->name : NULL;
+	if (sts_regional_mode(p, &legacy, err) == -1 || (region != NULL &&
+	    sts_region_norm(region, r, sizeof(r), &fips, err) == -1))
+		return -1;
+	sts_region_source(p, src, region == NULL, ep);
 	ep->ca_file = env_nonempty("AWS_CA_BUNDLE");
 	if (ep->ca_file == NULL && p != NULL)
 		ep->ca_file = profile_get(p, "ca_bundle");
-	url = env_nonempty("AWS_ENDPOINT_URL_STS");
-	if (url == NULL)
-		url = env_nonempty("AWS_ENDPOINT_URL");
-	if (url == NULL && p != NULL)
-		url = profile_get(p, "endpoint_url");
-	if (url != NULL)
+	if (sts_configured_url(cfg, p, &url, ep->endpoint_source,
+	    sizeof(ep->endpoint_source), err) == -1)
+		return -1;
+	if (url != NULL) {
+		if (region != NULL)
+			snprintf(ep->region, sizeof(ep->region), "%s", r);
 		return sts_parse_url(url, ep, err);
-	legacy = env_nonempty("AWS_STS_REGIONAL_ENDPOINTS");
-	if (legacy == NULL && p != NULL)
-		legacy = profile_get(p, "sts_regional_endpoints");
-	if (str_eq(legacy, "legacy") && sts_legacy_region(region)) {
-		snprintf(ep->region, sizeof(ep->region), "us-east-1");
-		snprintf(def, sizeof(def), "https://sts.amazonaws.com/");
-	} else {
-		snprintf(def, sizeof(def), "https://sts.%s.amazonaws.%s/",
-		    region, str_has_prefix(region, "cn-") ? "com.cn" : "com");
 	}
+	ep->fips = fips || sts_flag(p, "AWS_USE_FIPS_ENDPOINT",
+	    "use_fips_endpoint");
+	ep->dualstack = sts_flag(p, "AWS_USE_DUALSTACK_ENDPOINT",
+	    "use_dualstack_endpoint");
+	snprintf(ep->endpoint_source, sizeof(ep->endpoint_source), "default");
+	sts_default_url(r, legacy, ep, def, sizeof(def));
+	ar_trace(verbose && region == NULL, "no region (--region, AWS_REGION, "
+	    "AWS_DEFAULT_REGION, region in profile \"%s\"): using the global "
+	    "endpoint %s, signed as us-east-1, as botocore does", p ? p->name :
+	    "", def);
 	return sts_parse_url(def, ep, err);
 }
 
@@ -4230,6 +4494,22 @@ out:
 	return rc;
 }
 
+/* 0 when ep has a signing region; else -1: a configured endpoint URL and
+ * no region, where botocore's signed calls fail (NoRegionError). */
+static int
+sts_need_region(const struct sts_endpoint *ep, struct ar_err *err)
+{
+	if (ep->region[0] != '\0')
+		return 0;
+	ar_fail(err, AR_ECONFIG, "no AWS region is set for %s%s%s, and calls "
+	    "to the configured endpoint URL (from %s) must be signed for a "
+	    "region", ep->profile ? "profile \"" : "the environment",
+	    ep->profile ? ep->profile : "", ep->profile ? "\"" : "",
+	    ep->endpoint_source);
+	return ar_fix(err, "add region = <region> to the profile, pass "
+	    "--region, or set AWS_REGION");
+}
+
 /*
  * Call STS `action` with params, signed by signer (NULL: unsigned, as
  * AssumeRoleWithWebIdentity is).  Retries throttling, 5xx and network
@@ -4243,6 +4523,8 @@ sts_call(const struct sts_endpoint *ep, const struct creds *signer,
 	struct ar_buf body = { NULL, 0, 0, 1 };
 	int attempt, retry = 0, rc = -1;
 
+	if (signer != NULL && sts_need_region(ep, err) == -1)
+		return -1;
 	sts_form_body(action, p, n, &body);
 	for (attempt = 1; attempt <= AR_STS_ATTEMPTS; attempt++) {
 		if (attempt > 1)
@@ -5949,7 +6231,7 @@ resolver_endpoint(struct resolver *r, struct ar_err *err)
 {
 	if (r->have_ep)
 		return 0;
-	if (sts_endpoint_resolve(r->named, r->o->region, r->o->verbose,
+	if (sts_endpoint_resolve(r->cfg, r->named, r->o->region, r->o->verbose,
 	    &r->ep, err) == -1)
 		return -1;
 	r->have_ep = 1;
@@ -6474,7 +6756,7 @@ cmd_whoami(struct run *r)
 	o.allow_env = !r->explicit_profile; /* env keys win, as in botocore */
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
-	if (sts_endpoint_resolve(config_profile(&r->cfg, r->profile),
+	if (sts_endpoint_resolve(&r->cfg, config_profile(&r->cfg, r->profile),
 	    r->cli->region, r->cli->verbose, &ep, &r->err) == -1 ||
 	    sts_get_caller_identity(&ep, &c, &id, NULL, &r->err) == -1)
 		goto out;
@@ -6960,7 +7242,7 @@ cmd_config(struct run *r)
  * Calls: 1, 3, 8, 10, 12, 14
  * ======================================================================== */
 
-enum { FIND_OK, FIND_WARN, FIND_ERROR };
+enum { FIND_OK, FIND_WARN, FIND_ERROR, FIND_INFO };
 
 struct doctor {
 	struct run *r;
@@ -6968,12 +7250,13 @@ struct doctor {
 	int errors, warnings;
 };
 
-/* Count a doctor finding, then add it to d->json or print it and its fix. */
+/* Count a doctor finding (info is not counted), then add it to d->json or
+ * print it and its fix. */
 static void
 finding(struct doctor *d, int level, const char *profile, const char *where,
     const char *msg, const char *fix)
 {
-	static const char *names[] = { "ok", "warning", "error" };
+	static const char *names[] = { "ok", "warning", "error", "info" };
 	cJSON *o;
 
 	d->errors += level == FIND_ERROR;
@@ -7070,8 +7353,9 @@ doctor_values(struct doctor *d, const struct profile *p)
 	}
 }
 
-/* Resolution without calls: missing source, cycles, durations, chains. */
-static void
+/* Resolution without calls: missing source, cycles, durations, chains.
+ * 0 when the chain builds, else -1 (reported). */
+static int
 doctor_chain(struct doctor *d, const struct profile *p)
 {
 	const struct value_rule *r;
@@ -7085,7 +7369,7 @@ doctor_chain(struct doctor *d, const struct profile *p)
 		if ((r = rule_broken(p, NULL, &v)) == NULL ||
 		    (rule_fail(p, r, v, &own), strcmp(own.msg, e.msg) != 0))
 			finding_err(d, p->name, &e);
-		return;
+		return -1;
 	}
 	snprintf(msg, sizeof(msg), "resolves: %zu role hop%s from %s",
 	    ch.nhop, ch.nhop == 1 ? "" : "s", ch.kind == SRC_STATIC ?
@@ -7094,6 +7378,40 @@ doctor_chain(struct doctor *d, const struct profile *p)
 	    ch.kind == SRC_IMDS ? "EC2 instance metadata" :
 	    ch.kind == SRC_ECS ? "the container endpoint" : "web identity");
 	finding(d, FIND_OK, p->name, NULL, msg, NULL);
+	return 0;
+}
+
+/* Where p's STS calls go and how they are signed, as an info finding
+ * with sts_endpoint, signing_region and region_source (as botocore picks
+ * them, no call made); a setting botocore refuses is an error. */
+static void
+doctor_endpoint(struct doctor *d, const struct profile *p)
+{
+	struct sts_endpoint ep;
+	struct ar_err e;
+	char msg[3 * PATH_MAX];
+	cJSON *o;
+
+	if (sts_endpoint_resolve(&d->r->cfg, p, d->r->cli->region, 0, &ep,
+	    &e) == -1 || sts_need_region(&ep, &e) == -1) {
+		finding_err(d, p->name, &e);
+		return;
+	}
+	snprintf(msg, sizeof(msg), "STS calls go to %s, signed for %s (region "
+	    "from %s; endpoint: %s%s%s)", ep.url, ep.region, ep.region_source,
+	    ep.endpoint_source, ep.fips ? ", FIPS" : "", ep.dualstack ?
+	    ", dual-stack" : "");
+	finding(d, FIND_INFO, p->name, NULL, msg, NULL);
+	if (d->json == NULL ||
+	    (o = cJSON_GetArrayItem(d->json, cJSON_GetArraySize(d->json) - 1))
+	    == NULL)
+		return;
+	cJSON_AddStringToObject(o, "sts_endpoint", ep.url);
+	cJSON_AddStringToObject(o, "signing_region", ep.region);
+	cJSON_AddStringToObject(o, "region_source", ep.region_source);
+	cJSON_AddStringToObject(o, "endpoint_source", ep.endpoint_source);
+	cJSON_AddBoolToObject(o, "fips", ep.fips);
+	cJSON_AddBoolToObject(o, "dualstack", ep.dualstack);
 }
 
 /* Warn when path (a file of secrets) is readable by its group or others; a
@@ -7273,11 +7591,9 @@ doctor_online(struct doctor *d, const struct profile *p)
 
 	if (chain_build(&d->r->cfg, p->name, &ch, &e) == -1)
 		return;
-	if (sts_endpoint_resolve(p, d->r->cli->region, d->r->cli->verbose, &ep,
-	    &e) == -1) {
-		finding_err(d, p->name, &e);
-		return;
-	}
+	if (sts_endpoint_resolve(&d->r->cfg, p, d->r->cli->region,
+	    d->r->cli->verbose, &ep, &e) == -1)
+		return; /* doctor_endpoint reported it */
 	/* Known-bad source keys would waste the MFA code on AssumeRole. */
 	if (doctor_online_source(d, p, &ch, &ep) == 0 && ch.nhop > 0)
 		doctor_online_assume(d, p);
@@ -7339,7 +7655,8 @@ cmd_doctor(struct run *r)
 			continue;
 		doctor_values(&d, p);
 		doctor_rules(&d, p);
-		doctor_chain(&d, p);
+		if (doctor_chain(&d, p) == 0)
+			doctor_endpoint(&d, p);
 		if (r->cli->online)
 			doctor_online(&d, p);
 	}
