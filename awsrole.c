@@ -2006,6 +2006,10 @@ profile_group(struct config *c, const struct profile_defaults *d,
 	g[0].name = NULL;
 	p->file = cs != NULL ? c->cfg.path : c->cred.path;
 	p->line = cs != NULL ? cs->line : ks->line;
+	p->sec[0] = cs, p->sec[1] = ks;
+	p->path[0] = c->cfg.path, p->path[1] = c->cred.path;
+	p->def[0] = cs != NULL ? d->cfg : NULL;
+	p->def[1] = ks != NULL ? d->cred : NULL;
 	profile_keys(c, p, d, cs, ks);
 }
 
@@ -2161,14 +2165,35 @@ profile_get(const struct profile *p, const char *key)
 	return kv != NULL ? kv->pair->value : NULL;
 }
 
-/* A role profile that starts from a web identity token rather than from
- * other credentials. */
+/* Key's pair in p's own section of one file (cred: the credentials
+ * file, else the config file) or in that file's [DEFAULT], as botocore's
+ * per-file providers read it; NULL when that file does not set it. */
+static const struct ini_pair *
+profile_file_pair(const struct profile *p, int cred, const char *key)
+{
+	const struct ini_pair *pr = NULL;
+
+	if (p->sec[cred] != NULL)
+		pr = ini_find(p->sec[cred], key);
+	if (pr == NULL && p->def[cred] != NULL)
+		pr = ini_find(p->def[cred], key);
+	return pr != NULL && pr->value != NULL ? pr : NULL;
+}
+
+/* A profile with web_identity_token_file: botocore calls
+ * AssumeRoleWithWebIdentity for it and never reads its source_profile,
+ * credential_source, mfa_serial, external_id or duration_seconds. */
 static int
 profile_is_web_identity(const struct profile *p)
 {
-	return profile_get(p, "web_identity_token_file") != NULL &&
-	    profile_get(p, "source_profile") == NULL &&
-	    profile_get(p, "credential_source") == NULL;
+	return profile_get(p, "web_identity_token_file") != NULL;
+}
+
+/* botocore's AssumeRole profile: role_arn and no web_identity_token_file. */
+static int
+profile_is_assume_role(const struct profile *p)
+{
+	return profile_get(p, "role_arn") != NULL && !profile_is_web_identity(p);
 }
 
 /*
@@ -4681,23 +4706,76 @@ check_unquoted(const struct profile *p, const char *key, struct ar_err *err)
 	return ar_fix(err, "remove the quotes: %s = <value>", key);
 }
 
-/* 1 when p sets aws_access_key_id (static keys), else 0. */
+/* 1 when p sets aws_access_key_id or aws_secret_access_key in either
+ * file (botocore's _has_static_credentials), else 0. */
 static int
 profile_has_static(const struct profile *p)
 {
-	return profile_get(p, "aws_access_key_id") != NULL;
+	return profile_get(p, "aws_access_key_id") != NULL ||
+	    profile_get(p, "aws_secret_access_key") != NULL;
 }
 
-/* aws_access_key_id + aws_secret_access_key (+ aws_session_token). */
+/* The file whose keys botocore takes for p: 1 when its credentials-file
+ * section has aws_access_key_id, else 0 when its config-file section has
+ * it, else -1. */
+static int
+profile_key_file(const struct profile *p)
+{
+	if (profile_file_pair(p, 1, "aws_access_key_id") != NULL)
+		return 1;
+	return profile_file_pair(p, 0, "aws_access_key_id") != NULL ? 0 : -1;
+}
+
+/* The keys of p in file f (profile_key_file) are whole: the secret in the
+ * same file, and one name for the token; else -1 with the error, which
+ * says what botocore does. */
+static int
+static_keys_check(const struct profile *p, int f, struct ar_err *err)
+{
+	static const char *fname[2] = { "config-file",
+	    "shared-credentials-file" };
+	const struct ini_pair *id = profile_file_pair(p, f, "aws_access_key_id");
+	const struct ini_pair *sk = profile_file_pair(p, f,
+	    "aws_secret_access_key");
+	const struct ini_pair *other = profile_file_pair(p, !f,
+	    "aws_secret_access_key");
+	const struct ini_pair *tok = profile_file_pair(p, f, "aws_session_token");
+
+	if (sk == NULL && other != NULL) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" has aws_access_key_id "
+		    "in %s:%d but aws_secret_access_key only in %s:%d; both keys "
+		    "(and aws_session_token) must be in the same file (botocore "
+		    "refuses this: \"Partial credentials found in %s, missing: "
+		    "aws_secret_access_key\")", p->name, p->path[f], id->line,
+		    p->path[!f], other->line, fname[f]);
+		return ar_fix(err, "move aws_secret_access_key to %s", p->path[f]);
+	}
+	if (tok != NULL && profile_file_pair(p, f, "aws_security_token")) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) sets both "
+		    "aws_session_token and aws_security_token; botocore would "
+		    "send aws_security_token and ignore aws_session_token",
+		    p->name, p->path[f], tok->line);
+		return ar_fix(err, "keep only aws_session_token");
+	}
+	return 0;
+}
+
+/* Static keys of p from one file, as botocore reads them: the
+ * credentials file's when it has aws_access_key_id, else the config
+ * file's; the token (aws_session_token, or the legacy
+ * aws_security_token) only from that file. */
 static int
 creds_from_profile(const struct profile *p, struct creds *c,
     struct ar_err *err)
 {
-	const char *id = profile_get(p, "aws_access_key_id");
-	const char *sk = profile_get(p, "aws_secret_access_key");
-	const char *tok = profile_get(p, "aws_session_token");
+	int f = profile_key_file(p);
+	const struct ini_pair *id, *sk, *tok;
 
-	if (id == NULL || sk == NULL || !*id || !*sk) {
+	id = f >= 0 ? profile_file_pair(p, f, "aws_access_key_id") : NULL;
+	sk = f >= 0 ? profile_file_pair(p, f, "aws_secret_access_key") : NULL;
+	if (f >= 0 && static_keys_check(p, f, err) == -1)
+		return -1;
+	if (id == NULL || sk == NULL || !*id->value || !*sk->value) {
 		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has %s but "
 		    "not %s", p->name, p->file, p->line, id ?
 		    "aws_access_key_id" : "aws_secret_access_key", id ?
@@ -4707,12 +4785,14 @@ creds_from_profile(const struct profile *p, struct creds *c,
 	if (check_unquoted(p, "aws_access_key_id", err) == -1 ||
 	    check_unquoted(p, "aws_secret_access_key", err) == -1)
 		return -1;
-	c->akid = xstrdup(id);
-	c->secret = xstrdup(sk);
-	c->token = tok && *tok ? xstrdup(tok) : NULL;
+	if ((tok = profile_file_pair(p, f, "aws_session_token")) == NULL)
+		tok = profile_file_pair(p, f, "aws_security_token");
+	c->akid = xstrdup(id->value);
+	c->secret = xstrdup(sk->value);
+	c->token = tok && *tok->value ? xstrdup(tok->value) : NULL;
 	snprintf(c->source, sizeof(c->source), "profile %.40s (%.40s)",
-	    p->name, strrchr(p->file, '/') ? strrchr(p->file, '/') + 1 :
-	    p->file);
+	    p->name, strrchr(p->path[f], '/') ? strrchr(p->path[f], '/') + 1 :
+	    p->path[f]);
 	return 0;
 }
 
@@ -5855,26 +5935,29 @@ rule_mfa_serial(const char *v)
 	return match_arn(v, "mfa/") || match_hw_serial(v);
 }
 
-enum { RULE_EMPTY_OK = 1, RULE_NOT_WEB = 2 };
+/* RULE_LONG: doctor gives resolution's whole message (value, profile and
+ * line); RULE_EQ: that message quotes the value as "KEY = V". */
+enum { RULE_EMPTY_OK = 1, RULE_NOT_WEB = 2, RULE_LONG = 4, RULE_EQ = 8 };
 
 static const struct value_rule value_rules[] = {
 	{ "role_arn", rule_role_arn, 0, "is not a role ARN",
-	    "use arn:aws:iam::<12-digit account>:role/<name>" },
-	{ "duration_seconds", rule_duration, RULE_NOT_WEB,
+	    "use arn:aws:iam::<12-digit account>:role/<name>", NULL },
+	{ "duration_seconds", rule_duration, RULE_NOT_WEB | RULE_LONG | RULE_EQ,
 	    "is not a number of seconds from 900 to 43200",
 	    "set duration_seconds between 900 and 43200, and no higher than "
-	    "the role's maximum session duration" },
-	{ "role_session_name", valid_session_name, RULE_EMPTY_OK,
+	    "the role's maximum session duration",
+	    "botocore would ignore it and ask for the default 1 hour" },
+	{ "role_session_name", valid_session_name, RULE_EMPTY_OK | RULE_LONG,
 	    "must be 2-64 characters of letters, digits and _+=,.@-",
 	    "set role_session_name to a name such as alice-admin, or remove "
-	    "it to get botocore-session-<time>" },
+	    "it to get botocore-session-<time>", NULL },
 	{ "external_id", rule_external_id, RULE_NOT_WEB,
 	    "must be 2-1224 characters",
-	    "set external_id to the value the role's owner gave you" },
+	    "set external_id to the value the role's owner gave you", NULL },
 	{ "mfa_serial", rule_mfa_serial, RULE_NOT_WEB,
 	    "is neither an MFA device ARN nor a hardware token serial",
 	    "use arn:aws:iam::<12-digit account>:mfa/<device name> (IAM > "
-	    "Security credentials)" },
+	    "Security credentials)", NULL },
 };
 
 /* The first rule of value_rules that profile p breaks, or NULL; *value is
@@ -5906,7 +5989,8 @@ rule_fail(const struct profile *p, const struct value_rule *r,
 {
 	char w[PATH_MAX + 16];
 
-	ar_fail(err, AR_ECONFIG, "%s \"%s\" of profile \"%s\" (%s) %s", r->key,
+	ar_fail(err, AR_ECONFIG, r->flags & RULE_EQ ? "%s = %s of profile "
+	    "\"%s\" (%s) %s" : "%s \"%s\" of profile \"%s\" (%s) %s", r->key,
 	    v, p->name, profile_where(p, r->key, w, sizeof(w)), r->what);
 	return ar_fix(err, "%s", r->fix);
 }
@@ -6031,10 +6115,6 @@ chain_role(struct chain *ch, const struct profile *p, const char **next,
 	chain_add_hop(ch, p);
 	if (cs != NULL)
 		return chain_credential_source(ch, p, cs, err);
-	if (profile_is_web_identity(p)) {
-		ch->kind = SRC_WEB_IDENTITY;
-		return 1;
-	}
 	if (src == NULL) {
 		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has role_arn "
 		    "but neither source_profile nor credential_source",
@@ -6048,6 +6128,41 @@ chain_role(struct chain *ch, const struct profile *p, const char **next,
 	}
 	*next = src;
 	return 0;
+}
+
+/* The named profile's, or a source's, own credentials in botocore's
+ * provider order: web identity, keys in the credentials file,
+ * credential_process, keys in the config file.  Returns 1, or -1. */
+static int
+chain_profile_creds(const struct config *cfg, struct chain *ch,
+    const struct profile *p, struct ar_err *err)
+{
+	int f = profile_key_file(p);
+
+	if (profile_is_web_identity(p)) {
+		if (profile_get(p, "role_arn") == NULL) {
+			ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has "
+			    "web_identity_token_file but no role_arn", p->name,
+			    p->file, p->line);
+			return ar_fix(err, "add role_arn = arn:aws:iam::"
+			    "<account>:role/<name>, or remove "
+			    "web_identity_token_file");
+		}
+		chain_add_hop(ch, p);
+		return ch->kind = SRC_WEB_IDENTITY, 1;
+	}
+	if (f == 1 || (f == 0 &&
+	    profile_get(p, "credential_process") == NULL))
+		return static_keys_check(p, f, err) == -1 ? -1 :
+		    (ch->kind = SRC_STATIC, 1);
+	if ((ch->process = profile_get(p, "credential_process")) != NULL)
+		return ch->kind = SRC_PROCESS, 1;
+	ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has no credentials",
+	    p->name, p->file, p->line);
+	return ar_fix(err, "give [%s] aws_access_key_id and "
+	    "aws_secret_access_key in %s, or role_arn with source_profile, "
+	    "credential_source or credential_process", p->name,
+	    cfg->cred_path);
 }
 
 /* One profile of the chain; same return convention as chain_role. */
@@ -6066,20 +6181,12 @@ chain_step(const struct config *cfg, struct chain *ch, const char *name,
 		    "source_profile hops", ch->names[0], AR_CHAIN_MAX);
 	ch->names[ch->nnames++] = p->name;
 	ch->base = p;
-	if (ch->nnames > 1 && profile_has_static(p))
-		return ch->kind = SRC_STATIC, 1;
-	if (profile_get(p, "role_arn") != NULL)
+	/* A source with keys takes botocore's profile providers, not its
+	 * role (AssumeRoleProvider._resolve_credentials_from_profile). */
+	if (profile_is_assume_role(p) &&
+	    (ch->nnames == 1 || !profile_has_static(p)))
 		return chain_role(ch, p, next, err);
-	if (profile_has_static(p))
-		return ch->kind = SRC_STATIC, 1;
-	if ((ch->process = profile_get(p, "credential_process")) != NULL)
-		return ch->kind = SRC_PROCESS, 1;
-	ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has no credentials",
-	    p->name, p->file, p->line);
-	return ar_fix(err, "give [%s] aws_access_key_id and "
-	    "aws_secret_access_key in %s, or role_arn with source_profile, "
-	    "credential_source or credential_process", p->name,
-	    cfg->cred_path);
+	return chain_profile_creds(cfg, ch, p, err);
 }
 
 /* Walk source_profile from `name`; validate every hop; innermost first. */
@@ -6297,36 +6404,47 @@ hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
 	return rc;
 }
 
-/* Environment web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN. */
+/*
+ * Environment web identity, as botocore's AssumeRoleWithWebIdentityProvider
+ * reads it when no profile was named on the command line and the profile
+ * is not an AssumeRole one: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and
+ * AWS_ROLE_SESSION_NAME each before the profile's key.  0 when no variable
+ * applies (the profile alone decides), 1 with ch filled, -1 when a token
+ * file has no role.
+ */
 static int
-chain_from_env_web(struct chain *ch)
+chain_from_env_web(const struct profile *p, int explicit_profile,
+    struct chain *ch, struct ar_err *err)
 {
 	const char *file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
 	const char *arn = env_nonempty("AWS_ROLE_ARN");
+	const char *name = env_nonempty("AWS_ROLE_SESSION_NAME");
 
-	if (file == NULL || arn == NULL)
+	if (explicit_profile || (p != NULL && profile_is_assume_role(p)) ||
+	    (file == NULL && arn == NULL && name == NULL))
 		return 0;
+	if (file == NULL && p != NULL)
+		file = profile_get(p, "web_identity_token_file");
+	if (file == NULL || *file == '\0')
+		return 0;
+	if (arn == NULL && p != NULL)
+		arn = profile_get(p, "role_arn");
+	if (name == NULL && p != NULL)
+		name = profile_get(p, "role_session_name");
+	if (arn == NULL || *arn == '\0') {
+		ar_fail(err, AR_ECONFIG, "AWS_WEB_IDENTITY_TOKEN_FILE is set but "
+		    "neither AWS_ROLE_ARN nor role_arn in profile \"%s\" names "
+		    "the role", p != NULL ? p->name : "");
+		return ar_fix(err, "export AWS_ROLE_ARN=arn:aws:iam::<account>:"
+		    "role/<name>, or unset AWS_WEB_IDENTITY_TOKEN_FILE");
+	}
 	memset(ch, 0, sizeof(*ch));
 	ch->kind = SRC_WEB_IDENTITY;
 	ch->nhop = 1;
 	ch->hop[0].a.role_arn = arn;
 	ch->hop[0].a.token_file = file;
-	ch->hop[0].a.session_name = env_nonempty("AWS_ROLE_SESSION_NAME");
-	return 1;
-}
-
-/*
- * botocore's provider order puts the environment's web identity after
- * assume-role profiles but before a profile's static keys or process, and
- * only when no profile was named on the command line.
- */
-static int
-env_web_applies(const struct profile *p, int explicit_profile)
-{
-	if (explicit_profile)
-		return 0;
-	return p == NULL || (profile_get(p, "role_arn") == NULL &&
-	    profile_get(p, "web_identity_token_file") == NULL);
+	ch->hop[0].a.session_name = name != NULL && *name != '\0' ? name : NULL;
+	return cache_key(&ch->hop[0].a, ch->hop[0].key, err) == -1 ? -1 : 1;
 }
 
 /* Credentials at the end of ch into *out (clear with creds_clear): the top
@@ -6396,13 +6514,9 @@ resolve(const struct config *cfg, const char *name,
 		return rc;
 	if (cache_init(&r.cache, o->verbose, err) == -1)
 		return -1;
-	if (env_web_applies(r.named, o->explicit_profile) &&
-	    chain_from_env_web(&ch)) {
-		if (cache_key(&ch.hop[0].a, ch.hop[0].key, err) == -1)
-			return -1;
-	} else if (chain_build(cfg, name, &ch, err) == -1) {
+	if ((rc = chain_from_env_web(r.named, o->explicit_profile, &ch,
+	    err)) == -1 || (rc == 0 && chain_build(cfg, name, &ch, err) == -1))
 		return -1;
-	}
 	if (ch.nhop > 0)
 		memcpy(info->key, ch.hop[ch.nhop - 1].key, 41);
 	return resolve_chain(&r, &ch, out, err);
@@ -6946,19 +7060,21 @@ profile_kind(const struct profile *p)
 	const char *cs = profile_get(p, "credential_source");
 
 	if (profile_get(p, "role_arn") != NULL) {
+		if (profile_is_web_identity(p))
+			return "web-identity";
 		if (cs != NULL)
 			return strcmp(cs, "Environment") == 0 ? "role<-env" :
 			    strcmp(cs, "Ec2InstanceMetadata") == 0 ?
 			    "role<-imds" : strcmp(cs, "EcsContainer") == 0 ?
 			    "role<-ecs" : "role<-?";
-		if (profile_is_web_identity(p))
-			return "web-identity";
 		return "role";
 	}
-	if (profile_has_static(p))
+	if (profile_key_file(p) == 1)
 		return "static";
 	if (profile_get(p, "credential_process") != NULL)
 		return "process";
+	if (profile_key_file(p) == 0)
+		return "static";
 	if (profile_get(p, "sso_session") || profile_get(p, "sso_start_url"))
 		return "sso";
 	return "none";
@@ -7293,13 +7409,22 @@ static void
 doctor_rules(struct doctor *d, const struct profile *p)
 {
 	const struct value_rule *r = NULL;
-	char w[PATH_MAX + 16], msg[512];
+	struct ar_err e;
+	char w[PATH_MAX + 16], msg[sizeof(e.msg) + 128];
 	const char *v;
 
 	while ((r = rule_broken(p, r, &v)) != NULL) {
-		snprintf(msg, sizeof(msg), "%s %s", r->key, r->what);
-		finding(d, FIND_ERROR, p->name, profile_where(p, r->key, w,
-		    sizeof(w)), msg, r->fix);
+		if (!(r->flags & RULE_LONG)) {
+			snprintf(msg, sizeof(msg), "%s %s", r->key, r->what);
+			finding(d, FIND_ERROR, p->name, profile_where(p, r->key,
+			    w, sizeof(w)), msg, r->fix);
+			continue;
+		}
+		rule_fail(p, r, v, &e);
+		snprintf(msg, sizeof(msg), "%s%s%s", e.msg, r->botocore &&
+		    !all_digits(v, strlen(v)) ? "; " : "", r->botocore &&
+		    !all_digits(v, strlen(v)) ? r->botocore : "");
+		finding(d, FIND_ERROR, p->name, NULL, msg, e.fix);
 	}
 }
 
@@ -7389,18 +7514,29 @@ doctor_endpoint(struct doctor *d, const struct profile *p)
 {
 	struct sts_endpoint ep;
 	struct ar_err e;
-	char msg[3 * PATH_MAX];
+	char msg[sizeof(ep.url) + sizeof(ep.region_source) +
+	    sizeof(ep.endpoint_source) + 256];
+	const char *v;
 	cJSON *o;
 
+	/* A quoted region, or one with an inline comment: doctor_values
+	 * warned about that value already. */
+	if ((v = region_pick(p, d->r->cli->region)) != NULL &&
+	    v == profile_get(p, "region") && (strpbrk(v, "\"'") != NULL ||
+	    strstr(v, " #") || strstr(v, "\t#") || strstr(v, " ;") ||
+	    strstr(v, "\t;")))
+		return;
 	if (sts_endpoint_resolve(&d->r->cfg, p, d->r->cli->region, 0, &ep,
 	    &e) == -1 || sts_need_region(&ep, &e) == -1) {
 		finding_err(d, p->name, &e);
 		return;
 	}
-	snprintf(msg, sizeof(msg), "STS calls go to %s, signed for %s (region "
-	    "from %s; endpoint: %s%s%s)", ep.url, ep.region, ep.region_source,
-	    ep.endpoint_source, ep.fips ? ", FIPS" : "", ep.dualstack ?
-	    ", dual-stack" : "");
+	snprintf(msg, sizeof(msg), "STS calls go to %s, signed for %s (%s%s; "
+	    "endpoint: %s%s%s)", ep.url, ep.region, str_has_prefix(
+	    ep.region_source, "none:") ? "no region set, " : "region from ",
+	    str_has_prefix(ep.region_source, "none:") ? ep.region_source + 6 :
+	    ep.region_source, ep.endpoint_source, ep.fips ? ", FIPS" : "",
+	    ep.dualstack ? ", dual-stack" : "");
 	finding(d, FIND_INFO, p->name, NULL, msg, NULL);
 	if (d->json == NULL ||
 	    (o = cJSON_GetArrayItem(d->json, cJSON_GetArraySize(d->json) - 1))

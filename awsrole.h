@@ -192,6 +192,10 @@ struct profile {             /* owned by its config (config_free) */
 	size_t nkv;
 	const char *file;    /* file and line of its (first) section header */
 	int line;
+	const struct ini_section *sec[2], *def[2]; /* its own section and that
+				file's [DEFAULT] in [0] the config file, [1] the
+				credentials file; NULL when absent */
+	const char *path[2]; /* the paths of those two files */
 };
 
 struct ignored_section {     /* owned by its config (config_free);
@@ -481,6 +485,9 @@ struct value_rule {
 	int flags;                   /* RULE_EMPTY_OK, RULE_NOT_WEB */
 	const char *what;            /* "KEY <what>": what is wrong */
 	const char *fix;
+	const char *botocore;        /* doctor: what botocore does instead
+					with a value that is not a number,
+					or NULL */
 };
 
 struct role_hop {            /* owned by its chain; points into the config,
