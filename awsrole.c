@@ -7514,9 +7514,8 @@ doctor_endpoint(struct doctor *d, const struct profile *p)
 {
 	struct sts_endpoint ep;
 	struct ar_err e;
-	char msg[sizeof(ep.url) + sizeof(ep.region_source) +
-	    sizeof(ep.endpoint_source) + 256];
-	const char *v;
+	char msg[2 * sizeof(ep)];
+	const char *v, *how, *rs;
 	cJSON *o;
 
 	/* A quoted region, or one with an inline comment: doctor_values
@@ -7531,12 +7530,13 @@ doctor_endpoint(struct doctor *d, const struct profile *p)
 		finding_err(d, p->name, &e);
 		return;
 	}
+	how = "region from ", rs = ep.region_source;
+	if (str_has_prefix(rs, "none: "))
+		how = "no region set, ", rs += 6;
 	snprintf(msg, sizeof(msg), "STS calls go to %s, signed for %s (%s%s; "
-	    "endpoint: %s%s%s)", ep.url, ep.region, str_has_prefix(
-	    ep.region_source, "none:") ? "no region set, " : "region from ",
-	    str_has_prefix(ep.region_source, "none:") ? ep.region_source + 6 :
-	    ep.region_source, ep.endpoint_source, ep.fips ? ", FIPS" : "",
-	    ep.dualstack ? ", dual-stack" : "");
+	    "endpoint: %s%s%s)", ep.url, ep.region, how, rs,
+	    ep.endpoint_source, ep.fips ? ", FIPS" : "", ep.dualstack ?
+	    ", dual-stack" : "");
 	finding(d, FIND_INFO, p->name, NULL, msg, NULL);
 	if (d->json == NULL ||
 	    (o = cJSON_GetArrayItem(d->json, cJSON_GetArraySize(d->json) - 1))
