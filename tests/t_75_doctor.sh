@@ -196,9 +196,9 @@ aws_config_profile high source_profile=base role_arn=arn:aws:iam::111111111111:r
 aws_config_profile word source_profile=base role_arn=arn:aws:iam::111111111111:role/RoleA duration_seconds=15m
 run awsrole doctor
 expect_doctor_failed
-expect_finding error "[low] duration_seconds = 899 of profile \"low\" ($CFG:$(d_line "$CFG" "= 899")) is not a number of seconds from 900 to 43200" "between 900 and 43200"
-expect_finding error "[high] duration_seconds = 43201 of profile \"high\" ($CFG:$(d_line "$CFG" "= 43201")) is not a number of seconds from 900 to 43200" "maximum session duration"
-expect_finding error "[word] duration_seconds = 15m of profile \"word\"" "between 900 and 43200"
+expect_finding error "[low] duration_seconds is not a number of seconds from 900 to 43200  at $CFG:$(d_line "$CFG" "= 899")" "between 900 and 43200"
+expect_finding error "[high] duration_seconds is not a number of seconds from 900 to 43200  at $CFG:$(d_line "$CFG" "= 43201")" "maximum session duration"
+expect_finding error "[word] duration_seconds is not a number of seconds from 900 to 43200  at $CFG:$(d_line "$CFG" "= 15m")" "between 900 and 43200"
 expect_totals 3 0
 pass
 
@@ -238,8 +238,8 @@ aws_config_profile spaced source_profile=base role_arn=arn:aws:iam::111111111111
 aws_config_profile short source_profile=base role_arn=arn:aws:iam::111111111111:role/RoleA role_session_name=a
 run awsrole doctor
 expect_doctor_failed
-expect_finding error "[spaced] role_session_name \"bad name!\" of profile \"spaced\" ($CFG:$(d_line "$CFG" "bad name!")) must be 2-64 characters of letters, digits and _+=,.@-" "role_session_name"
-expect_finding error "[short] role_session_name \"a\" of profile \"short\" ($CFG:$(d_line "$CFG" "role_session_name = a")) must be 2-64 characters" "role_session_name"
+expect_finding error "[spaced] role_session_name must be 2-64 characters of letters, digits and _+=,.@-  at $CFG:$(d_line "$CFG" "bad name!")" "role_session_name"
+expect_finding error "[short] role_session_name must be 2-64 characters of letters, digits and _+=,.@-  at $CFG:$(d_line "$CFG" "role_session_name = a")" "role_session_name"
 expect_totals 2 0
 pass
 
