@@ -5935,19 +5935,17 @@ rule_mfa_serial(const char *v)
 	return match_arn(v, "mfa/") || match_hw_serial(v);
 }
 
-/* RULE_LONG: doctor gives resolution's whole message (value, profile and
- * line); RULE_EQ: that message quotes the value as "KEY = V". */
-enum { RULE_EMPTY_OK = 1, RULE_NOT_WEB = 2, RULE_LONG = 4, RULE_EQ = 8 };
+enum { RULE_EMPTY_OK = 1, RULE_NOT_WEB = 2 };
 
 static const struct value_rule value_rules[] = {
 	{ "role_arn", rule_role_arn, 0, "is not a role ARN",
 	    "use arn:aws:iam::<12-digit account>:role/<name>", NULL },
-	{ "duration_seconds", rule_duration, RULE_NOT_WEB | RULE_LONG | RULE_EQ,
+	{ "duration_seconds", rule_duration, RULE_NOT_WEB,
 	    "is not a number of seconds from 900 to 43200",
 	    "set duration_seconds between 900 and 43200, and no higher than "
 	    "the role's maximum session duration",
 	    "botocore would ignore it and ask for the default 1 hour" },
-	{ "role_session_name", valid_session_name, RULE_EMPTY_OK | RULE_LONG,
+	{ "role_session_name", valid_session_name, RULE_EMPTY_OK,
 	    "must be 2-64 characters of letters, digits and _+=,.@-",
 	    "set role_session_name to a name such as alice-admin, or remove "
 	    "it to get botocore-session-<time>", NULL },
@@ -5989,8 +5987,7 @@ rule_fail(const struct profile *p, const struct value_rule *r,
 {
 	char w[PATH_MAX + 16];
 
-	ar_fail(err, AR_ECONFIG, r->flags & RULE_EQ ? "%s = %s of profile "
-	    "\"%s\" (%s) %s" : "%s \"%s\" of profile \"%s\" (%s) %s", r->key,
+	ar_fail(err, AR_ECONFIG, "%s \"%s\" of profile \"%s\" (%s) %s", r->key,
 	    v, p->name, profile_where(p, r->key, w, sizeof(w)), r->what);
 	return ar_fix(err, "%s", r->fix);
 }
@@ -7409,22 +7406,19 @@ static void
 doctor_rules(struct doctor *d, const struct profile *p)
 {
 	const struct value_rule *r = NULL;
-	struct ar_err e;
-	char w[PATH_MAX + 16], msg[sizeof(e.msg) + 128];
+	char w[PATH_MAX + 16], msg[512], fix[1024];
 	const char *v;
 
 	while ((r = rule_broken(p, r, &v)) != NULL) {
-		if (!(r->flags & RULE_LONG)) {
-			snprintf(msg, sizeof(msg), "%s %s", r->key, r->what);
-			finding(d, FIND_ERROR, p->name, profile_where(p, r->key,
-			    w, sizeof(w)), msg, r->fix);
-			continue;
-		}
-		rule_fail(p, r, v, &e);
-		snprintf(msg, sizeof(msg), "%s%s%s", e.msg, r->botocore &&
-		    !all_digits(v, strlen(v)) ? "; " : "", r->botocore &&
-		    !all_digits(v, strlen(v)) ? r->botocore : "");
-		finding(d, FIND_ERROR, p->name, NULL, msg, e.fix);
+		snprintf(msg, sizeof(msg), "%s %s", r->key, r->what);
+		/* where awsrole is stricter, say what botocore would do */
+		if (r->botocore != NULL && !all_digits(v, strlen(v)))
+			snprintf(fix, sizeof(fix), "%s (%s = %.200s: %s)", r->fix,
+			    r->key, v, r->botocore);
+		else
+			snprintf(fix, sizeof(fix), "%s", r->fix);
+		finding(d, FIND_ERROR, p->name, profile_where(p, r->key, w,
+		    sizeof(w)), msg, fix);
 	}
 }
 
