@@ -57,6 +57,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -113,6 +114,7 @@ ar_fail(struct ar_err *e, int status, const char *fmt, ...)
 
 	e->status = status;
 	e->fix[0] = '\0';
+	e->sys = 0;
 	va_start(ap, fmt);
 	ar_vset(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -205,6 +207,68 @@ ar_free_secret(char *s)
 		return;
 	ar_wipe(s, strlen(s));
 	free(s);
+}
+
+/*
+ * Allocators for libcurl (curl_global_init_mem) and cJSON (cJSON_InitHooks)
+ * that wipe each block, whole (malloc_usable_size), before it is freed or
+ * moved: curl's receive and send buffers and BearSSL's record buffers (in
+ * the TLS backend struct curl allocates) hold decrypted responses and
+ * signed requests, cJSON's print buffers hold credentials.  With these
+ * hooks cJSON no longer uses realloc (it mallocs, copies and frees).
+ */
+static void
+ar_w_free(void *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
+/* malloc, for the hooks above; the block is freed with ar_w_free. */
+static void *
+ar_w_malloc(size_t n)
+{
+	return malloc(n);
+}
+
+/* calloc, for the hooks above; the block is freed with ar_w_free. */
+static void *
+ar_w_calloc(size_t n, size_t m)
+{
+	return calloc(n, m);
+}
+
+/* strdup, for the hooks above; the copy is freed with ar_w_free. */
+static char *
+ar_w_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+/* realloc that never leaves the old contents behind: a block that must
+ * grow is copied to a new one and the old one wiped (ar_w_free). */
+static void *
+ar_w_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (p == NULL)
+		return malloc(n);
+	if (n == 0) {
+		ar_w_free(p);
+		return NULL;
+	}
+	old = malloc_usable_size(p);
+	if (n <= old)
+		return p;
+	if ((q = malloc(n)) == NULL)
+		return NULL;
+	memcpy(q, p, old);
+	ar_w_free(p);
+	return q;
 }
 
 /* Free every field of c (malloc'd or NULL), wiping the secret key and token,
@@ -575,22 +639,44 @@ out:
 	return rc;
 }
 
+/* What a non-regular file is, for a message: "a FIFO", "a directory"... */
+static const char *
+file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device" :
+	    S_ISDIR(m) ? "a directory" : S_ISSOCK(m) ? "a socket" :
+	    S_ISBLK(m) ? "a block device" : "not a file";
+}
+
 /*
- * Read a whole file, refusing more than max bytes.  Errors carry `status`
- * (the caller knows whether this is a config or a cache problem).
+ * Read a whole regular file (symlinks followed), refusing more than max
+ * bytes.  The open does not block (a FIFO), the type and size are checked
+ * by fstat before any read.  Errors carry `status` (the caller knows
+ * whether this is a config or a cache problem).
  */
 static int
 read_file(const char *path, size_t max, int secret, int status,
     struct ar_buf *out, struct ar_err *err)
 {
-	int fd, rc;
+	struct stat st;
+	int fd, rc = -1;
 
 	out->secret = secret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd == -1)
 		return ar_fail(err, status, "cannot read %s: %s", path,
 		    strerror(errno));
-	rc = read_fd(fd, path, max, status, out, err);
+	if (fstat(fd, &st) == -1)
+		ar_fail(err, status, "cannot read %s: %s", path,
+		    strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		ar_fail(err, status, "%s is not a regular file (%s); refusing "
+		    "to read it", path, file_kind(st.st_mode));
+	else if (st.st_size > (off_t)max)
+		ar_fail(err, status, "%s is larger than the limit of %zu "
+		    "bytes", path, max);
+	else
+		rc = read_fd(fd, path, max, status, out, err);
 	close(fd);
 	return rc;
 }
@@ -2357,8 +2443,10 @@ uri_unreserved(unsigned char c)
 	    c == '~';
 }
 
+/* Percent-encode s[0..n) into a malloc'd string: the unreserved bytes stay,
+ * '/' too when keep_slash, ' ' becomes '+' when plus, the rest %XX. */
 static char *
-ar_uri_encode(const char *s, size_t n, int keep_slash)
+pct_encode(const char *s, size_t n, int keep_slash, int plus)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char c;
@@ -2374,12 +2462,28 @@ ar_uri_encode(const char *s, size_t n, int keep_slash)
 			*o++ = (char)c;
 			continue;
 		}
+		if (plus && c == ' ') {
+			*o++ = '+';
+			continue;
+		}
 		*o++ = '%';
 		*o++ = hex[c >> 4];
 		*o++ = hex[c & 15];
 	}
 	*o = '\0';
 	return out;
+}
+
+static char *
+ar_uri_encode(const char *s, size_t n, int keep_slash)
+{
+	return pct_encode(s, n, keep_slash, 0);
+}
+
+static char *
+ar_form_encode(const char *s, size_t n)
+{
+	return pct_encode(s, n, 0, 1);
 }
 
 /*
@@ -2921,14 +3025,65 @@ proc_result_free(struct proc_result *r)
 	buf_free(&r->err);
 }
 
-/* In the forked child: own process group if asked, stdout and stderr onto
- * out_fd and err_fd, exec argv.  Never returns: exit 127 (not found) or
- * 126. */
+/* Make pgrp the terminal tty's foreground process group, with SIGTTOU
+ * blocked (a background caller would be stopped by it otherwise). */
 static void
-proc_child(char *const argv[], int out_fd, int err_fd, int own_group)
+proc_tty_give(int tty, pid_t pgrp)
 {
-	if (own_group)
-		setpgid(0, 0);
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(tty, pgrp);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The controlling terminal (O_CLOEXEC) when this process is in its
+ * foreground, so that a child may be given it; else -1. */
+static int
+proc_tty_open(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd != -1 && tcgetpgrp(fd) != getpgrp()) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* A copy of the environment's pointer array with assign ("NAME=value")
+ * in place of NAME's entry; the strings are borrowed, free the array. */
+static char **
+proc_env_with(const char *assign)
+{
+	size_t n = 0, k = 0, name = strcspn(assign, "=") + 1;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	env = xmalloc((n + 2) * sizeof(*env));
+	for (n = 0; environ[n] != NULL; n++)
+		if (strncmp(environ[n], assign, name) != 0)
+			env[k++] = environ[n];
+	env[k++] = (char *)assign;
+	env[k] = NULL;
+	return env;
+}
+
+/* In the forked child: its own process group (the terminal's foreground
+ * one when tty is not -1), env as the environment unless NULL, stdout and
+ * stderr onto out_fd and err_fd, exec argv.  Never returns: exit 127 (not
+ * found) or 126. */
+static void
+proc_child(char *const argv[], char **env, int tty, int out_fd, int err_fd)
+{
+	setpgid(0, 0);
+	if (tty != -1)
+		proc_tty_give(tty, getpid());
+	if (env != NULL)
+		environ = env;
 	if (dup2(out_fd, 1) == -1 || dup2(err_fd, 2) == -1)
 		_exit(127);
 	execvp(argv[0], argv);
@@ -2957,11 +3112,11 @@ proc_drain(int fd, struct ar_buf *b)
 	return rc;
 }
 
-/* Collect both pipes until EOF, the deadline or an overflow. */
+/* Collect both pipes until EOF, the deadline (now_ms's clock) or an
+ * overflow: 0, -1 (timed out, or a poll error), -2 (overflow). */
 static int
-proc_collect(int fds[2], struct proc_result *r, long timeout_s)
+proc_collect(int fds[2], struct proc_result *r, int64_t deadline)
 {
-	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
 	struct pollfd pfd[2];
 	struct ar_buf *bufs[2] = { &r->out, &r->err };
 	int open_n = 2, i, n, rc;
@@ -2996,76 +3151,127 @@ proc_collect(int fds[2], struct proc_result *r, long timeout_s)
 	return 0;
 }
 
+/* Wait until pid has exited or deadline (now_ms's clock) has passed,
+ * without reaping it (its process group stays killable): 0 exited, -1
+ * still running. */
+static int
+proc_wait_exit(pid_t pid, int64_t deadline)
+{
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		    errno != EINTR)
+			return 0; /* not our child any more: nothing to wait for */
+		if (si.si_pid == pid)
+			return 0;
+		if (now_ms() >= deadline)
+			return -1;
+		sleep_ms(20);
+	}
+}
+
+/* Pipes for stdout (po) and stderr (pe), then fork a proc_child; *pid is
+ * the child, in its own process group.  0, or -1 with err filled (the
+ * caller closes what is open). */
+static int
+proc_spawn(char *const argv[], char **env, int tty, int po[2], int pe[2],
+    pid_t *pid, struct ar_err *err)
+{
+	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1)
+		return ar_fail(err, AR_EGENERAL, "cannot create a pipe: %s",
+		    strerror(errno));
+	fflush(NULL);
+	if ((*pid = fork()) == -1)
+		return ar_fail(err, AR_EGENERAL, "cannot fork: %s",
+		    strerror(errno));
+	if (*pid == 0)
+		proc_child(argv, env, tty, po[1], pe[1]);
+	setpgid(*pid, *pid); /* also here: no race with a kill or tcsetpgrp */
+	if (tty != -1)
+		proc_tty_give(tty, *pid);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	return 0;
+}
+
 /*
- * Run argv[0] (searched in PATH, no shell) with stdin inherited and stdout
- * and stderr captured.  A command that runs past timeout_s is killed --
- * with everything it started when own_group is set.  (mfa_process keeps
- * the terminal's process group, so that it may prompt there.)
+ * Run argv[0] (searched in PATH, no shell) in its own process group, stdin
+ * inherited, stdout and stderr captured, env_add ("NAME=value", or NULL)
+ * added to its environment.  The deadline covers the command's whole life:
+ * past it, the process group is killed.  With give_tty, the command gets
+ * the terminal's foreground (if awsrole has it) so that it can prompt there,
+ * and awsrole takes it back afterwards.
  */
 static int
-proc_run(char *const argv[], int own_group, struct proc_result *r,
-    struct ar_err *err)
+proc_run(char *const argv[], const char *env_add, int give_tty,
+    struct proc_result *r, struct ar_err *err)
 {
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2], i, st, rc;
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, fds[2] = { -1, -1 };
+	int i, st = 0, rc = -1, e, tty = -1;
+	char **env = NULL;
 	long timeout_s;
-	pid_t pid;
+	int64_t deadline;
+	pid_t pid = -1;
 
 	memset(r, 0, sizeof(*r));
 	r->out.secret = 1;
 	if (env_seconds("AWSROLE_PROCESS_TIMEOUT", AR_PROC_TIMEOUT_S,
 	    &timeout_s, err) == -1)
 		return -1;
-	if (pipe2(po, O_CLOEXEC) == -1 || pipe2(pe, O_CLOEXEC) == -1) {
-		ar_fail(err, AR_EGENERAL, "cannot create a pipe: %s",
-		    strerror(errno));
-		goto fail;
-	}
-	fflush(NULL);
-	if ((pid = fork()) == -1) {
-		ar_fail(err, AR_EGENERAL, "cannot fork: %s", strerror(errno));
-		goto fail;
-	}
-	if (pid == 0)
-		proc_child(argv, po[1], pe[1], own_group);
-	if (own_group)
-		setpgid(pid, pid); /* also here: no race with the kill below */
-	close(po[1]);
-	close(pe[1]);
+	env = env_add != NULL ? proc_env_with(env_add) : NULL;
+	tty = give_tty ? proc_tty_open() : -1;
+	deadline = now_ms() + (int64_t)timeout_s * 1000;
+	if (proc_spawn(argv, env, tty, po, pe, &pid, err) == -1)
+		goto out;
 	fds[0] = po[0];
 	fds[1] = pe[0];
-	rc = proc_collect(fds, r, timeout_s);
-	if (rc != 0)
-		kill(own_group ? -pid : pid, SIGKILL);
-	for (i = 0; i < 2; i++)
-		if (fds[i] != -1)
-			close(fds[i]);
+	po[0] = pe[0] = -1; /* fds now: proc_collect closes each at EOF */
+	rc = proc_collect(fds, r, deadline);
+	e = errno;
+	if (rc == 0 && proc_wait_exit(pid, deadline) == -1)
+		r->timed_out = 1;
+	if (rc != 0 || r->timed_out)
+		kill(-pid, SIGKILL);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if (r->timed_out)
-		return ar_fail(err, AR_EAWS, "`%s` did not finish within %ld s "
+		rc = ar_fail(err, AR_EAWS, "`%s` did not finish within %ld s "
 		    "and was killed", argv[0], timeout_s);
-	if (rc == -2)
-		return ar_fail(err, AR_EAWS, "`%s` printed more than %u bytes",
+	else if (rc == -2)
+		rc = ar_fail(err, AR_EAWS, "`%s` printed more than %u bytes",
 		    argv[0], AR_PROC_MAX_OUTPUT);
-	return rc == 0 ? 0 : ar_fail(err, AR_EGENERAL, "cannot read the "
-	    "output of `%s`: %s", argv[0], strerror(errno));
-fail:
+	else if (rc == -1)
+		ar_fail(err, AR_EGENERAL, "cannot read the output of `%s`: %s",
+		    argv[0], strerror(e));
+out:
+	if (tty != -1) {
+		proc_tty_give(tty, getpgrp());
+		close(tty);
+	}
 	for (i = 0; i < 2; i++) {
 		if (po[i] != -1)
 			close(po[i]);
 		if (pe[i] != -1)
 			close(pe[i]);
+		if (fds[i] != -1)
+			close(fds[i]);
 	}
-	return -1;
+	free(env);
+	return rc;
 }
 
 /* Run a command line the profile configures (key is "credential_process"
  * or "mfa_process"): split like a shell, no shell, refused when empty,
- * then proc_run.  r is filled as proc_run fills it. */
+ * then proc_run with env_add and give_tty.  r is filled as proc_run fills
+ * it. */
 static int
 proc_run_configured(const char *key, const char *cmd, const char *profile,
-    int own_group, struct proc_result *r, struct ar_err *err)
+    const char *env_add, int give_tty, struct proc_result *r,
+    struct ar_err *err)
 {
 	char **argv = NULL;
 	size_t argc = 0;
@@ -3079,24 +3285,92 @@ proc_run_configured(const char *key, const char *cmd, const char *profile,
 		    profile);
 		goto out;
 	}
-	rc = proc_run(argv, own_group, r, err);
+	rc = proc_run(argv, env_add, give_tty, r, err);
 out:
 	ar_argv_free(argv);
 	return rc;
 }
 
-/* The last line of a process's stderr, trimmed, for error messages. */
-static const char *
-proc_err_tail(struct proc_result *r)
+/* Make r's stderr safe for a terminal, in place: each line NUL-terminated,
+ * tabs and CRs as blanks, other control characters (C0, DEL, UTF-8's C1)
+ * as '?'. */
+static void
+proc_err_sanitize(struct proc_result *r)
 {
-	char *s = r->err.p, *nl;
+	unsigned char *s = (unsigned char *)r->err.p;
+	size_t i;
 
+	for (i = 0; i < r->err.len; i++) {
+		if (s[i] == '\n')
+			s[i] = '\0';
+		else if (s[i] == '\t' || s[i] == '\r')
+			s[i] = ' ';
+		else if (s[i] < 0x20 || s[i] == 0x7f)
+			s[i] = '?';
+		else if (s[i] == 0xc2 && i + 1 < r->err.len &&
+		    s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+			s[i] = s[i + 1] = '?';
+	}
+}
+
+/* "fix:" or "hint:" after leading blanks: the text after it, else NULL. */
+static const char *
+proc_fix_text(const char *line, const char *word)
+{
+	size_t n = strlen(word);
+
+	line += strspn(line, " ");
+	if (strncmp(line, word, n) != 0)
+		return NULL;
+	return line + n + strspn(line + n, " ");
+}
+
+/*
+ * A failed command's stderr for an error message (point 24 of issue 13):
+ * *cause is its last non-blank line that is not a fix or hint line ("" when
+ * there is none), *fix the text of the first fix line after that one (NULL
+ * when none).  Leading and trailing blanks are stripped and control
+ * characters replaced; both point into r->err, which this rewrites.
+ */
+static void
+proc_err_lines(struct proc_result *r, const char **cause, const char **fix)
+{
+	char *s = r->err.p, *line, *end;
+	const char *f;
+
+	*cause = "";
+	*fix = NULL;
 	if (s == NULL)
-		return "";
-	while (r->err.len > 0 && isspace((unsigned char)s[r->err.len - 1]))
-		s[--r->err.len] = '\0';
-	nl = strrchr(s, '\n');
-	return nl != NULL ? nl + 1 : s;
+		return;
+	proc_err_sanitize(r);
+	for (line = s; line < s + r->err.len; line += strlen(line) + 1) {
+		end = line + strlen(line);
+		while (end > line && end[-1] == ' ')
+			*--end = '\0';
+		if ((f = proc_fix_text(line, "fix:")) != NULL) {
+			if (*fix == NULL && **cause)
+				*fix = *f ? f : NULL;
+		} else if (proc_fix_text(line, "hint:") == NULL &&
+		    line[strspn(line, " ")] != '\0') {
+			*cause = line + strspn(line, " ");
+			*fix = NULL;
+		}
+	}
+}
+
+/* What goes between "exited with status N" and cause in a message: ": ",
+ * or that stderr held nothing (or only fix and hint lines). */
+static const char *
+proc_cause_sep(const struct proc_result *r, const char *cause)
+{
+	size_t i;
+
+	if (*cause)
+		return ": ";
+	for (i = 0; i < r->err.len; i++)
+		if (r->err.p[i] != ' ' && r->err.p[i] != '\0')
+			return " and printed no cause on stderr";
+	return " and printed nothing on stderr";
 }
 
 /* ========================================================================
@@ -4262,7 +4536,7 @@ sts_endpoint_resolve(const struct config *cfg, const struct profile *p,
 }
 
 /* Fill body (marked secret) with the form Action=action&Version=..., then each
- * param with a value, percent-encoded. */
+ * param with a value, in p's order, form-encoded as botocore does. */
 static void
 sts_form_body(const char *action, const struct sts_param *p, size_t n,
     struct ar_buf *body)
@@ -4275,7 +4549,7 @@ sts_form_body(const char *action, const struct sts_param *p, size_t n,
 	for (i = 0; i < n; i++) {
 		if (p[i].value == NULL)
 			continue;
-		v = ar_uri_encode(p[i].value, strlen(p[i].value), 0);
+		v = ar_form_encode(p[i].value, strlen(p[i].value));
 		buf_addf(body, "&%s=%s", p[i].name, v);
 		ar_free_secret(v);
 	}
@@ -4630,6 +4904,21 @@ creds_malformed(const char *id, const char *secret, const char *token)
 	return NULL;
 }
 
+/*
+ * The checks every source of session credentials gets (STS answers, cache
+ * entries): creds_malformed, and an expiry no further away than the
+ * longest STS session.  Returns NULL, or the bad field ("Expiration" for a
+ * far expiry).
+ */
+static const char *
+creds_check(const char *id, const char *secret, const char *token,
+    time_t expires)
+{
+	if (expires > now_s() + AR_SESSION_MAX_S)
+		return "Expiration";
+	return creds_malformed(id, secret, token);
+}
+
 /* Credentials out of an AssumeRole* answer.  Expired ones are refused. */
 static int
 sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
@@ -4654,15 +4943,16 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 		    "at %s", action, xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the system clock");
 	}
-	if (c->expires > now_s() + AR_SESSION_MAX_S) {
+	bad = creds_check(xml_get(d, "Credentials/AccessKeyId"),
+	    xml_get(d, "Credentials/SecretAccessKey"),
+	    xml_get(d, "Credentials/SessionToken"), c->expires);
+	if (bad != NULL && strcmp(bad, "Expiration") == 0) {
 		ar_fail(err, AR_EAWS, "%s returned an Expiration (%s) further "
 		    "away than any STS session can last", action,
 		    xml_get(d, "Credentials/Expiration"));
 		return ar_fix(err, "check the endpoint and the system clock");
 	}
-	if ((bad = creds_malformed(xml_get(d, "Credentials/AccessKeyId"),
-	    xml_get(d, "Credentials/SecretAccessKey"),
-	    xml_get(d, "Credentials/SessionToken"))) != NULL)
+	if (bad != NULL)
 		return ar_fail(err, AR_EAWS, "the %s answer has a malformed %s",
 		    action, bad);
 	c->akid = xstrdup(xml_get(d, "Credentials/AccessKeyId"));
@@ -4881,28 +5171,34 @@ creds_parse_process(const char *out, const char *cmd, struct creds *c,
 	return rc;
 }
 
-/* Run a credential_process command (split like a shell, no shell). */
+/* Run a credential_process command (split like a shell, no shell), with
+ * env_add ("NAME=value", or NULL) added to its environment.  A failure
+ * shows the command's own cause and its fix line, if it printed one. */
 static int
-creds_from_process(const char *cmd, const char *profile, struct creds *c,
-    struct ar_err *err)
+creds_from_process(const char *cmd, const char *profile, const char *env_add,
+    struct creds *c, struct ar_err *err)
 {
 	struct proc_result r;
+	const char *cause, *fix = NULL;
 	int rc = -1;
 
-	if (proc_run_configured("credential_process", cmd, profile, 1, &r,
-	    err) == -1)
+	if (proc_run_configured("credential_process", cmd, profile, env_add, 0,
+	    &r, err) == -1)
 		goto out;
+	proc_err_lines(&r, &cause, &fix);
 	if (r.status != 0) {
 		ar_fail(err, AR_EAWS, "credential_process `%s` of profile "
-		    "\"%s\" exited with status %d: %s", cmd, profile, r.status,
-		    proc_err_tail(&r));
+		    "\"%s\" exited with status %d%s%s", cmd, profile, r.status,
+		    proc_cause_sep(&r, cause), cause);
+		if (fix != NULL)
+			ar_fix(err, "%s", fix);
 		goto out;
 	}
 	if (creds_parse_process(r.out.p ? r.out.p : "", cmd, c, err) == -1) {
 		size_t l = strlen(err->msg);
 
 		snprintf(err->msg + l, sizeof(err->msg) - l, "%s%s",
-		    r.err.len ? "; its stderr: " : "", proc_err_tail(&r));
+		    *cause ? "; its stderr: " : "", cause);
 		goto out;
 	}
 	snprintf(c->source, sizeof(c->source), "credential_process of "
@@ -5150,8 +5446,9 @@ out:
  * Owns: ~/.aws/cli/cache (or AWSROLE_CACHE_DIR): the botocore cache key,
  * reading entries the CLI wrote, writing entries the CLI reads, atomic
  * replacement, per-entry flock, and the owner/mode/symlink checks.
+ * An entry gets the checks of an STS answer (creds_check).
  *
- * Calls: 1
+ * Calls: 1, 8
  * ======================================================================== */
 
 /* A string as Python's json.dumps writes it (ensure_ascii): cJSON's
@@ -5287,9 +5584,14 @@ cache_mkdirs(const char *dir, struct ar_err *err)
 		int last = *p == '\0';
 
 		*p = '\0';
-		if (mkdir(path, 0700) == -1 && errno != EEXIST)
-			return ar_fail(err, AR_EFILE, "cannot create the cache "
-			    "directory %s: %s", path, strerror(errno));
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			int e = errno;
+
+			ar_fail(err, AR_EFILE, "cannot create the cache "
+			    "directory %s: %s", path, strerror(e));
+			err->sys = e;
+			return -1;
+		}
 		if (last)
 			break;
 		*p = '/';
@@ -5403,10 +5705,34 @@ cache_parse(const char *text, struct creds *cr)
 	return rc;
 }
 
+/* Why a parsed entry is corrupt all the same: a field no STS hands out
+ * (creds_malformed), an Expiration beyond the longest session; or NULL. */
+static const char *
+cache_implausible(const struct creds *cr)
+{
+	const char *bad = creds_check(cr->akid, cr->secret, cr->token,
+	    cr->expires);
+
+	if (bad == NULL)
+		return NULL;
+	if (strcmp(bad, "Expiration") == 0)
+		return "corrupt entry (an Expiration further away than any STS "
+		    "session; ignored, will be replaced)";
+	if (strcmp(bad, "AccessKeyId") == 0)
+		return "corrupt entry (malformed AccessKeyId; ignored, will be "
+		    "replaced)";
+	if (strcmp(bad, "SecretAccessKey") == 0)
+		return "corrupt entry (malformed SecretAccessKey; ignored, will "
+		    "be replaced)";
+	return "corrupt entry (malformed SessionToken; ignored, will be "
+	    "replaced)";
+}
+
 /*
  * Read entry `key`.  Returns AR_NONE when there is no usable entry
- * (absent, corrupt -- noted in *why -- or inside the refresh window),
- * AR_FOUND with *cr filled, AR_ERROR on a refused file.
+ * (absent, corrupt -- unreadable, or failing the checks of every STS
+ * answer; noted in *why -- or inside the refresh window), AR_FOUND with
+ * *cr filled, AR_ERROR on a refused file.
  */
 static int
 cache_read(const struct cache *c, const char *key, long duration,
@@ -5415,6 +5741,7 @@ cache_read(const struct cache *c, const char *key, long duration,
 	struct ar_buf b = { NULL, 0, 0, 1 };
 	char path[PATH_MAX];
 	struct ar_err ignore;
+	const char *bad = "corrupt entry (ignored, will be replaced)";
 	int fd, rc;
 
 	*why = "no entry";
@@ -5423,10 +5750,12 @@ cache_read(const struct cache *c, const char *key, long duration,
 	cache_path(c, key, ".json", path);
 	if ((rc = cache_open_entry(path, &fd, err)) != 0)
 		return rc;
-	rc = read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore);
+	if (read_fd(fd, path, AR_CACHE_MAX_BYTES, AR_EFILE, &b, &ignore) == 0 &&
+	    cache_parse(b.p, cr) == 0)
+		bad = cache_implausible(cr);
 	close(fd);
-	if (rc == -1 || cache_parse(b.p, cr) == -1) {
-		*why = "corrupt entry (ignored, will be replaced)";
+	if (bad != NULL) {
+		*why = bad;
 		creds_clear(cr);
 		rc = AR_NONE;
 	} else if (cr->expires - now_s() <= cache_window(c, duration)) {
@@ -5541,7 +5870,7 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 {
 	char tmp[PATH_MAX], path[PATH_MAX];
 	char *body = NULL;
-	int fd = -1, dfd, rc = -1;
+	int fd = -1, dfd, rc = -1, e;
 
 	if (cache_prepare_dir(c, err) == -1)
 		return -1;
@@ -5570,8 +5899,10 @@ cache_write(const struct cache *c, const char *key, const struct creds *cr,
 	rc = 0;
 	goto out;
 fail:
+	e = errno;
 	ar_fail(err, AR_EFILE, "cannot write cache entry %s: %s", path,
-	    strerror(errno));
+	    strerror(e));
+	err->sys = e;
 	ar_fix(err, "free disk space or fix the permissions of %s; the "
 	    "previous entry, if any, is unchanged", c->dir);
 	if (fd != -1)
@@ -5601,9 +5932,14 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		return -1;
 	cache_path(c, key, ".lock", path);
 	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (*fd == -1)
-		return ar_fail(err, AR_EFILE, "cannot open lock file %s: %s",
-		    path, strerror(errno));
+	if (*fd == -1) {
+		int e = errno;
+
+		ar_fail(err, AR_EFILE, "cannot open lock file %s: %s", path,
+		    strerror(e));
+		err->sys = e;
+		return -1;
+	}
 	deadline = now_ms() + limit * 1000;
 	while (flock(*fd, LOCK_EX | LOCK_NB) == -1) {
 		if ((errno != EWOULDBLOCK && errno != EINTR) ||
@@ -5619,6 +5955,13 @@ cache_lock(const struct cache *c, const char *key, int *fd,
 		sleep_ms(20);
 	}
 	return 0;
+}
+
+static int
+cache_unusable(const struct ar_err *e)
+{
+	return e->sys == EROFS || e->sys == EACCES || e->sys == EPERM ||
+	    e->sys == ENOSPC || e->sys == EDQUOT;
 }
 
 /* Release a cache lock: closing fd drops its flock; -1 is a no-op. */
@@ -5685,15 +6028,21 @@ static int
 cache_remove(const struct cache *c, const char *key, struct ar_err *err)
 {
 	char path[PATH_MAX];
-	int swept = cache_sweep_tmp(c, key);
+	int swept = cache_sweep_tmp(c, key), e;
 
 	cache_path(c, key, ".json", path);
 	if (unlink(path) == 0)
 		return 1;
 	if (errno == ENOENT)
 		return swept > 0 ? 2 : 0;
-	return ar_fail(err, AR_EFILE, "cannot remove %s: %s", path,
-	    strerror(errno));
+	e = errno;
+	ar_fail(err, AR_EFILE, "cannot remove %s: %s", path, strerror(e));
+	if (e == EROFS)
+		return ar_fix(err, "the cache is on a read-only file system; "
+		    "remove the entry where it is writable, or set "
+		    "AWSROLE_CACHE_DIR");
+	return ar_fix(err, "check that you own %s and can write to it",
+	    c->dir);
 }
 
 /* ========================================================================
@@ -5722,17 +6071,29 @@ mfa_from_process(const struct mfa_source *m, char code[7],
     struct ar_err *err)
 {
 	struct proc_result r;
+	const char *cause, *fix = NULL;
 	int rc = -1;
 
-	if (proc_run_configured("mfa_process", m->process, m->profile, 0, &r,
-	    err) == -1)
+	if (proc_run_configured("mfa_process", m->process, m->profile, NULL, 1,
+	    &r, err) == -1)
 		goto out;
 	trim_right(&r.out);
+	proc_err_lines(&r, &cause, &fix);
 	if (r.status != 0 || r.out.p == NULL || !mfa_valid(r.out.p)) {
-		ar_fail(err, AR_ELOGIN, "mfa_process `%s` %s: %s", m->process,
-		    r.status ? "failed" : "did not print a 6-digit code",
-		    proc_err_tail(&r));
-		ar_fix(err, "run it by hand: it must print the code and exit 0");
+		if (r.status != 0 && *cause)
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` failed: %s",
+			    m->process, cause);
+		else if (r.status != 0)
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` exited with "
+			    "status %d%s", m->process, r.status,
+			    proc_cause_sep(&r, cause));
+		else
+			ar_fail(err, AR_ELOGIN, "mfa_process `%s` did not print "
+			    "a 6-digit code%s%s", m->process, *cause ?
+			    "; its stderr: " : "", cause);
+		if (r.status == 0 || fix == NULL)
+			fix = "run it by hand: it must print the code and exit 0";
+		ar_fix(err, "%s", fix);
 		goto out;
 	}
 	memcpy(code, r.out.p, 7);
@@ -5742,19 +6103,57 @@ out:
 	return rc;
 }
 
+/* The terminal and its settings while echo is off at the prompt, for
+ * tty_on_signal (set before echo goes off, -1 when it is back on). */
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_saved_fd = -1;
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* SIGINT, SIGTERM or SIGHUP at the prompt: put the terminal back, then die
+ * of the signal (default handler; the re-raised signal is blocked here and
+ * delivered when the handler returns).  Async-signal-safe. */
+static void
+tty_on_signal(int sig)
+{
+	if (tty_saved_fd != -1)
+		tcsetattr(tty_saved_fd, TCSAFLUSH, &tty_saved);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Catch tty_signals with tty_on_signal, saving the old actions in old
+ * (on), or put old back (!on). */
+static void
+tty_catch_signals(int on, struct sigaction old[3])
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tty_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(tty_signals[i], on ? &sa : &old[i], on ? &old[i] :
+		    NULL);
+}
+
 /* Show prompt and read one line from the terminal with echo off, waiting
  * at most AR_MFA_PROMPT_TIMEOUT_S.  Echo goes off before the prompt is
  * shown (as in Python's getpass), so a fast answer is neither echoed nor
- * flushed away. */
+ * flushed away.  A signal meanwhile restores the terminal first. */
 static int
 tty_read_secret(int fd, const char *prompt, char *line, size_t cap)
 {
 	struct termios old, quiet;
+	struct sigaction old_sa[3];
 	struct pollfd pfd = { fd, POLLIN, 0 };
 	int have = tcgetattr(fd, &old) == 0;
 	ssize_t n = -1;
 
 	if (have) {
+		tty_saved = old;
+		tty_saved_fd = fd;
+		tty_catch_signals(1, old_sa);
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		quiet.c_lflag |= ICANON;
@@ -5763,8 +6162,11 @@ tty_read_secret(int fd, const char *prompt, char *line, size_t cap)
 	(void)!write(fd, prompt, strlen(prompt));
 	if (poll(&pfd, 1, AR_MFA_PROMPT_TIMEOUT_S * 1000) == 1)
 		n = read(fd, line, cap - 1);
-	if (have)
+	if (have) {
 		tcsetattr(fd, TCSAFLUSH, &old);
+		tty_saved_fd = -1;
+		tty_catch_signals(0, old_sa);
+	}
 	(void)!write(fd, "\n", 1);
 	if (n <= 0)
 		return -1;
@@ -6213,9 +6615,11 @@ chain_build(const struct config *cfg, const char *name, struct chain *ch,
 	return 0;
 }
 
-/* The first credentials of a chain. */
+/* The first credentials of a chain; proc_env ("NAME=value", or NULL) goes
+ * into a credential_process's environment. */
 static int
-chain_base_creds(const struct chain *ch, struct creds *c, struct ar_err *err)
+chain_base_creds(const struct chain *ch, const char *proc_env,
+    struct creds *c, struct ar_err *err)
 {
 	int rc;
 
@@ -6233,7 +6637,8 @@ chain_base_creds(const struct chain *ch, struct creds *c, struct ar_err *err)
 		}
 		return rc;
 	case SRC_PROCESS:
-		return creds_from_process(ch->process, ch->base->name, c, err);
+		return creds_from_process(ch->process, ch->base->name, proc_env,
+		    c, err);
 	case SRC_IMDS:
 		return creds_from_imds(c, err);
 	case SRC_ECS:
@@ -6250,6 +6655,40 @@ session_name_default(char *buf, size_t cap)
 	snprintf(buf, cap, "botocore-session-%lld", (long long)now_s());
 }
 
+/* AssumeRole's parameters into p, in botocore's order (its kwargs: a
+ * configured RoleSessionName first, the generated name gen after RoleArn);
+ * dur and code may be NULL.  NULL values stay out of the body.  Returns 7. */
+static size_t
+assume_params(const struct assume_args *a, const char *gen, const char *dur,
+    const char *code, struct sts_param p[7])
+{
+	const char *mine = a->session_name;
+
+	p[0] = (struct sts_param){ "RoleSessionName", mine, 0 };
+	p[1] = (struct sts_param){ "ExternalId", a->external_id, 0 };
+	p[2] = (struct sts_param){ "SerialNumber", a->serial, 0 };
+	p[3] = (struct sts_param){ "DurationSeconds", dur, 0 };
+	p[4] = (struct sts_param){ "RoleArn", a->role_arn, 0 };
+	p[5] = (struct sts_param){ "RoleSessionName", mine ? NULL : gen, 0 };
+	p[6] = (struct sts_param){ "TokenCode", code, 1 };
+	return 7;
+}
+
+/* AssumeRoleWithWebIdentity's parameters into p, in botocore's order (as
+ * assume_params); token is the secret.  Returns 4. */
+static size_t
+web_params(const struct assume_args *a, const char *gen, const char *token,
+    struct sts_param p[4])
+{
+	const char *mine = a->session_name;
+
+	p[0] = (struct sts_param){ "RoleSessionName", mine, 0 };
+	p[1] = (struct sts_param){ "RoleArn", a->role_arn, 0 };
+	p[2] = (struct sts_param){ "RoleSessionName", mine ? NULL : gen, 0 };
+	p[3] = (struct sts_param){ "WebIdentityToken", token, 1 };
+	return 4;
+}
+
 /* AssumeRole for one hop, signed by src. */
 static int
 hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
@@ -6257,7 +6696,8 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
     struct creds *out, struct ar_err *err)
 {
 	char name[64], dur[16], code[7] = "";
-	struct sts_param p[6];
+	struct sts_param p[7];
+	size_t n;
 	struct xml_doc d;
 	struct mfa_source m = *mfa;
 	int rc;
@@ -6269,15 +6709,9 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
 	}
 	session_name_default(name, sizeof(name));
 	snprintf(dur, sizeof(dur), "%ld", h->a.duration);
-	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
-	p[1] = (struct sts_param){ "RoleSessionName",
-	    h->a.session_name ? h->a.session_name : name, 0 };
-	p[2] = (struct sts_param){ "DurationSeconds",
-	    h->a.duration ? dur : NULL, 0 };
-	p[3] = (struct sts_param){ "ExternalId", h->a.external_id, 0 };
-	p[4] = (struct sts_param){ "SerialNumber", h->a.serial, 0 };
-	p[5] = (struct sts_param){ "TokenCode", code[0] ? code : NULL, 1 };
-	rc = sts_call(ep, src, "AssumeRole", p, 6, &d, NULL, err);
+	n = assume_params(&h->a, name, h->a.duration ? dur : NULL,
+	    code[0] ? code : NULL, p);
+	rc = sts_call(ep, src, "AssumeRole", p, n, &d, NULL, err);
 	ar_wipe(code, sizeof(code));
 	if (rc == 0) {
 		rc = sts_take_creds(&d, "AssumeRole", out, err);
@@ -6292,9 +6726,10 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
     struct creds *out, struct ar_err *err)
 {
 	struct ar_buf tok = { 0 };
-	struct sts_param p[3];
+	struct sts_param p[4];
 	struct xml_doc d;
 	char name[64];
+	size_t n;
 	int rc;
 
 	if (read_file(h->a.token_file, AR_TOKEN_MAX, 1, AR_ECONFIG, &tok,
@@ -6303,11 +6738,8 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
 		    "AWS_WEB_IDENTITY_TOKEN_FILE");
 	trim_right(&tok);
 	session_name_default(name, sizeof(name));
-	p[0] = (struct sts_param){ "RoleArn", h->a.role_arn, 0 };
-	p[1] = (struct sts_param){ "RoleSessionName",
-	    h->a.session_name ? h->a.session_name : name, 0 };
-	p[2] = (struct sts_param){ "WebIdentityToken", tok.p, 1 };
-	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, 3, &d, NULL,
+	n = web_params(&h->a, name, tok.p, p);
+	rc = sts_call(ep, NULL, "AssumeRoleWithWebIdentity", p, n, &d, NULL,
 	    err);
 	buf_free(&tok);
 	if (rc == 0) {
@@ -6326,6 +6758,7 @@ struct resolver {
 	struct cache cache;
 	struct sts_endpoint ep;
 	int have_ep;
+	int cache_off;       /* the cache cannot be written: not for any hop */
 };
 
 /* Resolve r's STS endpoint once (later calls reuse it); 0, or -1 with err
@@ -6342,8 +6775,35 @@ resolver_endpoint(struct resolver *r, struct ar_err *err)
 	return 0;
 }
 
-/* STS for one hop, then the cache write (a failed write is reported to
- * the command layer, not fatal: the credentials are good). */
+/* The cache cannot be written (e says why): from now on no hop locks or
+ * writes, and r->info keeps the first cause for the command layer's one
+ * warning.  With o->need_cache that is the end: -1 with err (may be e)
+ * set to it; else 0. */
+static int
+resolver_cache_off(struct resolver *r, const struct ar_err *e,
+    struct ar_err *err)
+{
+	struct resolve_info *i = r->info;
+
+	r->cache_off = 1;
+	if (!i->cache_failed) {
+		i->cache_failed = 1;
+		i->cache_errno = e->sys;
+		if (e->sys != 0)
+			snprintf(i->cache_error, sizeof(i->cache_error), "cannot "
+			    "use the cache %.900s: %s", r->cache.dir,
+			    strerror(e->sys));
+		else
+			snprintf(i->cache_error, sizeof(i->cache_error), "cannot "
+			    "use the cache %.500s: %.600s", r->cache.dir, e->msg);
+	}
+	if (r->o->need_cache)
+		return ar_fail(err, AR_EFILE, "%s", i->cache_error);
+	return 0;
+}
+
+/* STS for one hop, then the cache write (a failed write turns the cache
+ * off, not fatal: the credentials are good). */
 static int
 hop_fetch(struct resolver *r, const struct role_hop *h, int web,
     const struct creds *src, struct creds *out, struct ar_err *err)
@@ -6356,11 +6816,10 @@ hop_fetch(struct resolver *r, const struct role_hop *h, int web,
 	    hop_assume(h, &r->ep, src, &r->o->mfa, out, err)) == -1)
 		return -1;
 	r->info->sts_calls++;
-	if (!r->o->no_cache && cache_write(&r->cache, h->key, out, &werr) == -1) {
-		r->info->cache_failed = 1;
-		snprintf(r->info->cache_error, sizeof(r->info->cache_error),
-		    "%.600s (%.590s)", werr.msg, werr.fix);
-	}
+	if (!r->o->no_cache && !r->cache_off &&
+	    cache_write(&r->cache, h->key, out, &werr) == -1 &&
+	    resolver_cache_off(r, &werr, err) == -1)
+		return -1;
 	return 0;
 }
 
@@ -6381,7 +6840,9 @@ hop_cached(struct resolver *r, const struct role_hop *h, struct creds *out,
 }
 
 /* A hop that hop_cached did not find (or login forces): lock, re-read
- * (another awsrole may have just written it), else fetch and write. */
+ * (another awsrole may have just written it), else fetch and write.  A
+ * cache that cannot be written (read-only) is gone without, unless
+ * o->need_cache. */
 static int
 hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
     const struct creds *src, struct creds *out, struct ar_err *err)
@@ -6389,10 +6850,13 @@ hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
 	const char *why;
 	int lock = -1, rc;
 
-	if (r->o->no_cache)
+	if (r->o->no_cache || r->cache_off)
 		return hop_fetch(r, h, web, src, out, err);
-	if (cache_lock(&r->cache, h->key, &lock, err) == -1)
-		return -1;
+	if (cache_lock(&r->cache, h->key, &lock, err) == -1) {
+		if (!cache_unusable(err) || resolver_cache_off(r, err, err) == -1)
+			return -1;
+		return hop_fetch(r, h, web, src, out, err);
+	}
 	rc = force ? AR_NONE :
 	    cache_read(&r->cache, h->key, h->a.duration, out, &why, err);
 	if (rc == AR_NONE)
@@ -6464,7 +6928,7 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 		return rc;
 	}
 	rc = -1;
-	if (chain_base_creds(ch, &cur, err) == -1)
+	if (chain_base_creds(ch, r->o->proc_env, &cur, err) == -1)
 		goto out;
 	for (i = 0; i < ch->nhop; i++) {
 		top = i + 1 == ch->nhop;
@@ -6530,12 +6994,21 @@ resolve(const struct config *cfg, const char *name,
  * ======================================================================== */
 
 
-/* The variables for credentials c of `profile`; region may be NULL. */
+/* The variables for credentials c of `profile`; region may be NULL.  The
+ * other ambient credential sources are removed (NULL values). */
 static size_t
 export_vars(const struct creds *c, const char *region, const char *profile,
     char exp[32], struct export_var *v)
 {
-	size_t n = 0;
+	/* Other credential sources an SDK in the child would pick up. */
+	static const char *const ambient[] = {
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+		"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_ROLE_SESSION_NAME" };
+	size_t n = 0, i;
 
 	if (c->expires != 0)
 		iso8601_format(c->expires, exp, 32);
@@ -6552,6 +7025,8 @@ export_vars(const struct creds *c, const char *region, const char *profile,
 	v[n++] = (struct export_var){ "AWS_PROFILE", NULL };
 	v[n++] = (struct export_var){ "AWS_DEFAULT_PROFILE", NULL };
 	v[n++] = (struct export_var){ "AWS_SECURITY_TOKEN", NULL };
+	for (i = 0; i < sizeof(ambient) / sizeof(ambient[0]); i++)
+		v[n++] = (struct export_var){ ambient[i], NULL };
 	return n;
 }
 
@@ -6730,6 +7205,8 @@ struct run {
 	int explicit_profile;        /* named on the command line */
 	struct ar_err err;
 	char exp[32];
+	struct ar_buf chain;         /* "_AWSROLE_PROFILE_CHAIN=..." for
+					credential_process children */
 };
 
 static struct rlimit saved_core_limit;
@@ -6786,14 +7263,121 @@ pick_profile(struct run *r)
 	return 0;
 }
 
+/* Append field f to CSV row b as Python's csv.writer does (QUOTE_MINIMAL):
+ * in double quotes, each '"' doubled, when it holds ',', '"', CR or LF. */
+static void
+csv_add_field(struct ar_buf *b, const char *f)
+{
+	if (f[strcspn(f, ",\"\r\n")] == '\0') {
+		buf_adds(b, f);
+		return;
+	}
+	buf_add(b, "\"", 1);
+	for (; *f; f++) {
+		if (*f == '"')
+			buf_add(b, "\"", 1);
+		buf_add(b, f, 1);
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* The fields of CSV row s as Python's csv.reader reads them ("" is no
+ * field; "..." quoted, "" in it a quote): the first max into f (heap
+ * strings, the caller frees them); returns the number of fields. */
+static size_t
+csv_split(const char *s, char **f, size_t max)
+{
+	struct ar_buf b = { 0 };
+	size_t n = 0;
+	int q;
+
+	if (*s == '\0')
+		return 0;
+	do {
+		b.len = 0;
+		buf_add(&b, "", 0);
+		q = *s == '"';
+		for (s += q; *s != '\0' && (q || *s != ','); s++) {
+			if (q && *s == '"' && s[1] == '"') {
+				s++;   /* "" inside quotes: one quote */
+			} else if (q && *s == '"') {
+				q = 0; /* the closing quote */
+				continue;
+			}
+			buf_add(&b, s, 1);
+		}
+		if (n < max)
+			f[n] = xstrdup(b.p);
+		n++;
+	} while (*s++ == ',');
+	buf_free(&b);
+	return n;
+}
+
+/*
+ * credential_process loops (awsrole credential-process P in P's own
+ * credential_process, directly or through other profiles), found as the AWS
+ * CLI finds them with _AWS_CLI_PROFILE_CHAIN: _AWSROLE_PROFILE_CHAIN, a CSV
+ * row of the profiles of the awsrole commands above this one, has at most
+ * AR_PROFILE_CHAIN_MAX - 1 entries and not r->profile.  Then r->chain is
+ * set to "_AWSROLE_PROFILE_CHAIN=ROW,PROFILE" for credential_process
+ * children (never for exec's command).  0, or -1 (AR_ECONFIG) naming the
+ * loop.
+ */
+static int
+profile_chain_check(struct run *r)
+{
+	const char *row = getenv("_AWSROLE_PROFILE_CHAIN");
+	char *seen[AR_PROFILE_CHAIN_MAX];
+	size_t n = csv_split(row ? row : "", seen, AR_PROFILE_CHAIN_MAX), i;
+	size_t k = n < AR_PROFILE_CHAIN_MAX ? n : AR_PROFILE_CHAIN_MAX;
+	struct ar_buf path = { 0 };
+	int rc = -1;
+
+	for (i = 0; i < k; i++)
+		if (n >= AR_PROFILE_CHAIN_MAX)
+			buf_addf(&path, "%s%s", i ? " -> " : "", seen[i]);
+		else
+			buf_addf(&path, "profile \"%s\" -> credential_process "
+			    "-> ", seen[i]);
+	for (i = 0; i < k && strcmp(seen[i], r->profile) != 0; i++)
+		;
+	if (n >= AR_PROFILE_CHAIN_MAX) {
+		ar_fail(&r->err, AR_ECONFIG, "credential_process nesting too "
+		    "deep: %s%s, then awsrole %s %s (the limit is %d, as in the "
+		    "AWS CLI)", path.p, n > k ? " -> ..." : "", r->cli->cmd,
+		    r->profile, AR_PROFILE_CHAIN_MAX);
+		ar_fix(&r->err, "a profile's credential_process should run "
+		    "awsrole for a role profile, not for another process "
+		    "profile");
+	} else if (i < k) {
+		ar_fail(&r->err, AR_ECONFIG, "%sawsrole %s %s: a loop", path.p,
+		    r->cli->cmd, r->profile);
+		ar_fix(&r->err, "%s's credential_process runs awsrole for %s "
+		    "again: point it at a role profile (credential_process = "
+		    "awsrole credential-process ROLE_PROFILE)", seen[k - 1],
+		    r->profile);
+	} else {
+		buf_adds(&r->chain, "_AWSROLE_PROFILE_CHAIN=");
+		buf_addf(&r->chain, "%s%s", n ? row : "", n ? "," : "");
+		csv_add_field(&r->chain, r->profile);
+		rc = 0;
+	}
+	for (i = 0; i < k; i++)
+		free(seen[i]);
+	buf_free(&path);
+	return rc;
+}
+
 /* The credentials file holds long-term keys: say so when others can
- * read it (doctor explains more). */
+ * read it (a regular file: /dev/null is no leak; doctor explains more). */
 static void
 warn_cred_mode(const struct run *r)
 {
 	struct stat st;
 
-	if (stat(r->cfg.cred_path, &st) == 0 && (st.st_mode & 077) != 0)
+	if (stat(r->cfg.cred_path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & 077) != 0)
 		fprintf(stderr, "awsrole: warning: %s is readable by %s; run "
 		    "chmod 600 on it\n", r->cfg.cred_path,
 		    st.st_mode & 004 ? "everyone" : "its group");
@@ -6822,9 +7406,10 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	o->mfa.no_prompt = env_nonempty("AWSROLE_NO_PROMPT") != NULL &&
 	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
 	o->explicit_profile = r->explicit_profile;
+	o->proc_env = r->chain.p;
 }
 
-/* Resolve the run's profile; a cache that could not be written is a
+/* Resolve the run's profile; a cache that could not be used is one
  * warning here (the credentials are good). */
 static int
 get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
@@ -6833,8 +7418,8 @@ get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
 	if (resolve(&r->cfg, r->profile, o, c, info, &r->err) == -1)
 		return -1;
 	if (info->cache_failed)
-		fprintf(stderr, "awsrole: warning: the session was not cached: "
-		    "%s\n", info->cache_error);
+		fprintf(stderr, "awsrole: warning: %s; going on without it\n",
+		    info->cache_error);
 	return 0;
 }
 
@@ -6884,8 +7469,22 @@ out:
 	return rc;
 }
 
-/* login: assume the profile's role afresh and say who, until when, and whether
- * it is cached.  0, or -1 with r->err filled (also if caching failed). */
+/* The fix line of a login whose session cannot be cached; returns -1. */
+static int
+login_cache_fix(struct run *r, const struct resolve_info *info)
+{
+	if (info->cache_errno == ENOSPC || info->cache_errno == EDQUOT)
+		return ar_fix(&r->err, "login caches the session for other "
+		    "terminals: free disk space there, or set AWSROLE_CACHE_DIR "
+		    "to another directory");
+	return ar_fix(&r->err, "login caches the session for other terminals: "
+	    "make the directory writable, or set AWSROLE_CACHE_DIR to a "
+	    "writable one");
+}
+
+/* login: assume the profile's role afresh (after the cache is known to be
+ * writable) and say who, until when, and whether it is cached.  0, or -1
+ * with r->err filled (also if caching failed: exit 7). */
 static int
 cmd_login(struct run *r)
 {
@@ -6897,7 +7496,7 @@ cmd_login(struct run *r)
 	long c_left;
 
 	opts_from_cli(r, &o);
-	o.force = 1;
+	o.force = o.need_cache = 1;
 	if (p != NULL && profile_get(p, "role_arn") == NULL) {
 		ar_fail(&r->err, AR_ECONFIG, "profile \"%s\" has no role_arn, "
 		    "so there is no role to log in to", r->profile);
@@ -6906,7 +7505,7 @@ cmd_login(struct run *r)
 		    r->profile);
 	}
 	if (resolve(&r->cfg, r->profile, &o, &c, &info, &r->err) == -1)
-		return -1;
+		return info.cache_failed ? login_cache_fix(r, &info) : -1;
 	iso8601_format(c.expires, r->exp, sizeof(r->exp));
 	c_left = (long)(c.expires - now_s());
 	format_remaining(c_left, left, sizeof(left));
@@ -6919,11 +7518,6 @@ cmd_login(struct run *r)
 		printf("Not cached (--no-cache): nothing else can use this "
 		    "session.\n");
 		return 0;
-	}
-	if (info.cache_failed) {
-		ar_fail(&r->err, AR_EFILE, "the session could not be cached, "
-		    "so other terminals cannot use it: %s", info.cache_error);
-		return -1;
 	}
 	printf("Cached: run `awsrole exec %s -- CMD`, or use "
 	    "`credential_process = awsrole credential-process %s`.\n",
@@ -6954,8 +7548,8 @@ cmd_credential_process(struct run *r)
 	return 0;
 }
 
-/* env: print the credential variables in --format (sh, fish, powershell or
- * json).  0, or -1 with r->err filled. */
+/* env: print the credential variables in --format (sh -- bash and zsh are
+ * sh --, fish, powershell or json).  0, or -1 with r->err filled. */
 static int
 cmd_env(struct run *r)
 {
@@ -6968,10 +7562,13 @@ cmd_env(struct run *r)
 	size_t n;
 	int rc = 0;
 
+	if (strcmp(fmt, "bash") == 0 || strcmp(fmt, "zsh") == 0)
+		fmt = "sh";
 	if (strcmp(fmt, "sh") && strcmp(fmt, "fish") &&
 	    strcmp(fmt, "powershell") && strcmp(fmt, "json")) {
 		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", fmt);
-		return ar_fix(&r->err, "use sh, fish, powershell or json");
+		return ar_fix(&r->err, "use sh (or bash, zsh), fish, powershell "
+		    "or json");
 	}
 	opts_from_cli(r, &o);
 	if (get_creds(r, &o, &c, &info) == -1)
@@ -7545,14 +8142,15 @@ doctor_endpoint(struct doctor *d, const struct profile *p)
 }
 
 /* Warn when path (a file of secrets) is readable by its group or others; a
- * missing file is no finding. */
+ * missing or non-regular file (/dev/null) is no finding. */
 static void
 doctor_file_mode(struct doctor *d, const char *path)
 {
 	struct stat st;
 	char msg[PATH_MAX + 64];
 
-	if (stat(path, &st) == -1 || (st.st_mode & 077) == 0)
+	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (st.st_mode & 077) == 0)
 		return;
 	snprintf(msg, sizeof(msg), "%s is readable by %s", path,
 	    st.st_mode & 004 ? "everyone" : "its group");
@@ -7653,7 +8251,7 @@ doctor_online_source(struct doctor *d, const struct profile *p,
 	memset(&c, 0, sizeof(c));
 	if (ch->kind == SRC_WEB_IDENTITY)
 		return 0;
-	if (chain_base_creds(ch, &c, &e) == -1) {
+	if (chain_base_creds(ch, NULL, &c, &e) == -1) {
 		finding_err(d, p->name, &e);
 		return -1;
 	}
@@ -7880,12 +8478,41 @@ cmd_prompt(struct run *r)
 	return 0;
 }
 
-/* The version line: awsrole's, then libcurl's. */
+/* What the build knows of itself: the Makefile passes the target triple,
+ * the source commit and BearSSL's version (BearSSL has no version call);
+ * these are the fallbacks of a build by hand. */
+#ifndef AWSROLE_TARGET
+#if defined(__x86_64__)
+#define AWSROLE_TARGET "x86_64-linux"
+#elif defined(__aarch64__)
+#define AWSROLE_TARGET "aarch64-linux"
+#elif defined(__arm__)
+#define AWSROLE_TARGET "arm-linux"
+#else
+#define AWSROLE_TARGET "unknown"
+#endif
+#endif
+#ifndef AWSROLE_COMMIT
+#define AWSROLE_COMMIT "unknown"
+#endif
+#ifndef AWSROLE_BEARSSL_VERSION
+#define AWSROLE_BEARSSL_VERSION "unknown"
+#endif
+
+/* `awsrole version`: the version, then the target, libcurl, BearSSL and
+ * the source commit, one "name: value" line each. */
 static int
 cmd_version(struct run *r)
 {
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
 	(void)r;
-	printf("awsrole %s (%s)\n", AWSROLE_VERSION, curl_version());
+	printf("awsrole %s\n", AWSROLE_VERSION);
+	printf("target:  %s\n", AWSROLE_TARGET);
+	printf("libcurl: %s (%s)\n", v->version, v->ssl_version ?
+	    v->ssl_version : "no TLS");
+	printf("bearssl: %s\n", AWSROLE_BEARSSL_VERSION);
+	printf("commit:  %s\n", AWSROLE_COMMIT);
 	return 0;
 }
 
@@ -7908,6 +8535,7 @@ static const char usage_text[] =
 "                                environment\n"
 "  env [PROFILE] [--format sh|fish|powershell|json]\n"
 "                                print the credentials as shell lines\n"
+"                                (bash and zsh are accepted as sh)\n"
 "  credential-process [PROFILE]  print credential_process JSON (for\n"
 "                                credential_process = awsrole credential-process P)\n"
 "  whoami [PROFILE]              call STS GetCallerIdentity\n"
@@ -7930,21 +8558,228 @@ static const char usage_text[] =
 "  --no-cache           neither read nor write the session cache\n"
 "  --allow-nested       exec: allow another profile inside a session\n"
 "  -v, --verbose        log requests (secrets redacted) to stderr\n"
-"  -h, --help           this help\n"
+"  -h, --help           this help (awsrole COMMAND --help: the command's own)\n"
 "\n"
 "exit status: 0 ok, 1 error, 2 usage, 3 configuration, 4 login needed,\n"
 "5 AWS rejected the request, 6 network/TLS, 7 cache/files;\n"
 "exec returns the command's own status.\n";
 
-/* No core dumps: they would hold keys.  exec restores the limit. */
-static void
-harden(void)
+/* Each verb's own --help: synopsis, options, exit status, one example. */
+static const char help_login[] =
+"usage: awsrole login [PROFILE] [--mfa-code CODE] [--region REGION]\n"
+"\n"
+"Assume the profile's role now, whatever is cached (the MFA code is asked on\n"
+"the terminal), and cache the session for awsrole and the AWS CLI.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile (default: AWS_DEFAULT_PROFILE,\n"
+"                       AWS_PROFILE, then default)\n"
+"  --mfa-code CODE      the 6-digit MFA code, instead of a prompt\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           do not cache the session (nothing else can use it)\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 logged in, 2 usage, 3 configuration, 4 MFA code needed,\n"
+"5 AWS refused, 6 network/TLS, 7 the session could not be cached\n"
+"\n"
+"example:\n"
+"  $ awsrole login CustomerA\n";
+
+static const char help_exec[] =
+"usage: awsrole exec [PROFILE] [--allow-nested] -- COMMAND [ARGS...]\n"
+"\n"
+"Run COMMAND (searched in PATH, no shell) with the profile's credentials in\n"
+"its environment; awsrole is replaced by COMMAND.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the region for STS and AWS_REGION\n"
+"  --allow-nested       allow another profile inside an exec session\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: COMMAND's own; 126 it cannot be run, 127 not found; before it\n"
+"runs: 2 usage or nested session, 3 configuration, 4 login needed, 5 AWS\n"
+"refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole exec CustomerA -- aws s3 ls\n";
+
+static const char help_env[] =
+"usage: awsrole env [PROFILE] [--format sh|fish|powershell|json]\n"
+"\n"
+"Print the variables exec would set, as lines for your shell (default sh;\n"
+"bash and zsh are accepted as sh).\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --format F           sh (bash, zsh), fish, powershell or json\n"
+"  --region REGION      the region for STS and AWS_REGION\n"
+"  --no-cache           neither read nor write the session cache\n"
+"\n"
+"exit status: 0 ok, 2 usage (an unknown --format), 3 configuration, 4 login\n"
+"needed, 5 AWS refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ eval \"$(awsrole env CustomerA)\"\n";
+
+static const char help_credential_process[] =
+"usage: awsrole credential-process [PROFILE]\n"
+"\n"
+"Print the JSON that credential_process expects ({\"Version\": 1, ...}), from\n"
+"the cached session; put it in a separate profile:\n"
+"  credential_process = awsrole credential-process CustomerA\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           neither read nor write the session cache\n"
+"\n"
+"exit status: 0 ok, 3 configuration, 4 login needed (run awsrole login),\n"
+"5 AWS refused, 6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole credential-process CustomerA\n";
+
+static const char help_whoami[] =
+"usage: awsrole whoami [PROFILE] [--region REGION]\n"
+"\n"
+"Resolve the profile (through the cache) and call STS GetCallerIdentity;\n"
+"without a profile, credentials in the environment win, as in botocore.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --region REGION      the STS region\n"
+"  --no-cache           neither read nor write the session cache\n"
+"  -v, --verbose        log requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 ok, 2 usage, 3 configuration, 4 login needed, 5 AWS refused,\n"
+"6 network/TLS, 7 cache\n"
+"\n"
+"example:\n"
+"  $ awsrole whoami CustomerA\n";
+
+static const char help_list[] =
+"usage: awsrole list [--json]\n"
+"\n"
+"Every profile: kind, account, role, MFA, region and the time left on its\n"
+"cached session.  No network.\n"
+"\n"
+"options:\n"
+"  --json               an array of objects (CacheKey: the cache file's name)\n"
+"\n"
+"exit status: 0 ok, 3 configuration\n"
+"\n"
+"example:\n"
+"  $ awsrole list\n";
+
+static const char help_logout[] =
+"usage: awsrole logout [PROFILE | --all]\n"
+"\n"
+"Delete cached sessions: every role session of the profile's chain, or with\n"
+"--all each profile's own.  The AWS CLI no longer finds them either.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   the profile\n"
+"  --all                every profile\n"
+"\n"
+"exit status: 0 ok (also when there was nothing to remove), 3 configuration,\n"
+"7 an entry could not be removed\n"
+"\n"
+"example:\n"
+"  $ awsrole logout CustomerA\n";
+
+static const char help_config[] =
+"usage: awsrole config dump [--json] [--show-secrets]\n"
+"\n"
+"The profiles as awsrole and the AWS CLI read them, after merging both files:\n"
+"every key with the file and line it came from.  Secrets show as [redacted].\n"
+"\n"
+"options:\n"
+"  --json               botocore's full_config['profiles'] structure\n"
+"  --show-secrets       do not redact secret values\n"
+"\n"
+"exit status: 0 ok, 2 usage, 3 configuration\n"
+"\n"
+"example:\n"
+"  $ awsrole config dump\n";
+
+static const char help_doctor[] =
+"usage: awsrole doctor [PROFILE] [--online] [--json]\n"
+"\n"
+"Check the files and profiles without network; with --online also the source\n"
+"keys, the clock and the AssumeRole itself.\n"
+"\n"
+"options:\n"
+"  -p, --profile NAME   check only this profile\n"
+"  --online             also call STS (may ask for an MFA code)\n"
+"  --json               an array of findings (level, profile, where, message,\n"
+"                       fix)\n"
+"\n"
+"exit status: 0 no error (warnings allowed), 3 errors found\n"
+"\n"
+"example:\n"
+"  $ awsrole doctor --online CustomerA\n";
+
+static const char help_status[] =
+"usage: awsrole status\n"
+"\n"
+"Which credentials are in effect in this shell, from the environment and the\n"
+"cache (no network): an exec session, environment keys, or the profile\n"
+"AWS_DEFAULT_PROFILE / AWS_PROFILE / default selects.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  $ awsrole exec CustomerA -- awsrole status\n";
+
+static const char help_prompt[] =
+"usage: awsrole prompt\n"
+"\n"
+"A short segment for your shell prompt, from the environment only: the\n"
+"profile and minutes left inside an exec session, aws:NAME when only\n"
+"AWS_PROFILE is set, nothing otherwise.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  PS1='$(awsrole prompt) \\w \\$ '\n";
+
+static const char help_version[] =
+"usage: awsrole version\n"
+"\n"
+"Print awsrole's version, the target, the libcurl and BearSSL versions\n"
+"and the source commit.\n"
+"\n"
+"exit status: 0\n"
+"\n"
+"example:\n"
+"  $ awsrole version\n";
+
+/* No core dumps and no ptrace by other users' processes: both would show
+ * keys.  exec restores the core limit.  Fails closed: 0, or -1 with err
+ * filled when the kernel (a seccomp profile) refuses. */
+static int
+harden(struct ar_err *err)
 {
 	struct rlimit zero = { 0, 0 };
 
-	getrlimit(RLIMIT_CORE, &saved_core_limit);
-	setrlimit(RLIMIT_CORE, &zero);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (getrlimit(RLIMIT_CORE, &saved_core_limit) == -1 ||
+	    setrlimit(RLIMIT_CORE, &zero) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot turn off core dumps: "
+		    "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return ar_fix(err, "awsrole does not hold credentials in a "
+		    "process that can dump core; allow setrlimit/prlimit64 in "
+		    "the seccomp profile");
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1) {
+		ar_fail(err, AR_EGENERAL, "cannot make the process "
+		    "non-dumpable: prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return ar_fix(err, "awsrole does not hold credentials in a "
+		    "process that can be traced or dump core; allow prctl in "
+		    "the seccomp profile");
+	}
+	return 0;
 }
 
 /* What main and dispatch need to know of a verb. */
@@ -7960,23 +8795,25 @@ struct verb {
 	const char *name;
 	int (*fn)(struct run *);
 	int flags;
+	const char *help;    /* awsrole VERB --help */
 };
 
 /* Every verb, in the order of the usage text. */
 static const struct verb verbs[] = {
-	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS },
+	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS, help_login },
+	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS, help_exec },
+	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS, help_env },
 	{ "credential-process", cmd_credential_process,
-	    VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS },
-	{ "list", cmd_list, 0 },
-	{ "logout", cmd_logout, VERB_WORD | VERB_PICK },
-	{ "config", cmd_config, 0 },
-	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG },
-	{ "status", cmd_status, 0 },
-	{ "prompt", cmd_prompt, VERB_BARE },
-	{ "version", cmd_version, VERB_BARE },
+	    VERB_WORD | VERB_PICK | VERB_CREDS, help_credential_process },
+	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS,
+	    help_whoami },
+	{ "list", cmd_list, 0, help_list },
+	{ "logout", cmd_logout, VERB_WORD | VERB_PICK, help_logout },
+	{ "config", cmd_config, 0, help_config },
+	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG, help_doctor },
+	{ "status", cmd_status, 0, help_status },
+	{ "prompt", cmd_prompt, VERB_BARE, help_prompt },
+	{ "version", cmd_version, VERB_BARE, help_version },
 };
 
 /* The verb called name, or NULL. */
@@ -7989,6 +8826,58 @@ verb_find(const char *name)
 		if (strcmp(name, verbs[i].name) == 0)
 			return &verbs[i];
 	return NULL;
+}
+
+/* The optimal string alignment distance (Levenshtein plus swapping two
+ * neighbours) of a, lower-cased, and b; 99 when either is over 32 bytes. */
+static int
+osa_distance(const char *a, const char *b)
+{
+	int d[3][34], n = (int)strlen(a), m = (int)strlen(b), i, j, c, v;
+
+	if (n > 32 || m > 32)
+		return 99;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++) {
+		int *cur = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3];
+
+		cur[0] = i;
+		for (j = 1; j <= m; j++) {
+			c = tolower((unsigned char)a[i - 1]);
+			v = up[j - 1] + (c != b[j - 1]);
+			v = up[j] + 1 < v ? up[j] + 1 : v;
+			v = cur[j - 1] + 1 < v ? cur[j - 1] + 1 : v;
+			if (i > 1 && j > 1 && c == b[j - 2] &&
+			    tolower((unsigned char)a[i - 2]) == b[j - 1] &&
+			    up2[j - 2] + 1 < v)
+				v = up2[j - 2] + 1;
+			cur[j] = v;
+		}
+	}
+	return d[n % 3][m];
+}
+
+/* An unknown command word: exit 2, with the nearest verb (distance at most
+ * 2 and below the word's length; the first on a tie) as the fix.  -1. */
+static int
+unknown_command(const char *word, struct ar_err *err)
+{
+	const char *best = NULL;
+	int d, bd = 3;
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if ((d = osa_distance(word, verbs[i].name)) < bd &&
+		    (size_t)d < strlen(word)) {
+			bd = d;
+			best = verbs[i].name;
+		}
+	ar_fail(err, AR_EUSAGE, "unknown command \"%s\"", word);
+	if (best != NULL)
+		return ar_fix(err, "did you mean `awsrole %s`? (awsrole --help "
+		    "lists the commands)", best);
+	return ar_fix(err, "see awsrole --help for the commands");
 }
 
 /* Whether the word after verb `cmd` names the profile. */
@@ -8073,14 +8962,17 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 	return ar_fix(err, "see awsrole --help");
 }
 
-/* A positional word: the command, config's subcommand, the profile, or
- * (exec) the start of the command to run. */
+/* A positional word: the command (an unknown one is refused at once: -1
+ * with err), config's subcommand, the profile, or (exec) the start of the
+ * command to run. */
 static int
-parse_word(struct cli *c, char **argv, int i, int *stop)
+parse_word(struct cli *c, char **argv, int i, int *stop, struct ar_err *err)
 {
-	if (c->cmd == NULL)
+	if (c->cmd == NULL) {
 		c->cmd = argv[i];
-	else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
+		if (verb_find(c->cmd) == NULL)
+			return unknown_command(c->cmd, err);
+	} else if (strcmp(c->cmd, "config") == 0 && c->sub == NULL)
 		c->sub = argv[i];
 	else if (cmd_takes_profile(c->cmd) && c->profile == NULL)
 		c->profile = argv[i];
@@ -8108,8 +9000,8 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (parse_option(c, argc, argv, &i, err) == -1)
 				return -1;
-		} else {
-			parse_word(c, argv, i, &stop);
+		} else if (parse_word(c, argv, i, &stop, err) == -1) {
+			return -1;
 		}
 	}
 	if (c->extra != NULL) {
@@ -8123,13 +9015,19 @@ parse_cli(struct cli *c, int argc, char **argv, struct ar_err *err)
 static int
 dispatch(struct run *r, const struct verb *v)
 {
+	int rc;
+
 	if (!(v->flags & VERB_OWN_CONFIG) && load_config(r) == -1)
 		return -1;
 	if ((v->flags & VERB_PICK) && !r->cli->all && pick_profile(r) == -1)
 		return -1;
+	if ((v->flags & VERB_CREDS) && profile_chain_check(r) == -1)
+		return -1;
 	if (v->flags & VERB_CREDS)
 		warn_cred_mode(r);
-	return v->fn(r);
+	rc = v->fn(r);
+	buf_free(&r->chain);
+	return rc;
 }
 
 #ifndef AWSROLE_NO_MAIN
@@ -8143,23 +9041,22 @@ main(int argc, char **argv)
 	struct run r;
 	int rc = 0;
 
-	harden();
 	memset(&r, 0, sizeof(r));
+	if (harden(&r.err) == -1)
+		return report(&r.err);
+	cJSON_InitHooks(&(cJSON_Hooks){ ar_w_malloc, ar_w_free });
 	r.cli = &cli;
 	if (parse_cli(&cli, argc, argv, &r.err) == -1)
 		return report(&r.err);
-	if (cli.cmd == NULL || cli.help) {
-		fputs(usage_text, cli.cmd == NULL && !cli.help ? stderr : stdout);
-		return cli.cmd == NULL && !cli.help ? AR_EUSAGE : 0;
-	}
-	if ((v = verb_find(cli.cmd)) == NULL) {
-		ar_fail(&r.err, AR_EUSAGE, "unknown command \"%s\"", cli.cmd);
-		ar_fix(&r.err, "see awsrole --help");
-		return report(&r.err);
+	v = verb_find(cli.cmd);	/* parse_cli refused an unknown one */
+	if (v == NULL || cli.help) {
+		fputs(v ? v->help : usage_text, v || cli.help ? stdout : stderr);
+		return v || cli.help ? 0 : AR_EUSAGE;
 	}
 	if (v->flags & VERB_BARE)
 		return v->fn(&r) == -1 ? report(&r.err) : 0;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, ar_w_malloc, ar_w_free,
+	    ar_w_realloc, ar_w_strdup, ar_w_calloc) != CURLE_OK) {
 		fprintf(stderr, "awsrole: cannot initialise libcurl\n");
 		return AR_EGENERAL;
 	}

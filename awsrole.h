@@ -54,7 +54,9 @@
 #define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
 #define AR_XML_MAX_DEPTH        16          /* STS XML nesting */
 #define AR_XML_MAX_NODES        256         /* STS XML leaf elements */
-#define AR_EXPORT_VARS_MAX      10          /* variables exec/env hand over */
+#define AR_EXPORT_VARS_MAX      17          /* variables exec/env hand over */
+#define AR_PROFILE_CHAIN_MAX    4           /* awsrole in credential_process
+						in ..., as the AWS CLI's */
 
 /* ------------------------------------------------------------------------
  * Errors: two tiers.  Helpers fill a struct ar_err and return -1; only the
@@ -84,6 +86,8 @@ struct ar_err {          /* caller-owned, usually on the stack */
 	int status;      /* an enum ar_exit */
 	char msg[1024];  /* the cause */
 	char fix[1024];  /* the fix; may be empty */
+	int sys;         /* the errno behind it, where the helper says so
+			    (the cache's create/write failures); else 0 */
 };
 
 /* Set status and message; returns -1 so helpers can `return ar_fail(...)`. */
@@ -130,6 +134,9 @@ AR_PRIVATE void ar_argv_free(char **argv);
  * becomes %XX (upper-case hex); '/' stays when keep_slash.  Returns a
  * malloc'd string. */
 AR_PRIVATE char *ar_uri_encode(const char *s, size_t n, int keep_slash);
+/* The form body's encoding, as botocore's (urllib's quote_plus): as
+ * ar_uri_encode(s, n, 0), except that ' ' becomes '+'.  Malloc'd. */
+AR_PRIVATE char *ar_form_encode(const char *s, size_t n);
 
 /* ------------------------------------------------------------------------
  * INI reader: Python RawConfigParser as botocore uses it.
@@ -301,11 +308,14 @@ struct proc_result {         /* caller-owned; proc_result_free wipes */
 	struct ar_buf err;   /* stderr, shown in error messages */
 };
 
-/* Run argv (PATH search, no shell), stdin inherited, output captured and
- * capped, killed after AR_PROC_TIMEOUT_S or AWSROLE_PROCESS_TIMEOUT (with
- * its process group when own_group).  r is filled even on error. */
-AR_PRIVATE int proc_run(char *const argv[], int own_group,
-    struct proc_result *r, struct ar_err *err);
+/* Run argv (PATH search, no shell) in its own process group, stdin
+ * inherited, env_add ("NAME=value", or NULL) added to its environment,
+ * output captured and capped; the group is killed once the command has run
+ * AR_PROC_TIMEOUT_S or AWSROLE_PROCESS_TIMEOUT seconds, pipes closed or not.
+ * give_tty: the command gets the terminal's foreground while it runs (an
+ * mfa_process may prompt).  r is filled even on error. */
+AR_PRIVATE int proc_run(char *const argv[], const char *env_add,
+    int give_tty, struct proc_result *r, struct ar_err *err);
 AR_PRIVATE void proc_result_free(struct proc_result *r);
 
 /* ------------------------------------------------------------------------
@@ -444,6 +454,11 @@ AR_PRIVATE int cache_read(const struct cache *c, const char *key, long duration,
 /* Atomic replace (temp + fsync + rename); the old entry survives errors. */
 AR_PRIVATE int cache_write(const struct cache *c, const char *key,
     const struct creds *cr, struct ar_err *err);
+/* 1 when e (from cache_lock or cache_write) says the cache cannot be
+ * created or written here (read-only or full file system, no permission):
+ * a caller may go on without it.  0 for the refusals (owner, mode,
+ * symlink, a lock held too long). */
+AR_PRIVATE int cache_unusable(const struct ar_err *e);
 /* flock beside the entry, waiting up to AR_LOCK_TIMEOUT_S. */
 AR_PRIVATE int cache_lock(const struct cache *c, const char *key, int *fd,
     struct ar_err *err);
@@ -514,18 +529,24 @@ struct resolve_opts {        /* caller-owned */
 	struct mfa_source mfa;
 	int no_cache;        /* --no-cache: neither read nor write */
 	int force;           /* login: assume the named role anew */
+	int need_cache;      /* login: a cache that cannot be written is an
+				error (before any call), not a warning */
 	int allow_env;       /* env credentials win (no explicit profile) */
 	int explicit_profile;/* named on the command line: the environment's
 				web identity does not apply */
 	int verbose;
+	const char *proc_env; /* "NAME=value" for credential_process children
+				 (_AWSROLE_PROFILE_CHAIN), or NULL */
 };
 
 struct resolve_info {        /* caller-owned, filled by resolve: what
 				happened, for the command layer; no secret */
 	int sts_calls;
 	int from_cache;
-	int cache_failed;        /* the session could not be cached */
-	char cache_error[1200];
+	int cache_failed;        /* the cache could not be used: resolve
+				    went on without it (once per run) */
+	int cache_errno;         /* why, when an errno says it; else 0 */
+	char cache_error[1200];  /* "cannot use the cache DIR: CAUSE" */
 	char key[41];            /* the named role's cache key */
 };
 

@@ -12,6 +12,7 @@
 #   CI=true                a skipped test counts as a failure
 #   T_FILE_TIMEOUT=S       limit for one test file (default 300 s)
 #   KEEP_TMP=1             keep tests/tmp/run.* even when everything passed
+#   GOLDEN_UPDATE=1        write or refresh tests/golden/*.err (refused when CI=true)
 #   AWSROLE_PREREQS=FILE   the list of prerequisites to check first (default tests/prereqs.txt)
 #
 # Each case gets a fresh $HOME under tests/tmp/ and an environment without AWS_* variables;
@@ -42,7 +43,11 @@ mkdir -p tests/tmp
 [ -f tests/tmp/.gitignore ] || echo '*' > tests/tmp/.gitignore
 export PYTHONDONTWRITEBYTECODE=1
 # Old runs: keep the last few for post-mortems.
-ls -1dt tests/tmp/run.* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+# A run directory younger than an hour may belong to a run still going (parallel runs share
+# tests/tmp), so only older ones beyond the newest five are removed.
+ls -1dt tests/tmp/run.* 2>/dev/null | tail -n +6 | while read -r d; do
+	[ -n "$(find "$d" -maxdepth 0 -mmin +60)" ] && rm -rf "$d"
+done
 RUN_DIR=$(mktemp -d "$ROOT/tests/tmp/run.XXXXXX")
 export RUN_DIR
 RESULTS=$RUN_DIR/results

@@ -17,7 +17,8 @@
 #   expect_rc N · expect_rc_in N M... · expect_out_has STR · expect_out_lacks STR ·
 #   expect_out_eq STR · expect_err_has STR (case-insensitive) · expect_err_lacks STR ·
 #   expect_err_has_any STR... · expect_err_matches ERE · expect_fix_hint ·
-#   expect_eq WHAT EXPECTED ACTUAL · expect_file_exists F · expect_no_file F
+#   expect_eq WHAT EXPECTED ACTUAL · expect_file_exists F · expect_no_file F ·
+#   expect_err_golden NAME (stderr, normalised, = tests/golden/NAME.err; GOLDEN_UPDATE=1 writes)
 #   json_get JSON_TEXT PATH (prints a field of JSON text: json_get "$OUT" Arn)
 # Files in $HOME/.aws:
 #   aws_config_write < TEXT · aws_credentials_write < TEXT (replace the file)
@@ -258,6 +259,94 @@ expect_err_matches() { # extended regex, case-insensitive
 expect_fix_hint() {
 	expect_err_has "awsrole" || return 1
 	expect_err_has_any "fix" "hint"
+}
+
+# expect_err_golden NAME — $ERR, normalised, must equal tests/golden/NAME.err (see
+# tests/golden/README).  For must-fail cases whose message is part of the contract; keep the
+# expect_err_has checks beside it.  On a mismatch: a unified diff (expected vs actual) and a
+# failure; the normalised stderr is kept in $T_DIR/NAME.err.actual.
+#   GOLDEN_UPDATE=1 ./test.sh PATTERN   writes (or refreshes) the files instead and says so
+#                                       (not for a case that failed an earlier check);
+#                                       refused (a failure) when CI=true.
+#   A missing golden file is a failure (never created silently).
+# The normalisation replaces only what differs from run to run, so that a changed word still
+# shows:
+#   - the case's scratch paths, as literal strings, the longest first: the values of $HOME,
+#     $T_DIR, $RUN_DIR and $ROOT become the text "$HOME", "$T_DIR", "$RUN_DIR", "$ROOT";
+#   - loopback ports: localhost:N, 127.0.0.1:N, [::1]:N -> HOST:<PORT>, and libcurl's
+#     "HOST port N" for the same three hosts -> "HOST port <PORT>" (no other host's port);
+#   - libcurl's elapsed time in "Failed to connect to H port P after N ms" -> "after <N> ms"
+#     (awsrole's own limits, "within 3000 ms", stay as they are);
+#   - ISO 8601 times dated yesterday, today or tomorrow (UTC), e.g. an "expired at" of a
+#     session made by the test: 2026-12-01T21:27:47Z -> <TIME>; fixed dates such as
+#     2020-01-01T00:00:00Z or 9999-12-31T23:59:59Z stay;
+#   - request ids: "request id " + a UUID -> "request id <REQUEST-ID>" ("none" stays);
+#   - generated session names: botocore-session-DIGITS -> botocore-session-<N>.
+GOLDEN_DIR=${GOLDEN_DIR:-$ROOT/tests/golden}
+
+_golden_normalise() { # text -> normalised text on stdout
+	local s=$1 v tok d days=()
+	# scratch paths: literal replacement, the longest value first (HOME is inside T_DIR, ...)
+	while read -r _ tok; do
+		v=${!tok}
+		s=${s//"$v"/"\$$tok"}
+	done < <(for tok in HOME T_DIR RUN_DIR ROOT; do
+		v=${!tok:-}
+		[ -n "$v" ] && [ "$v" != / ] && printf '%s %s\n' "${#v}" "$tok"
+	done | sort -rn)
+	for d in -1 0 1; do days+=("$(date -u -d "$d day" +%Y-%m-%d)"); done
+	printf '%s\n' "$s" | sed -E \
+		-e 's/(localhost|127\.0\.0\.1|\[::1\]):[0-9]{1,5}/\1:<PORT>/g' \
+		-e 's/(localhost|127\.0\.0\.1|::1) port [0-9]{1,5}/\1 port <PORT>/g' \
+		-e 's/(Failed to connect to [^ ]+ port [^ ]+) after [0-9]+ ms/\1 after <N> ms/g' \
+		-e "s/($(IFS='|'; echo "${days[*]}"))T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:?[0-9]{2})?/<TIME>/g" \
+		-e 's/request id [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/request id <REQUEST-ID>/g' \
+		-e 's/botocore-session-[0-9]+/botocore-session-<N>/g'
+}
+
+expect_err_golden() { # NAME
+	local name=$1 file got rel
+	case $name in
+	"" | *[!A-Za-z0-9._-]* | .*) fail "expect_err_golden: bad name [$name] (letters, digits, . _ -)"; return 1 ;;
+	esac
+	file=$GOLDEN_DIR/$name.err
+	rel=${file#"$ROOT"/}
+	got=$(_golden_normalise "$ERR")
+	printf '%s\n' "$got" > "$T_DIR/$name.err.actual"
+	if [ -n "${GOLDEN_UPDATE:-}" ] && [ "$GOLDEN_UPDATE" != 0 ]; then
+		if [ "${CI:-}" = true ]; then
+			fail "GOLDEN_UPDATE is refused when CI=true: refresh $rel by hand and review the diff"
+			return 1
+		fi
+		if [ "$T_FAILED" = 1 ]; then
+			fail "golden: $rel not written: this case failed already (its stderr is no reference)"
+			return 1
+		fi
+		if [ -f "$file" ] && cmp -s "$file" "$T_DIR/$name.err.actual"; then
+			return 0
+		fi
+		mkdir -p "$GOLDEN_DIR"
+		if [ -f "$file" ]; then
+			echo "golden: refreshed $rel (GOLDEN_UPDATE)"
+			diff -u --label "old $rel" --label "new $rel" "$file" "$T_DIR/$name.err.actual" | sed 's/^/    /'
+		else
+			echo "golden: wrote $rel (GOLDEN_UPDATE)"
+		fi
+		cp "$T_DIR/$name.err.actual" "$file"
+		return 0
+	fi
+	if [ ! -f "$file" ]; then
+		fail "golden file $rel is missing (create it: GOLDEN_UPDATE=1 ./test.sh $T_FILE, then review it)"
+		_run_report
+		return 1
+	fi
+	cmp -s "$file" "$T_DIR/$name.err.actual" && return 0
+	fail "stderr differs from $rel (normalised; - expected, + actual)"
+	diff -u --label "expected $rel" --label "actual stderr (normalised)" "$file" "$T_DIR/$name.err.actual" |
+		sed 's/^/    /' >&2
+	printf '    command: %s\n    exit status: %s\n    (refresh, if the new text is intended: GOLDEN_UPDATE=1 ./test.sh %s)\n' \
+		"$RUN_CMD" "$RC" "$T_FILE" >&2
+	return 1
 }
 
 expect_eq() { # what expected actual

@@ -43,6 +43,79 @@ grep -q "SKIP: mini: a skipped case" "$T_DIR/mini.out" || fail "skip did not pri
 grep -q "exit status: expected 1, got 0" "$T_DIR/mini.out" || fail "expect_rc did not print expected vs actual"
 pass
 
+t "harness: expect_err_golden normalises what varies, reports one changed word with a diff"
+gdir=$T_DIR/golden
+mkdir -p "$gdir"
+printf '%s\n' 'awsrole: $HOME/.aws/config:3: localhost:<PORT> said no at <TIME> (request id <REQUEST-ID>) as botocore-session-<N>' \
+	'  fix: run it' > "$gdir/g.match.err"
+mini=$T_DIR/t_golden_mini.sh
+cat > "$mini" <<'MINI'
+say() { # WORD PORT: the message, with this case's HOME, the time now, a fresh session name
+	run sh -c 'printf "%s\n" "awsrole: $1/.aws/config:3: localhost:$2 said $3 at $4 (request id $5) as botocore-session-$6" "  fix: run it" >&2; exit 3' \
+		_ "$HOME" "$2" "$1" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cat /proc/sys/kernel/random/uuid)" "$RANDOM$RANDOM"
+}
+t "the same message, another HOME, port, time, request id and session name"
+say no 40001
+expect_err_golden g.match
+pass
+t "one word changed"
+say yes 40002
+expect_err_golden g.match
+pass
+t "no golden file"
+run sh -c 'echo "awsrole: x" >&2; exit 1'
+expect_err_golden g.missing
+pass
+t "a fresh message"
+run sh -c 'echo "awsrole: new on 127.0.0.1:4321" >&2; exit 2'
+expect_err_golden g.new
+pass
+t "a case that failed already"
+run sh -c 'echo "sh: awsrole: not found" >&2; exit 127'
+expect_rc 3
+expect_err_golden g.broken
+pass
+MINI
+golden_mini() { # CI GOLDEN_UPDATE -> $T_DIR/gm.out; prints the results as "pass:NAME,..."
+	: > "$T_DIR/gm.res"
+	(CI=$1 GOLDEN_UPDATE=$2 GOLDEN_DIR=$gdir RESULTS=$T_DIR/gm.res T_FILE=golden-mini \
+		bash -c '. "$ROOT/tests/lib.sh"; . "$1"' _ "$mini") > "$T_DIR/gm.out" 2>&1
+	cut -f1,3 "$T_DIR/gm.res" | tr '\t\n' ':,'
+}
+c1="the same message, another HOME, port, time, request id and session name"
+for ci in "" true; do
+	expect_eq "results (CI=$ci)" "pass:$c1,fail:one word changed,fail:no golden file,fail:a fresh message,fail:a case that failed already," "$(golden_mini "$ci" "")"
+	grep -qxF -- '    -awsrole: $HOME/.aws/config:3: localhost:<PORT> said no at <TIME> (request id <REQUEST-ID>) as botocore-session-<N>' "$T_DIR/gm.out" &&
+		grep -qxF -- '    +awsrole: $HOME/.aws/config:3: localhost:<PORT> said yes at <TIME> (request id <REQUEST-ID>) as botocore-session-<N>' "$T_DIR/gm.out" ||
+		fail "no unified diff of the changed word (CI=$ci): $(cat "$T_DIR/gm.out")"
+	grep -q "golden file .*g.missing.err is missing" "$T_DIR/gm.out" || fail "a missing golden file was not reported (CI=$ci)"
+	expect_no_file "$gdir/g.missing.err"
+done
+# Under CI=true, GOLDEN_UPDATE makes every golden check fail, a matching one too.
+expect_eq "results (CI=true GOLDEN_UPDATE=1)" "fail:$c1,fail:one word changed,fail:no golden file,fail:a fresh message,fail:a case that failed already," "$(golden_mini true 1)"
+grep -q "GOLDEN_UPDATE is refused when CI=true" "$T_DIR/gm.out" || fail "GOLDEN_UPDATE under CI=true was not refused: $(cat "$T_DIR/gm.out")"
+expect_no_file "$gdir/g.new.err"
+expect_eq "results (GOLDEN_UPDATE=1)" "pass:$c1,pass:one word changed,pass:no golden file,pass:a fresh message,fail:a case that failed already," "$(golden_mini "" 1)"
+expect_no_file "$gdir/g.broken.err"
+grep -q "golden: wrote .*g.new.err" "$T_DIR/gm.out" || fail "GOLDEN_UPDATE did not say it wrote g.new.err: $(cat "$T_DIR/gm.out")"
+grep -q "golden: refreshed .*g.match.err" "$T_DIR/gm.out" || fail "GOLDEN_UPDATE did not say it refreshed g.match.err"
+expect_eq "g.new.err" 'awsrole: new on 127.0.0.1:<PORT>' "$(cat "$gdir/g.new.err" 2>/dev/null)"
+expect_eq "g.match.err, refreshed" 'awsrole: $HOME/.aws/config:3: localhost:<PORT> said yes at <TIME> (request id <REQUEST-ID>) as botocore-session-<N>' "$(head -1 "$gdir/g.match.err")"
+pass
+
+t "harness: every tests/golden/*.err is named in the test file it is named after (none stale)"
+n_golden=0
+for g in "$ROOT"/tests/golden/*.err; do
+	[ -e "$g" ] || continue
+	n_golden=$((n_golden + 1))
+	n=$(basename "$g" .err)
+	grep -qwF -- "$n" "$ROOT/tests/${n%%.*}.sh" 2>/dev/null ||
+		fail "tests/golden/$n.err: tests/${n%%.*}.sh does not name it (a renamed or removed case? remove the file)"
+	[ -z "$(tail -c1 "$g")" ] || fail "tests/golden/$n.err does not end with a newline"
+done
+[ "$n_golden" -gt 0 ] || fail "no golden files in tests/golden"
+pass
+
 t "harness: commands run without a terminal and time out"
 run sh -c 'if (exec 3</dev/tty) 2>/dev/null; then echo has-tty; else echo no-tty; fi'
 expect_out_has no-tty

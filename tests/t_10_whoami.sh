@@ -71,6 +71,7 @@ m=$(moto_log_mark)
 run awsrole whoami
 expect_rc 5
 expect_err_has SignatureDoesNotMatch
+expect_err_golden t_10_whoami.sts-signature-mismatch
 expect_fix_hint
 expect_err_lacks "$AWS_SECRET_ACCESS_KEY"
 expect_out_lacks "$AWS_SECRET_ACCESS_KEY"
@@ -83,6 +84,7 @@ export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_AC
 run awsrole whoami
 expect_rc 5
 expect_err_has InvalidClientTokenId
+expect_err_golden t_10_whoami.sts-invalid-client-token
 expect_fix_hint
 pass
 
@@ -97,6 +99,7 @@ EOF
 run awsrole whoami -p base
 expect_rc_in 3 5
 expect_err_has "quot"
+expect_err_golden t_10_whoami.quoted-keys
 expect_fix_hint
 pass
 
@@ -201,6 +204,7 @@ export AWS_REGION=us-east-1 AWS_CA_BUNDLE=$T_DIR/no-such-bundle.pem
 run awsrole whoami
 expect_rc_in 3 6
 expect_err_has "$T_DIR/no-such-bundle.pem"
+expect_err_golden t_10_whoami.ca-bundle-missing
 expect_fix_hint
 pass
 
@@ -286,6 +290,7 @@ export AWS_CA_BUNDLE=$PKI_DIR/ca.pem AWS_ENDPOINT_URL_STS=$FAKE_STS_URL
 run awsrole whoami
 expect_rc 3
 expect_err_has region
+expect_err_golden t_10_whoami.no-region
 expect_fix_hint
 expect_eq "requests sent" 0 "$(fake_sts_count)"
 pass
@@ -361,8 +366,10 @@ pass
 t "whoami usage: an unknown option or a missing value is rc 2"
 run awsrole whoami --no-such-option
 expect_rc 2
+expect_err_golden t_10_whoami.usage-unknown-option
 run awsrole whoami --region
 expect_rc 2
+expect_err_golden t_10_whoami.usage-missing-value
 run awsrole whoami -p
 expect_rc 2
 pass

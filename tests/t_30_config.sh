@@ -181,6 +181,7 @@ printf '[default]\nregion = caf\xe9\n' | aws_config_write
 run awsrole config dump --json
 expect_rc 3
 expect_err_has "$HOME/.aws/config, line 2: not valid UTF-8"
+expect_err_golden t_30_config.invalid-utf8
 pass
 
 t "a duplicate section: exit 3, both lines named, and a fix"
@@ -194,6 +195,7 @@ EOF
 run awsrole config dump
 expect_rc 3
 expect_err_has "$HOME/.aws/config, line 5: section [default] is already at line 1"
+expect_err_golden t_30_config.duplicate-section
 expect_fix_hint
 pass
 
@@ -207,6 +209,7 @@ EOF
 run awsrole config dump
 expect_rc 3
 expect_err_has "$HOME/.aws/credentials, line 3: key \"aws_access_key_id\" is already set in [base] at line 2"
+expect_err_golden t_30_config.duplicate-key
 pass
 
 t "a line before any section, and a line without '=': exit 3 with the line"
@@ -214,6 +217,7 @@ aws_config_write <<<"region = us-east-1"
 run awsrole config dump
 expect_rc 3
 expect_err_has "line 1: text before the first [section] header"
+expect_err_golden t_30_config.text-before-section
 aws_config_write <<-'EOF'
 [default]
 region us-east-1
@@ -221,6 +225,7 @@ EOF
 run awsrole config dump
 expect_rc 3
 expect_err_has "line 2: expected \"key = value\""
+expect_err_golden t_30_config.no-equals
 pass
 
 t "a UTF-8 BOM (which the AWS CLI refuses) is read"

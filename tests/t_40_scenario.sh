@@ -152,6 +152,7 @@ expect_eq "prompts shown" 3 "$(prompts_on_tty)"
 expect_err_has "no valid MFA code"
 expect_err_has "6 digits"
 expect_err_has "awsrole login CustomerA"
+expect_err_golden t_40_scenario.mfa-three-bad-codes
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 expect_no_file "$HOME/.aws/cli/cache/$KEY_DEFAULT.json"
 pass
@@ -226,6 +227,7 @@ run setsid awsrole credential-process default
 t1=$(ms_now)
 expect_rc 4
 expect_err_has "awsrole login default"
+expect_err_golden t_40_scenario.no-tty-login-needed
 expect_fix_hint
 expect_eq "stdout" "" "$OUT"
 [ $((t1 - t0)) -lt 5000 ] || fail "took $((t1 - t0)) ms (must not wait for input)"
@@ -252,6 +254,7 @@ expect_err_lacks "Enter MFA code"
 expect_err_has "AWSROLE_NO_PROMPT"
 expect_err_lacks "there is AWSROLE_NO_PROMPT is set" # the message must read as a sentence
 expect_err_has "awsrole login default"
+expect_err_golden t_40_scenario.no-prompt-env
 [ $((t1 - t0)) -lt 5000 ] || fail "took $((t1 - t0)) ms (must not wait for input)"
 RUN_TIMEOUT=10 run_pty -- env AWSROLE_NO_PROMPT=1 awsrole exec CustomerA -- true
 expect_rc 4
@@ -316,6 +319,7 @@ expect_rc_in 4 5
 expect_err_has "mfa_process"
 expect_err_has "mfa-fail.sh"
 expect_err_has "token device locked"
+expect_err_golden t_40_scenario.mfa-process-failed
 expect_fix_hint
 cp "$T_DIR/config.orig" "$HOME/.aws/config"
 printf 'mfa_process = %s\n' "$T_DIR/mfa-junk.sh" >> "$HOME/.aws/config"
@@ -380,6 +384,7 @@ expect_err_has "hop2"
 expect_err_has "chained"
 expect_err_has "1 hour"
 expect_err_has "7200"
+expect_err_golden t_40_scenario.chained-duration-over-1h
 expect_fix_hint
 expect_eq "STS calls (moto log unchanged)" 0 "$(moto_calls_since "$m")"
 run awsrole login hop2 --mfa-code 123456
@@ -417,6 +422,7 @@ for bad in "has space" "a" "$(printf 'x%.0s' $(seq 1 65))" "semi;colon" "slash/n
 	run awsrole login CustomerA --mfa-code 123456
 	expect_rc 3 || echo "    (role_session_name = $bad)" >&2
 	expect_err_has "role_session_name"
+	[ "$bad" = "has space" ] && expect_err_golden t_40_scenario.bad-role-session-name
 done
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
@@ -447,12 +453,14 @@ expect_rc 3
 expect_err_has 'source_profile "Access Nobody"'
 expect_err_has "CustomerA"
 expect_err_has "does not exist"
+expect_err_golden t_40_scenario.source-profile-missing
 expect_fix_hint
 aws_config_profile norole "role_arn=$ARN_RO" region=ap-northeast-1
 run awsrole credential-process norole
 expect_rc 3
 expect_err_has "source_profile"
 expect_err_has "norole"
+expect_err_golden t_40_scenario.role-without-source
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
 
@@ -480,6 +488,7 @@ run awsrole credential-process alpha
 expect_rc 3
 expect_err_has "cycle"
 expect_err_has "alpha -> beta -> gamma -> alpha"
+expect_err_golden t_40_scenario.source-profile-cycle
 expect_fix_hint
 run awsrole login selfish --mfa-code 123456
 expect_rc 3
@@ -500,6 +509,7 @@ for d in 100 abc 43201 "900 # comment"; do
 	expect_err_has "duration_seconds"
 	expect_err_has "$d"
 	expect_err_has "900"
+	[ "$d" = 100 ] && expect_err_golden t_40_scenario.bad-duration
 	expect_fix_hint
 done
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
@@ -514,6 +524,7 @@ for code in 12ab 12345 1234567 "" " 123456"; do
 	expect_rc 2 || echo "    (--mfa-code [$code])" >&2
 	expect_err_has "--mfa-code"
 	expect_err_has "6 digits"
+	expect_err_golden t_40_scenario.usage-bad-mfa-code || echo "    (--mfa-code [$code])" >&2
 done
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
@@ -528,6 +539,7 @@ expect_rc 5
 expect_err_has "MultiFactorAuthentication failed with invalid MFA one time pass code."
 expect_err_has "AccessDenied"
 expect_err_has "MFA code"
+expect_err_golden t_40_scenario.sts-mfa-denied
 expect_fix_hint
 expect_eq "requests (not retried)" 1 "$(fake_sts_count)"
 expect_eq "TokenCode sent" 123456 "$(fake_sts_field params.TokenCode)"
@@ -552,10 +564,12 @@ for cmd in login credential-process env whoami; do
 	expect_err_has "$HOME/.aws/config"
 	expect_err_has "$HOME/.aws/credentials"
 	expect_fix_hint
+	expect_err_golden t_40_scenario.unknown-profile || echo "    (awsrole $cmd CustomerB)" >&2
 done
 run awsrole exec CustomerB -- true
 expect_rc 3
 expect_err_has '"CustomerB"'
+expect_err_golden t_40_scenario.unknown-profile
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
 

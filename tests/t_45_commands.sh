@@ -65,6 +65,7 @@ run awsrole exec CustomerA -- no-such-command-awsrole-t45 --flag
 expect_rc 127
 expect_err_has "no-such-command-awsrole-t45"
 expect_err_has "awsrole:"
+expect_err_golden t_45_commands.exec-not-found
 printf 'not a program\n' > "$T_DIR/noexec"
 chmod 644 "$T_DIR/noexec"
 run awsrole exec CustomerA -- "$T_DIR/noexec"
@@ -77,8 +78,10 @@ logged_in
 run awsrole exec CustomerA --
 expect_rc 2
 expect_err_has "command"
+expect_err_golden t_45_commands.usage-exec-no-command
 run awsrole exec CustomerA
 expect_rc 2
+expect_err_golden t_45_commands.usage-exec-no-command
 pass
 
 t "exec: sets the session's variables, removes AWS_PROFILE, AWS_DEFAULT_PROFILE, AWS_SECURITY_TOKEN"
@@ -149,9 +152,11 @@ expect_err_has "CustomerA"
 expect_err_has "default"
 expect_err_has "AWSROLE_PROFILE"
 expect_err_has "--allow-nested"
+expect_err_golden t_45_commands.nested-exec
 run env AWSROLE_PROFILE=CustomerA awsrole exec default -- true
 expect_rc 2
 expect_err_has "already an awsrole session"
+expect_err_golden t_45_commands.nested-exec
 run awsrole exec CustomerA -- awsrole exec default --allow-nested -- sh -c 'echo $AWSROLE_PROFILE $AWS_ACCESS_KEY_ID'
 expect_rc 0
 expect_out_eq "default $(cache_field default Credentials.AccessKeyId)"
@@ -163,57 +168,51 @@ pass
 
 # ---------------------------------------------------------------- env
 
-# A session with values no STS would hand out: quotes, $(...), backticks, newline, tab, UTF-8.
+# Values no STS would hand out: quotes, $(...), backticks, newline, tab, UTF-8.  They come from
+# a static-keys profile in the credentials file (the user's own keys are handed out as written;
+# the newline is a continuation line, which botocore's RawConfigParser reads the same way).  A
+# cache entry with such values is refused as corrupt since issue 13.8 (t_93); the quoting
+# functions have the same values in tests/unit_output.c.
 HOSTILE_SECRET=$(printf 'it'"'"'s "q" \\ $(touch PWNED1) `touch PWNED2` ; # x\ty\nline2 \342\200\231 \346\227\245 $HOME')
 HOSTILE_TOKEN=$(printf 'IQoJ+/=%%s\\n%%d {}[]!*?~ \342\200\230end')
-write_hostile_session() { # PROFILE
-	local key
-	key=$(cache_key_of "$1")
-	[ -n "$key" ] || { fail "no cache key for $1"; return 1; }
-	mkdir -p "$HOME/.aws/cli/cache"
-	chmod 700 "$HOME/.aws/cli/cache"
-	(umask 077; "$PY" - "$HOME/.aws/cli/cache/$key.json" "$HOSTILE_SECRET" "$HOSTILE_TOKEN" <<-'EOF'
-	import datetime, json, sys
-	exp = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-	json.dump({"Credentials": {"AccessKeyId": "ASIAHOSTILEEXAMPLE", "SecretAccessKey": sys.argv[2],
-	           "SessionToken": sys.argv[3], "Expiration": exp},
-	           "AssumedRoleUser": {"AssumedRoleId": "AROAEXAMPLE:x",
-	                               "Arn": "arn:aws:sts::222222222222:assumed-role/RoleReadOnly/x"}},
-	          open(sys.argv[1], "w"))
-	EOF
-	)
+write_hostile_profile() { # PROFILE
+	local nl=$'\n'
+	printf '[%s]\naws_access_key_id = ASIAHOSTILEEXAMPLE\naws_secret_access_key = %s\n\t%s\naws_session_token = %s\n' \
+		"$1" "${HOSTILE_SECRET%%"$nl"*}" "${HOSTILE_SECRET#*"$nl"}" "$HOSTILE_TOKEN" >> "$HOME/.aws/credentials"
+	chmod 600 "$HOME/.aws/credentials"
+	printf '[profile %s]\nregion = ap-northeast-1\n' "$1" >> "$HOME/.aws/config"
 }
 
 t "env --format sh: eval'd by sh, dash and bash gives back the exact values (hostile values too)"
 use_moto
 scenario_files
-write_hostile_session CustomerA
+write_hostile_profile hostile
 cd "$T_DIR" || fail "cd"
 m=$(moto_log_mark)
-run awsrole env CustomerA
+run awsrole env hostile
 expect_rc 0
 expect_out_has "export AWS_ACCESS_KEY_ID="
 expect_out_has "unset AWS_PROFILE"
-expect_eq "AssumeRole calls (served from the cache entry)" 0 "$(moto_calls_since "$m" AssumeRole)"
+expect_eq "STS calls (static keys)" 0 "$(moto_calls_since "$m")"
 printf '%s\n' "$OUT" > "$T_DIR/env.sh"
 for sh in sh dash bash; do
 	command -v "$sh" >/dev/null || continue
 	got=$(AWS_PROFILE=leftover "$sh" -c '. "$1" && printf "%s\0" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN" "$AWSROLE_PROFILE" "$AWS_REGION" "${AWS_PROFILE-unset}"' _ "$T_DIR/env.sh" | tr '\0' '|'; echo .)
-	expect_eq "$sh: the values back" "ASIAHOSTILEEXAMPLE|$HOSTILE_SECRET|$HOSTILE_TOKEN|CustomerA|ap-northeast-1|unset|." "$got"
+	expect_eq "$sh: the values back" "ASIAHOSTILEEXAMPLE|$HOSTILE_SECRET|$HOSTILE_TOKEN|hostile|ap-northeast-1|unset|." "$got"
 	got=$("$sh" -c 'eval "$(cat "$1")" && printf "%s" "$AWS_SECRET_ACCESS_KEY"' _ "$T_DIR/env.sh"; echo .)
 	expect_eq "$sh: eval \"\$(awsrole env)\"" "$HOSTILE_SECRET." "$got"
 done
 expect_no_file "$T_DIR/PWNED1"
 expect_no_file "$T_DIR/PWNED2"
 if command -v fish >/dev/null; then
-	run awsrole env CustomerA --format fish
+	run awsrole env hostile --format fish
 	expect_rc 0
 	printf '%s\n' "$OUT" > "$T_DIR/env.fish"
 	got=$(fish -N -c 'source $argv[1]; printf "%s|%s" "$AWS_SECRET_ACCESS_KEY" "$AWS_SESSION_TOKEN"' "$T_DIR/env.fish"; echo .)
 	expect_eq "fish: the values back" "$HOSTILE_SECRET|$HOSTILE_TOKEN." "$got"
 	expect_no_file "$T_DIR/PWNED1"
 fi
-run awsrole env CustomerA --format powershell
+run awsrole env hostile --format powershell
 expect_rc 0
 expect_out_has "\$Env:AWS_ACCESS_KEY_ID = 'ASIAHOSTILEEXAMPLE'"
 expect_out_has "Remove-Item Env:AWS_PROFILE"
@@ -245,15 +244,17 @@ run awsrole env CustomerA --format csh --mfa-code 123456
 expect_rc 2
 expect_err_has "--format"
 expect_err_has "csh"
+expect_err_golden t_45_commands.usage-unknown-format
 expect_out_eq ""
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
 
 # ---------------------------------------------------------------- explicit-profile mode
 
-# explicit_refusals WHERE — each command without a profile is refused (2), AWS_PROFILE too.
+# explicit_refusals WHERE [GOLDEN] — each command without a profile is refused (2), AWS_PROFILE
+# too; for exec, the message (with and without AWS_PROFILE) is the golden file GOLDEN.
 explicit_refusals() {
-	local where=$1 c
+	local where=$1 golden=${2:-} c
 	for c in "exec -- true" "env" "credential-process" "whoami" "login --mfa-code 123456"; do
 		# shellcheck disable=SC2086
 		run awsrole $c
@@ -262,10 +263,12 @@ explicit_refusals() {
 		expect_err_has "$where"
 		expect_err_has "-p"
 		expect_out_eq ""
+		[ -n "$golden" ] && [ "$c" = "exec -- true" ] && expect_err_golden "$golden"
 		# shellcheck disable=SC2086
 		run env AWS_PROFILE=CustomerA awsrole $c
 		expect_rc 2 || echo "    (AWS_PROFILE=CustomerA awsrole $c)" >&2
 		expect_err_has "explicit-profile mode"
+		[ -n "$golden" ] && [ "$c" = "exec -- true" ] && expect_err_golden "$golden"
 		# shellcheck disable=SC2086
 		run env AWS_DEFAULT_PROFILE=CustomerA awsrole $c
 		expect_rc 2 || echo "    (AWS_DEFAULT_PROFILE=CustomerA awsrole $c)" >&2
@@ -295,7 +298,7 @@ use_moto
 scenario_files
 export AWSROLE_EXPLICIT_PROFILE=1
 m=$(moto_log_mark)
-explicit_refusals AWSROLE_EXPLICIT_PROFILE
+explicit_refusals AWSROLE_EXPLICIT_PROFILE t_45_commands.explicit-profile-env
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 # Ambient keys do not count either.
 run env AWS_ACCESS_KEY_ID="$BASE_AKID" AWS_SECRET_ACCESS_KEY="$BASE_SECRET" awsrole whoami
@@ -309,7 +312,7 @@ use_moto
 scenario_files
 sed -i 's/^\[default\]$/[default]\nawsrole_explicit_profile = true/' "$HOME/.aws/config"
 m=$(moto_log_mark)
-explicit_refusals awsrole_explicit_profile
+explicit_refusals awsrole_explicit_profile t_45_commands.explicit-profile-config
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 explicit_allowed
 # AWSROLE_EXPLICIT_PROFILE=0 turns it off for one command.

@@ -558,6 +558,7 @@ t1=$(date +%s)
 expect_rc 7
 expect_err_has "$key.lock"
 expect_err_has_any "held" "lock"
+expect_err_golden t_50_cache.lock-held
 expect_fix_hint
 [ $((t1 - t0)) -le 8 ] || fail "took $((t1 - t0)) s with AWSROLE_LOCK_TIMEOUT=1"
 expect_eq "AssumeRole calls while locked" 0 "$(c50_assume_calls "$m")"
@@ -668,6 +669,7 @@ run awsrole credential-process plain
 expect_rc 7
 expect_err_has "symbolic link"
 expect_err_has "$key.json"
+expect_err_golden t_50_cache.entry-symlink
 expect_fix_hint
 expect_out_lacks "$ROLE_AKID"
 expect_eq "the symlink's target is untouched" "$before" "$(c50_sum "$T_DIR/elsewhere.json")"
@@ -715,6 +717,7 @@ for mode in 620 602 666; do
 	run awsrole credential-process plain
 	expect_rc 7 || echo "    (entry mode $mode)" >&2
 	expect_err_has "writable only by you"
+	expect_err_golden t_50_cache.entry-unsafe-mode || echo "    (entry mode $mode)" >&2
 	expect_out_lacks "$ROLE_AKID"
 done
 pass
@@ -746,9 +749,11 @@ expect_rc 7
 expect_err_has "$CACHE"
 expect_err_has "writable by group or others"
 expect_err_has "chmod 700"
+expect_err_golden t_50_cache.cache-dir-writable
 run awsrole login plain
 expect_rc 7
 expect_err_has "writable by group or others"
+expect_err_golden t_50_cache.cache-dir-writable
 expect_eq "AssumeRole calls" 0 "$(c50_assume_calls "$m")"
 if [ "$(id -u)" = 0 ]; then
 	chmod 700 "$CACHE"
@@ -756,6 +761,7 @@ if [ "$(id -u)" = 0 ]; then
 	run awsrole credential-process plain
 	expect_rc 7
 	expect_err_has "owned by another user"
+	expect_err_golden t_50_cache.cache-dir-not-owned
 fi
 pass
 

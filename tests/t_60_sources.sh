@@ -370,6 +370,7 @@ for u in http://example.com/creds http://10.0.0.1/x http://169.254.170.3/v2 \
 	expect_err_has "$u"
 	expect_err_has "plain http"
 	expect_fix_hint
+	[ "$u" = http://example.com/creds ] && expect_err_golden t_60_sources.ecs-plain-http
 	expect_under_ms 3000 "refusal of $u"
 done
 expect_eq "requests that reached the (catch-all) proxy" 0 "$(log_count "$FAKE_PROXY_LOG")"
@@ -575,6 +576,7 @@ expect_rc 5
 expect_err_has "sso token expired, run sso login"
 expect_err_has "status 1"
 expect_err_has "proc"
+expect_err_golden t_60_sources.process-exit-status
 expect_fix_hint
 pass
 
@@ -590,6 +592,7 @@ run awsrole whoami -p proc
 expect_rc 5
 expect_err_has "JSON object"
 expect_err_lacks "LOOKS-SECRET"
+expect_err_golden t_60_sources.process-not-json
 expect_fix_hint
 pass
 
@@ -637,6 +640,7 @@ aws_config_profile proc "credential_process=$T_DIR/no-such-helper --flag"
 run awsrole whoami -p proc
 expect_rc 5
 expect_err_has "no-such-helper"
+expect_err_golden t_60_sources.process-not-found
 expect_fix_hint
 pass
 
@@ -691,6 +695,7 @@ expect_err_has "Ec2Metadata"
 expect_err_has "Environment"
 expect_err_has "Ec2InstanceMetadata"
 expect_err_has "EcsContainer"
+expect_err_golden t_60_sources.unknown-credential-source
 aws_config_profile lower "role_arn=$ROLE_A" credential_source=environment
 run awsrole whoami -p lower
 expect_rc 3

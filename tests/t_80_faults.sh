@@ -238,6 +238,7 @@ f_case
 fake_sts_reply 503 error_service_unavailable.xml
 f_login
 f_failed 5 ServiceUnavailable "HTTP 503" "gave up after 3 attempts"
+expect_err_golden t_80_faults.sts-503-gave-up
 expect_fix_hint
 expect_eq "requests" 3 "$(f_requests)"
 pass
@@ -256,6 +257,7 @@ f_case
 fake_sts_reply 403 error_access_denied.xml
 f_login
 f_failed 5 AccessDenied "HTTP 403"
+expect_err_golden t_80_faults.sts-access-denied
 expect_err_lacks "gave up"
 expect_fix_hint
 expect_err_has "trust policy"
@@ -288,6 +290,7 @@ f_login
 f_failed 5
 expect_err_has_any "XML" "HTML" "not an STS"
 expect_err_has "$FAKE_STS_URL"
+expect_err_golden t_80_faults.not-sts-response
 expect_fix_hint
 f_once
 pass
@@ -404,6 +407,7 @@ f_login
 ms=$((($(date +%s%N) - s) / 1000000))
 echo "# measured: connection refused: $ms ms"
 f_failed 6 "https://localhost:$port" "connect"
+expect_err_golden t_80_faults.connection-refused
 expect_fix_hint
 [ "$ms" -lt 15000 ] || fail "connection refused took $ms ms"
 pass
@@ -435,10 +439,10 @@ for c in expired wrong self tls10; do
 	f_failed 6 "$FAKE_STS_URL"
 	expect_fix_hint
 	case $c in
-	expired) expect_err_has "expired" ;;
-	wrong) expect_err_has "host name" ;;
-	self) expect_err_has_any "self-signed" "not signed by a trusted" ;;
-	tls10) expect_err_has "TLS 1.2" ;;
+	expired) expect_err_has "expired" && expect_err_golden t_80_faults.tls-expired ;;
+	wrong) expect_err_has "host name" && expect_err_golden t_80_faults.tls-wrong ;;
+	self) expect_err_has_any "self-signed" "not signed by a trusted" && expect_err_golden t_80_faults.tls-self ;;
+	tls10) expect_err_has "TLS 1.2" && expect_err_golden t_80_faults.tls-tls10 ;;
 	esac
 	expect_eq "$c: requests the server answered" 0 "$(fake_sts_count)"
 	expect_eq "$c: TLS handshakes (not retried)" 1 "$(log_count "$FAKE_STS_LOG" 'event!=probe')"
@@ -453,6 +457,7 @@ pass
 t "stalled: connect timeout (full accept queue) — bounded, rc 6, says it could not connect"
 f_bg_collect connect-timeout
 expect_err_has_any "connect" "handshake" "3000 ms"
+expect_err_golden t_80_faults.connect-timeout
 pass
 
 t "stalled: TLS handshake never answered (accepts, sends nothing) — bounded, rc 6"

@@ -127,7 +127,7 @@ export AWS_CA_BUNDLE=$PKI_DIR/ca.pem
 start_fake_sts
 export AWS_ENDPOINT_URL_STS=$FAKE_STS_URL
 fake_sts_reply 200 assume_role.xml
-awsrole exec P --mfa-code "$S_CODE" -- sh -c 'sleep 2; echo done' > "$T_DIR/bg.out" 2> "$T_DIR/bg.err" < /dev/null &
+awsrole exec P --mfa-code "$S_CODE" -- sh -c 'sleep 6; echo done' > "$T_DIR/bg.out" 2> "$T_DIR/bg.err" < /dev/null &
 pid=$!
 # s_children PID — the PIDs whose parent is PID (from /proc: no procps needed)
 s_children() {

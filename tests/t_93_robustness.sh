@@ -166,8 +166,10 @@ else
 	expect_err_has "Read-only file system"
 	expect_eq "AssumeRole calls" 1 "$(moto_calls_since "$m" AssumeRole)"
 	expect_eq "Version" 1 "$(json_get "$OUT" Version)"
-	# a chain of two roles: still one warning, not one per hop
-	aws_config_profile chained region=us-east-1 source_profile=plain "role_arn=$R93_ROLE_A" duration_seconds=900
+	# a chain of two roles: still one warning, not one per hop.  RoleA first: moto checks the
+	# caller's permissions, and RoleReadOnly (s3:List*/Get* only) may not call sts:AssumeRole
+	aws_config_profile first region=us-east-1 source_profile=base "role_arn=$R93_ROLE_A" duration_seconds=900
+	aws_config_profile chained region=us-east-1 source_profile=first "role_arn=$R93_ROLE_RO" duration_seconds=900
 	m=$(moto_log_mark)
 	run_ro "$T_DIR/ro" awsrole credential-process chained
 	expect_rc 0

@@ -461,6 +461,33 @@ test_round_trip(void)
 	unit_check("round-trip/corrupt-ignored", rc == 1 && out.akid == NULL &&
 	    strstr(why, "corrupt") != NULL, "rc 1, why: corrupt", why);
 
+	/* parsed, but what no STS hands out: corrupt too (issue 13.8) */
+	in.expires = now_s() + AR_SESSION_MAX_S + 60;
+	cache_write(&c, key, &in, &err);
+	memset(&out, 0, sizeof(out));
+	rc = cache_read(&c, key, 900, &out, &why, &err);
+	unit_check("round-trip/far-expiration-corrupt", rc == 1 &&
+	    out.akid == NULL && strstr(why, "corrupt") != NULL &&
+	    strstr(why, "Expiration") != NULL, "rc 1, why: corrupt, Expiration",
+	    why);
+	in.expires = now_s() + 43200;
+	cache_write(&c, key, &in, &err);
+	rc = cache_read(&c, key, 900, &out, &why, &err);
+	unit_check("round-trip/12-hour-session-used", rc == 0 && out.akid &&
+	    strcmp(out.akid, in.akid) == 0, "rc 0", why);
+	creds_clear(&out);
+	free(in.akid);
+	in.akid = xstrdup("ASIAROUND\nexport EVIL=1");
+	cache_write(&c, key, &in, &err);
+	rc = cache_read(&c, key, 900, &out, &why, &err);
+	unit_check("round-trip/malformed-key-corrupt", rc == 1 &&
+	    out.akid == NULL && strstr(why, "corrupt") != NULL &&
+	    strstr(why, "AccessKeyId") != NULL, "rc 1, why: corrupt, AccessKeyId",
+	    why);
+	free(in.akid);
+	in.akid = xstrdup("ASIAROUNDTRIP");
+	in.expires = now_s() + 800;
+
 	chmod(path, 0620);
 	memset(&err, 0, sizeof(err));
 	rc = cache_read(&c, key, 900, &out, &why, &err);

@@ -1,8 +1,9 @@
 /*
  * unit_sigv4.c -- section 4 of awsrole.c (SigV4) against the AWS signing
  * test suite (v4, header-signing variant), plus ar_uri_encode vectors, the
- * canonical path/query/header rules the suite does not reach, and bad
- * input.
+ * form body's encoding (ar_form_encode, sts_form_body) against botocore's
+ * bytes, the canonical path/query/header rules the suite does not reach,
+ * and bad input.
  *
  *   make build/unit_sigv4 && build/unit_sigv4      (cwd: the repo root)
  *
@@ -520,6 +521,129 @@ t_uri_encode(void)
 }
 
 /* ------------------------------------------------------------------------
+ * ar_form_encode and sts_form_body: the bytes botocore sends (issue 13.10).
+ * The vectors are botocore's (python3 tests/form_diff.py vectors, and
+ * botocore.serialize + AWSRequest.prepare() for the bodies).
+ * ------------------------------------------------------------------------ */
+
+static void
+t_form_encode(void)
+{
+	static const struct {
+		const char *label, *in;
+		size_t n;
+		const char *want;
+	} v[] = {
+		{ "empty", T_S(""), "" },
+		{ "unreserved", T_S("AZaz09-_.~"), "AZaz09-_.~" },
+		{ "space", T_S("a b"), "a+b" },
+		{ "plus", T_S("+"), "%2B" },
+		{ "tilde", T_S("~"), "~" },
+		{ "star", T_S("*"), "%2A" },
+		{ "slash", T_S("/"), "%2F" },
+		{ "equals", T_S("="), "%3D" },
+		{ "amp", T_S("&"), "%26" },
+		{ "percent", T_S("%"), "%25" },
+		{ "bang-quote-parens", T_S("!'()"), "%21%27%28%29" },
+		{ "colon", T_S(":"), "%3A" },
+		{ "gen-delims", T_S("@,;$?#[]"), "%40%2C%3B%24%3F%23%5B%5D" },
+		{ "unsafe", T_S("\"<>\\^`{|}"), "%22%3C%3E%5C%5E%60%7B%7C%7D" },
+		{ "controls", T_S("\t\n\r"), "%09%0A%0D" },
+		{ "del", T_S("\x7f"), "%7F" },
+		{ "nul-byte", T_S("a\0b"), "a%00b" },
+		{ "e-acute", T_S("\xc3\xa9"), "%C3%A9" },
+		{ "cjk", T_S("\xe6\x97\xa5\xe6\x9c\xac"), "%E6%97%A5%E6%9C%AC" },
+		{ "emoji", T_S("\xf0\x9f\x98\x80"), "%F0%9F%98%80" },
+		{ "u2028", T_S("\xe2\x80\xa8"), "%E2%80%A8" },
+		{ "mixed", T_S("a+b c~d*e/f=g&h"), "a%2Bb+c~d%2Ae%2Ff%3Dg%26h" },
+	};
+	char name[64], *got;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		got = ar_form_encode(v[i].in, v[i].n);
+		snprintf(name, sizeof(name), "form-encode/%s", v[i].label);
+		if (strcmp(got, v[i].want) == 0)
+			unit_ok(name);
+		else
+			unit_bad(name, "ar_form_encode", v[i].want, got);
+		free(got);
+	}
+	/* the SigV4 encoder keeps %20: canonical URI and query need it */
+	got = ar_uri_encode(" ", 1, 0);
+	unit_check_str("form-encode/uri-encode-keeps-%20", "%20", got);
+	free(got);
+}
+
+/* sts_form_body of p[0..n) equals want. */
+static void
+t_form_body_is(const char *name, const char *action,
+    const struct sts_param *p, size_t n, const char *want)
+{
+	struct ar_buf b = { 0 };
+
+	sts_form_body(action, p, n, &b);
+	unit_check_str(name, want, b.p);
+	buf_free(&b);
+}
+
+/* The bodies of AssumeRole and AssumeRoleWithWebIdentity, with the
+ * parameters hop_assume and hop_assume_web build (botocore's order). */
+static void
+t_form_body(void)
+{
+	static const char arn[] = "arn:aws:iam::111111111111:role/RoleA";
+	static const char gen[] = "botocore-session-1796160937";
+	struct assume_args a;
+	struct sts_param p[7];
+	size_t n;
+
+	memset(&a, 0, sizeof(a));
+	a.role_arn = arn;
+	a.session_name = "a+b=c,d.e@f-g_h";
+	a.external_id = "sp ace~tilde*star/slash=eq&amp+plus%pct!'()"
+	    "\xc3\xa9\xe6\x97\xa5\xf0\x9f\x98\x80:end";
+	a.serial = "arn:aws:iam::333333333333:mfa/path/dev+one=a,b.c@d-e_f";
+	n = assume_params(&a, gen, "900", "123456", p);
+	t_form_body_is("form-body/assume-role-name-configured", "AssumeRole",
+	    p, n, "Action=AssumeRole&Version=2011-06-15"
+	    "&RoleSessionName=a%2Bb%3Dc%2Cd.e%40f-g_h"
+	    "&ExternalId=sp+ace~tilde%2Astar%2Fslash%3Deq%26amp%2Bplus%25pct"
+	    "%21%27%28%29%C3%A9%E6%97%A5%F0%9F%98%80%3Aend"
+	    "&SerialNumber=arn%3Aaws%3Aiam%3A%3A333333333333%3Amfa%2Fpath%2F"
+	    "dev%2Bone%3Da%2Cb.c%40d-e_f"
+	    "&DurationSeconds=900"
+	    "&RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FRoleA"
+	    "&TokenCode=123456");
+	memset(&a, 0, sizeof(a));
+	a.role_arn = arn;
+	a.external_id = "a b";
+	n = assume_params(&a, gen, "900", NULL, p);
+	t_form_body_is("form-body/assume-role-name-generated", "AssumeRole",
+	    p, n, "Action=AssumeRole&Version=2011-06-15&ExternalId=a+b"
+	    "&DurationSeconds=900"
+	    "&RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FRoleA"
+	    "&RoleSessionName=botocore-session-1796160937");
+	n = web_params(&a, gen, "eyJ.a-b_c.d~e", p);
+	t_form_body_is("form-body/web-identity-name-generated",
+	    "AssumeRoleWithWebIdentity", p, n,
+	    "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
+	    "&RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FRoleA"
+	    "&RoleSessionName=botocore-session-1796160937"
+	    "&WebIdentityToken=eyJ.a-b_c.d~e");
+	a.session_name = "web-sess";
+	n = web_params(&a, gen, "eyJ.a-b_c.d~e", p);
+	t_form_body_is("form-body/web-identity-name-configured",
+	    "AssumeRoleWithWebIdentity", p, n,
+	    "Action=AssumeRoleWithWebIdentity&Version=2011-06-15"
+	    "&RoleSessionName=web-sess"
+	    "&RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FRoleA"
+	    "&WebIdentityToken=eyJ.a-b_c.d~e");
+	t_form_body_is("form-body/get-caller-identity", "GetCallerIdentity",
+	    NULL, 0, "Action=GetCallerIdentity&Version=2011-06-15");
+}
+
+/* ------------------------------------------------------------------------
  * Canonical path, query and header rules the suite does not reach
  * ------------------------------------------------------------------------ */
 
@@ -817,6 +941,8 @@ main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	t_suite();
 	t_uri_encode();
+	t_form_encode();
+	t_form_body();
 	t_canonical_rules();
 	t_header_rules();
 	t_bad_input();

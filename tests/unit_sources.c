@@ -6,7 +6,9 @@
  * AWS_CONTAINER_CREDENTIALS_FULL_URI (ecs_host_allowed, against botocore's
  * rule: https, a loopback IP literal, or 169.254.170.2 / 169.254.170.23 /
  * fd00:ec2::23 / localhost, judged on the URL's real host), the ISO 8601
- * reader, and the shell-like splitting of credential_process commands.
+ * reader, the shell-like splitting of credential_process commands, a
+ * failed child's cause and fix line (proc_err_lines), and the CSV row of
+ * _AWSROLE_PROFILE_CHAIN (csv_split, csv_add_field).
  *
  *   make build/unit_sources && build/unit_sources      (cwd: the repo root)
  *
@@ -538,6 +540,133 @@ t_shlex(void)
 	}
 }
 
+/* ------------------------------------------------------------------------
+ * proc_err_lines: a failed child's cause and fix (issue 13.24), and the
+ * CSV row of _AWSROLE_PROFILE_CHAIN (issue 13.23), as Python's csv module
+ * reads and writes it
+ * ------------------------------------------------------------------------ */
+
+struct err_case {
+	const char *name;
+	const char *err;        /* the child's stderr */
+	const char *cause;
+	const char *fix;        /* NULL: none */
+};
+
+static const struct err_case err_cases[] = {
+	{ "last-line", "progress\nthe real reason\n", "the real reason", NULL },
+	{ "awsrole-child", "awsrole: it failed\n  fix: do this\n",
+	  "awsrole: it failed", "do this" },
+	{ "fix-before-cause-is-not-its", "  fix: old\nlater cause\n",
+	  "later cause", NULL },
+	{ "hint-skipped", "cause\n  hint: more\n\n  \n", "cause", NULL },
+	{ "first-fix-after-cause", "cause\nfix: one\nfix: two\n", "cause",
+	  "one" },
+	{ "control-chars", "bad \x1b[31mred\x7f\xc2\x9b\tend\r\n",
+	  "bad ?[31mred??? end", NULL },
+	{ "utf8-kept", "caf\xc3\xa9 closed\n", "caf\xc3\xa9 closed", NULL },
+	{ "empty", "", "", NULL },
+	{ "only-fix", "  fix: x\n", "", NULL },
+};
+
+static void
+t_err_lines(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+		const struct err_case *k = &err_cases[i];
+		struct proc_result r;
+		const char *cause, *fix;
+
+		memset(&r, 0, sizeof(r));
+		buf_adds(&r.err, k->err);
+		proc_err_lines(&r, &cause, &fix);
+		if (!unit_streq(k->cause, cause))
+			t_bad("err-lines", k->name, "cause", k->cause, cause);
+		else if (!unit_streq(k->fix, fix))
+			t_bad("err-lines", k->name, "fix", k->fix, fix);
+		else
+			t_ok("err-lines", k->name);
+		proc_result_free(&r);
+	}
+}
+
+struct csv_case {
+	const char *name;
+	const char *row;
+	const char *fields;     /* joined with '|' */
+	size_t n;
+};
+
+/* Expected values from python3: list(csv.reader([row]))[0]. */
+static const struct csv_case csv_cases[] = {
+	{ "empty", "", "", 0 },
+	{ "one", "P", "P", 1 },
+	{ "three", "a,b,P", "a|b|P", 3 },
+	{ "quoted-comma", "\"c,1\",P", "c,1|P", 2 },
+	{ "doubled-quote", "\"x\"\"y\"", "x\"y", 1 },
+	{ "trailing-comma", "a,", "a|", 2 },
+	{ "quote-inside-unquoted", "a\"b", "a\"b", 1 },
+	{ "text-after-closing-quote", "\"a\"b,c", "ab|c", 2 },
+};
+
+static void
+t_csv(void)
+{
+	static const char *names[] = { "P", "c,1", "q\"uote", "cr\rlf\n" };
+	const char *want;
+	char *f[8];
+	struct ar_buf b, row;
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(csv_cases) / sizeof(csv_cases[0]); i++) {
+		memset(&b, 0, sizeof(b));
+		buf_add(&b, "", 0);
+		n = csv_split(csv_cases[i].row, f, 8);
+		for (j = 0; j < n; j++) {
+			buf_addf(&b, "%s%s", j ? "|" : "", f[j]);
+			free(f[j]);
+		}
+		if (n != csv_cases[i].n || strcmp(b.p, csv_cases[i].fields))
+			t_bad("csv", csv_cases[i].name, "fields",
+			    csv_cases[i].fields, b.p);
+		else
+			t_ok("csv", csv_cases[i].name);
+		buf_free(&b);
+	}
+	/* csv.writer's QUOTE_MINIMAL, and back: the same names */
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < 4; i++) {
+		if (i)
+			buf_add(&row, ",", 1);
+		csv_add_field(&row, names[i]);
+	}
+	want = "P,\"c,1\",\"q\"\"uote\",\"cr\rlf\n\"";
+	if (strcmp(row.p, want) == 0)
+		t_ok("csv", "writer");
+	else
+		t_bad("csv", "writer", "row", want, row.p);
+	n = csv_split(row.p, f, 8);
+	for (i = 0, j = n == 4; i < n; i++) {
+		j = j && strcmp(f[i], names[i]) == 0;
+		free(f[i]);
+	}
+	if (j)
+		t_ok("csv", "round-trip");
+	else
+		t_bad("csv", "round-trip", "the 4 names back", NULL, NULL);
+	n = csv_split("a,b,c,d,e,f", f, 2);
+	if (n == 6 && !strcmp(f[0], "a") && !strcmp(f[1], "b"))
+		t_ok("csv", "count-past-max");
+	else
+		t_bad("csv", "count-past-max", "6 fields, the first 2 kept",
+		    NULL, NULL);
+	free(f[0]);
+	free(f[1]);
+	buf_free(&row);
+}
+
 int
 main(void)
 {
@@ -548,5 +677,7 @@ main(void)
 	t_ecs_hosts();
 	t_iso8601();
 	t_shlex();
+	t_err_lines();
+	t_csv();
 	return unit_done();
 }
