@@ -2094,6 +2094,10 @@ profile_group(struct config *c, const struct profile_defaults *d,
 	g[0].name = NULL;
 	p->file = cs != NULL ? c->cfg.path : c->cred.path;
 	p->line = cs != NULL ? cs->line : ks->line;
+	p->sec[0] = cs, p->sec[1] = ks;
+	p->path[0] = c->cfg.path, p->path[1] = c->cred.path;
+	p->def[0] = cs != NULL ? d->cfg : NULL;
+	p->def[1] = ks != NULL ? d->cred : NULL;
 	profile_keys(c, p, d, cs, ks);
 }
 
@@ -2213,6 +2217,27 @@ config_profile(const struct config *c, const char *name)
 	    ini_key_cmp);
 }
 
+/* The [services NAME] section of file f (the last of that name, as
+ * botocore's dict keeps it), or NULL.  Only the config file has services
+ * sections: in the credentials file [services x] is a profile. */
+static const struct ini_section *
+config_services(const struct ini_file *f, const char *name)
+{
+	const struct ini_section *found = NULL;
+	char *second;
+	size_t i;
+
+	for (i = 0; i < f->nsec; i++) {
+		if (!str_has_prefix(f->sec[i].name, "services"))
+			continue;
+		second = profile_second_word(f->sec[i].name);
+		if (str_eq(second, name))
+			found = &f->sec[i];
+		free(second);
+	}
+	return found;
+}
+
 /* Key's entry in p (a value or a nested block), or NULL; points into p. */
 static const struct profile_kv *
 profile_kv(const struct profile *p, const char *key)
@@ -2228,14 +2253,35 @@ profile_get(const struct profile *p, const char *key)
 	return kv != NULL ? kv->pair->value : NULL;
 }
 
-/* A role profile that starts from a web identity token rather than from
- * other credentials. */
+/* Key's pair in p's own section of one file (cred: the credentials
+ * file, else the config file) or in that file's [DEFAULT], as botocore's
+ * per-file providers read it; NULL when that file does not set it. */
+static const struct ini_pair *
+profile_file_pair(const struct profile *p, int cred, const char *key)
+{
+	const struct ini_pair *pr = NULL;
+
+	if (p->sec[cred] != NULL)
+		pr = ini_find(p->sec[cred], key);
+	if (pr == NULL && p->def[cred] != NULL)
+		pr = ini_find(p->def[cred], key);
+	return pr != NULL && pr->value != NULL ? pr : NULL;
+}
+
+/* A profile with web_identity_token_file: botocore calls
+ * AssumeRoleWithWebIdentity for it and never reads its source_profile,
+ * credential_source, mfa_serial, external_id or duration_seconds. */
 static int
 profile_is_web_identity(const struct profile *p)
 {
-	return profile_get(p, "web_identity_token_file") != NULL &&
-	    profile_get(p, "source_profile") == NULL &&
-	    profile_get(p, "credential_source") == NULL;
+	return profile_get(p, "web_identity_token_file") != NULL;
+}
+
+/* botocore's AssumeRole profile: role_arn and no web_identity_token_file. */
+static int
+profile_is_assume_role(const struct profile *p)
+{
+	return profile_get(p, "role_arn") != NULL && !profile_is_web_identity(p);
 }
 
 /*
@@ -4367,67 +4413,310 @@ sts_parse_url(const char *url, struct sts_endpoint *ep, struct ar_err *err)
 	return 0;
 }
 
+/* Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region;
+ * *src (may be NULL) names where it came from. */
+static const char *
+region_pick_src(const struct profile *p, const char *region_opt,
+    const char **src)
+{
+	const char *r = region_opt, *s = "--region";
+
+	if (r == NULL && (r = env_nonempty("AWS_REGION")) != NULL)
+		s = "AWS_REGION";
+	if (r == NULL && (r = env_nonempty("AWS_DEFAULT_REGION")) != NULL)
+		s = "AWS_DEFAULT_REGION";
+	if (r == NULL && p != NULL)
+		r = profile_get(p, "region"), s = "profile";
+	if (src != NULL)
+		*src = s;
+	return r != NULL && *r != '\0' ? r : NULL;
+}
+
 /* Region: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's region. */
 static const char *
 region_pick(const struct profile *p, const char *region_opt)
 {
-	const char *r = region_opt;
-
-	if (r == NULL)
-		r = env_nonempty("AWS_REGION");
-	if (r == NULL)
-		r = env_nonempty("AWS_DEFAULT_REGION");
-	if (r == NULL && p != NULL)
-		r = profile_get(p, "region");
-	return r != NULL && *r != '\0' ? r : NULL;
+	return region_pick_src(p, region_opt, NULL);
 }
 
-/*
- * Endpoint: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile's
- * endpoint_url, else sts.<region>.amazonaws.com -- or the global endpoint
- * signed as us-east-1 when sts_regional_endpoints = legacy.
- */
-static int
-sts_endpoint_resolve(const struct profile *p, const char *region_opt,
-    int verbose, struct sts_endpoint *ep, struct ar_err *err)
+/* A setting botocore reads from variable env when it is present (even
+ * empty), else from the profile's key; NULL when neither. */
+static const char *
+sts_setting(const struct profile *p, const char *env, const char *key)
 {
-	const char *region = region_pick(p, region_opt), *url, *legacy;
-	char def[300];
+	const char *v = getenv(env);
 
-	memset(ep, 0, sizeof(*ep));
-	ep->verbose = verbose;
-	if (region == NULL) {
-		ar_fail(err, AR_ECONFIG, "no AWS region is set for %s%s%s",
-		    p ? "profile " : "the environment", p ? p->name : "", "");
-		return ar_fix(err, "add `region = <region>` to the profile, "
-		    "or pass --region, or set AWS_REGION");
+	return v != NULL ? v : p != NULL ? profile_get(p, key) : NULL;
+}
+
+/* botocore's ensure_boolean on a setting: "true" in any case is true. */
+static int
+sts_flag(const struct profile *p, const char *env, const char *key)
+{
+	const char *v = sts_setting(p, env, key);
+
+	return v != NULL && strcasecmp(v, "true") == 0;
+}
+
+/* sts_regional_endpoints: *legacy = 1 for "legacy", 0 for "regional", ""
+ * or unset; anything else is an error, case-sensitive, as in botocore. */
+static int
+sts_regional_mode(const struct profile *p, int *legacy, struct ar_err *err)
+{
+	const char *env = getenv("AWS_STS_REGIONAL_ENDPOINTS");
+	const char *v = sts_setting(p, "AWS_STS_REGIONAL_ENDPOINTS",
+	    "sts_regional_endpoints");
+	char w[PATH_MAX + 16];
+	const struct profile_kv *kv;
+
+	*legacy = str_eq(v, "legacy");
+	if (v == NULL || *v == '\0' || *legacy || strcmp(v, "regional") == 0)
+		return 0;
+	if (env != NULL) {
+		ar_fail(err, AR_ECONFIG, "AWS_STS_REGIONAL_ENDPOINTS=%s is "
+		    "neither \"legacy\" nor \"regional\" (case-sensitive; "
+		    "botocore refuses it)", v);
+		return ar_fix(err, "export AWS_STS_REGIONAL_ENDPOINTS=legacy, "
+		    "or unset it");
 	}
-	if (strlen(region) >= sizeof(ep->region) ||
+	kv = profile_kv(p, "sts_regional_endpoints");
+	snprintf(w, sizeof(w), "%s:%d", kv->file, kv->line);
+	ar_fail(err, AR_ECONFIG, "sts_regional_endpoints = %s in profile \"%s\" "
+	    "(%s) is neither \"legacy\" nor \"regional\" (the values are "
+	    "case-sensitive; botocore refuses the profile)", v, p->name, w);
+	return ar_fix(err, "write sts_regional_endpoints = legacy, or regional "
+	    "(the default)");
+}
+
+/* The sts endpoint_url of the [services S] section profile p names (NULL:
+ * none there); a missing section or an sts that is not a block is an
+ * error, as in botocore. */
+static int
+sts_services_url(const struct config *cfg, const struct profile *p,
+    const char **url, char *src, size_t cap, struct ar_err *err)
+{
+	const struct profile_kv *kv = profile_kv(p, "services");
+	const char *name = kv != NULL && kv->pair->value ? kv->pair->value : "";
+	const struct ini_section *s;
+	const struct ini_pair *sts = NULL;
+	size_t i;
+	int in_cred;
+
+	*url = NULL;
+	if (kv == NULL)
+		return 0;
+	if ((s = config_services(&cfg->cfg, name)) == NULL || s->npairs == 0) {
+		in_cred = config_services(&cfg->cred, name) != NULL;
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has services = "
+		    "%s, but there is no [services %s] section in %s%s%s%s",
+		    p->name, kv->file, kv->line, name, name, cfg->config_path,
+		    in_cred ? " (a [services " : "", in_cred ? name : "",
+		    in_cred ? "] in the credentials file is a profile, not a "
+		    "services section)" : "");
+		return ar_fix(err, "add [services %s] with \"sts =\" and an "
+		    "indented \"endpoint_url = https://...\" line, or remove "
+		    "services from the profile", name);
+	}
+	for (i = 0; i < s->npairs; i++)
+		if (strcmp(s->pairs[i].key, "sts") == 0)
+			sts = &s->pairs[i];
+	if (sts == NULL)
+		return 0;
+	if (sts->value != NULL) {
+		ar_fail(err, AR_ECONFIG, "[%s] (%s:%d): sts must be a block "
+		    "(\"sts =\" followed by indented \"endpoint_url = ...\" "
+		    "lines), not \"sts = %s\"", s->name, cfg->config_path,
+		    sts->line, sts->value);
+		return ar_fix(err, "write \"sts =\" and, on the next line, "
+		    "\"  endpoint_url = https://...\"");
+	}
+	for (i = 0; i < sts->nsub; i++)
+		if (strcmp(sts->sub[i].key, "endpoint_url") == 0 &&
+		    sts->sub[i].value != NULL && *sts->sub[i].value != '\0') {
+			*url = sts->sub[i].value;
+			snprintf(src, cap, "[%s] (%s:%d)", s->name,
+			    cfg->config_path, sts->sub[i].line);
+		}
+	return 0;
+}
+
+/* The configured endpoint URL (NULL: none), in botocore's order:
+ * AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, [services S] sts endpoint_url,
+ * the profile's endpoint_url; empty values are unset, and
+ * ignore_configured_endpoint_urls turns them all off. */
+static int
+sts_configured_url(const struct config *cfg, const struct profile *p,
+    const char **url, char *src, size_t cap, struct ar_err *err)
+{
+	const struct profile_kv *kv;
+
+	*url = NULL;
+	if (sts_flag(p, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+	    "ignore_configured_endpoint_urls"))
+		return 0;
+	if ((*url = env_nonempty("AWS_ENDPOINT_URL_STS")) != NULL) {
+		snprintf(src, cap, "AWS_ENDPOINT_URL_STS");
+		return 0;
+	}
+	if ((*url = env_nonempty("AWS_ENDPOINT_URL")) != NULL) {
+		snprintf(src, cap, "AWS_ENDPOINT_URL");
+		return 0;
+	}
+	if (p == NULL)
+		return 0;
+	if (cfg != NULL && sts_services_url(cfg, p, url, src, cap, err) == -1)
+		return -1;
+	if (*url == NULL && (kv = profile_kv(p, "endpoint_url")) != NULL &&
+	    kv->pair->value != NULL && *kv->pair->value != '\0') {
+		*url = kv->pair->value;
+		snprintf(src, cap, "endpoint_url (%s:%d)", kv->file, kv->line);
+	}
+	return 0;
+}
+
+/* The DNS suffixes of region r's partition (botocore's partitions.json:
+ * the first whose pattern PREFIX\w+-\d+ matches, else aws). */
+static void
+sts_partition(const char *r, const char **dns, const char **dual, int *gov)
+{
+	static const char *part[][3] = {
+		{ "cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn" },
+		{ "eusc-de-", "amazonaws.eu", "api.amazonwebservices.eu" },
+		{ "us-iso-", "c2s.ic.gov", "api.aws.ic.gov" },
+		{ "us-isob-", "sc2s.sgov.gov", "api.aws.scloud" },
+		{ "eu-isoe-", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk" },
+		{ "us-isof-", "csp.hci.ic.gov", "api.aws.hci.ic.gov" },
+		{ "us-gov-", "amazonaws.com", "api.aws" },
+	};
+	const char *t, *dash;
+	size_t i, w;
+
+	*dns = "amazonaws.com", *dual = "api.aws", *gov = 0;
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		if (!str_has_prefix(r, part[i][0]))
+			continue;
+		t = r + strlen(part[i][0]);
+		w = strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		dash = t + w;
+		if (w == 0 || *dash != '-' || !all_digits(dash + 1,
+		    strlen(dash + 1)))
+			continue;
+		*dns = part[i][1], *dual = part[i][2], *gov = i == 6;
+		return;
+	}
+}
+
+/* The default endpoint of region r (botocore's STS endpoint rule set) into
+ * url, and its signing region into ep->region. */
+static void
+sts_default_url(const char *r, int legacy, struct sts_endpoint *ep,
+    char *url, size_t cap)
+{
+	const char *dns, *dual;
+	int gov, global = strcmp(r, "aws-global") == 0;
+
+	sts_partition(r, &dns, &dual, &gov);
+	snprintf(ep->region, sizeof(ep->region), "%s", global ? "us-east-1" : r);
+	if (!ep->fips && !ep->dualstack && (global || (legacy &&
+	    sts_legacy_region(r)))) {
+		snprintf(ep->region, sizeof(ep->region), "us-east-1");
+		snprintf(url, cap, "https://sts.amazonaws.com/");
+	} else if (ep->fips && ep->dualstack)
+		snprintf(url, cap, "https://sts-fips.%s.%s/", r, dual);
+	else if (ep->fips && gov)
+		snprintf(url, cap, "https://sts.%s.%s/", r, dns);
+	else if (ep->fips)
+		snprintf(url, cap, "https://sts-fips.%s.%s/", r, dns);
+	else if (ep->dualstack)
+		snprintf(url, cap, "https://sts.%s.%s/", r, dual);
+	else
+		snprintf(url, cap, "https://sts.%s.%s/", r, dns);
+}
+
+/* The region, with a FIPS pseudo-region (fips-R, R-fips) normalised as
+ * botocore does (turning FIPS on), into buf; -1 when it is not a valid
+ * name. */
+static int
+sts_region_norm(const char *region, char *buf, size_t cap, int *fips,
+    struct ar_err *err)
+{
+	char *f;
+
+	if (strlen(region) >= cap ||
 	    strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
 	    strlen(region))
 		return ar_fail(err, AR_ECONFIG, "region \"%s\" is not a valid "
 		    "AWS region name", region);
-	snprintf(ep->region, sizeof(ep->region), "%s", region);
+	snprintf(buf, cap, "%s", region);
+	while ((f = strstr(buf, "fips-")) != NULL)
+		memmove(f, f + 5, strlen(f + 5) + 1), *fips = 1;
+	while ((f = strstr(buf, "-fips")) != NULL)
+		memmove(f, f + 5, strlen(f + 5) + 1), *fips = 1;
+	return 0;
+}
+
+/* Where the region came from, for -v and doctor. */
+static void
+sts_region_source(const struct profile *p, const char *src, int none,
+    struct sts_endpoint *ep)
+{
+	const struct profile_kv *kv = p ? profile_kv(p, "region") : NULL;
+
+	if (none)
+		snprintf(ep->region_source, sizeof(ep->region_source), "none: "
+		    "botocore's default, the global endpoint signed as "
+		    "us-east-1");
+	else if (strcmp(src, "profile") == 0 && kv != NULL)
+		snprintf(ep->region_source, sizeof(ep->region_source),
+		    "profile %s (%s:%d)", p->name, kv->file, kv->line);
+	else
+		snprintf(ep->region_source, sizeof(ep->region_source), "%s",
+		    src);
+}
+
+/*
+ * Endpoint and signing region of profile p, as botocore picks them: the
+ * configured URL (sts_configured_url) as given, signed for the region;
+ * else the rule set's default for the region (FIPS, dual-stack, legacy),
+ * with no region the global endpoint signed as us-east-1.
+ */
+static int
+sts_endpoint_resolve(const struct config *cfg, const struct profile *p,
+    const char *region_opt, int verbose, struct sts_endpoint *ep,
+    struct ar_err *err)
+{
+	const char *src, *region = region_pick_src(p, region_opt, &src), *url;
+	char def[300], r[64] = "aws-global";
+	int legacy, fips = 0;
+
+	memset(ep, 0, sizeof(*ep));
+	ep->verbose = verbose;
+	ep->profile = p != NULL ? p->name : NULL;
+	if (sts_regional_mode(p, &legacy, err) == -1 || (region != NULL &&
+	    sts_region_norm(region, r, sizeof(r), &fips, err) == -1))
+		return -1;
+	sts_region_source(p, src, region == NULL, ep);
 	ep->ca_file = env_nonempty("AWS_CA_BUNDLE");
 	if (ep->ca_file == NULL && p != NULL)
 		ep->ca_file = profile_get(p, "ca_bundle");
-	url = env_nonempty("AWS_ENDPOINT_URL_STS");
-	if (url == NULL)
-		url = env_nonempty("AWS_ENDPOINT_URL");
-	if (url == NULL && p != NULL)
-		url = profile_get(p, "endpoint_url");
-	if (url != NULL)
+	if (sts_configured_url(cfg, p, &url, ep->endpoint_source,
+	    sizeof(ep->endpoint_source), err) == -1)
+		return -1;
+	if (url != NULL) {
+		if (region != NULL)
+			snprintf(ep->region, sizeof(ep->region), "%s", r);
 		return sts_parse_url(url, ep, err);
-	legacy = env_nonempty("AWS_STS_REGIONAL_ENDPOINTS");
-	if (legacy == NULL && p != NULL)
-		legacy = profile_get(p, "sts_regional_endpoints");
-	if (str_eq(legacy, "legacy") && sts_legacy_region(region)) {
-		snprintf(ep->region, sizeof(ep->region), "us-east-1");
-		snprintf(def, sizeof(def), "https://sts.amazonaws.com/");
-	} else {
-		snprintf(def, sizeof(def), "https://sts.%s.amazonaws.%s/",
-		    region, str_has_prefix(region, "cn-") ? "com.cn" : "com");
 	}
+	ep->fips = fips || sts_flag(p, "AWS_USE_FIPS_ENDPOINT",
+	    "use_fips_endpoint");
+	ep->dualstack = sts_flag(p, "AWS_USE_DUALSTACK_ENDPOINT",
+	    "use_dualstack_endpoint");
+	snprintf(ep->endpoint_source, sizeof(ep->endpoint_source), "default");
+	sts_default_url(r, legacy, ep, def, sizeof(def));
+	ar_trace(verbose && region == NULL, "no region (--region, AWS_REGION, "
+	    "AWS_DEFAULT_REGION, region in profile \"%s\"): using the global "
+	    "endpoint %s, signed as us-east-1, as botocore does", p ? p->name :
+	    "", def);
 	return sts_parse_url(def, ep, err);
 }
 
@@ -4689,6 +4978,22 @@ out:
 	return rc;
 }
 
+/* 0 when ep has a signing region; else -1: a configured endpoint URL and
+ * no region, where botocore's signed calls fail (NoRegionError). */
+static int
+sts_need_region(const struct sts_endpoint *ep, struct ar_err *err)
+{
+	if (ep->region[0] != '\0')
+		return 0;
+	ar_fail(err, AR_ECONFIG, "no AWS region is set for %s%s%s, and calls "
+	    "to the configured endpoint URL (from %s) must be signed for a "
+	    "region", ep->profile ? "profile \"" : "the environment",
+	    ep->profile ? ep->profile : "", ep->profile ? "\"" : "",
+	    ep->endpoint_source);
+	return ar_fix(err, "add region = <region> to the profile, pass "
+	    "--region, or set AWS_REGION");
+}
+
 /*
  * Call STS `action` with params, signed by signer (NULL: unsigned, as
  * AssumeRoleWithWebIdentity is).  Retries throttling, 5xx and network
@@ -4702,6 +5007,8 @@ sts_call(const struct sts_endpoint *ep, const struct creds *signer,
 	struct ar_buf body = { NULL, 0, 0, 1 };
 	int attempt, retry = 0, rc = -1;
 
+	if (signer != NULL && sts_need_region(ep, err) == -1)
+		return -1;
 	sts_form_body(action, p, n, &body);
 	for (attempt = 1; attempt <= AR_STS_ATTEMPTS; attempt++) {
 		if (attempt > 1)
@@ -4874,23 +5181,76 @@ check_unquoted(const struct profile *p, const char *key, struct ar_err *err)
 	return ar_fix(err, "remove the quotes: %s = <value>", key);
 }
 
-/* 1 when p sets aws_access_key_id (static keys), else 0. */
+/* 1 when p sets aws_access_key_id or aws_secret_access_key in either
+ * file (botocore's _has_static_credentials), else 0. */
 static int
 profile_has_static(const struct profile *p)
 {
-	return profile_get(p, "aws_access_key_id") != NULL;
+	return profile_get(p, "aws_access_key_id") != NULL ||
+	    profile_get(p, "aws_secret_access_key") != NULL;
 }
 
-/* aws_access_key_id + aws_secret_access_key (+ aws_session_token). */
+/* The file whose keys botocore takes for p: 1 when its credentials-file
+ * section has aws_access_key_id, else 0 when its config-file section has
+ * it, else -1. */
+static int
+profile_key_file(const struct profile *p)
+{
+	if (profile_file_pair(p, 1, "aws_access_key_id") != NULL)
+		return 1;
+	return profile_file_pair(p, 0, "aws_access_key_id") != NULL ? 0 : -1;
+}
+
+/* The keys of p in file f (profile_key_file) are whole: the secret in the
+ * same file, and one name for the token; else -1 with the error, which
+ * says what botocore does. */
+static int
+static_keys_check(const struct profile *p, int f, struct ar_err *err)
+{
+	static const char *fname[2] = { "config-file",
+	    "shared-credentials-file" };
+	const struct ini_pair *id = profile_file_pair(p, f, "aws_access_key_id");
+	const struct ini_pair *sk = profile_file_pair(p, f,
+	    "aws_secret_access_key");
+	const struct ini_pair *other = profile_file_pair(p, !f,
+	    "aws_secret_access_key");
+	const struct ini_pair *tok = profile_file_pair(p, f, "aws_session_token");
+
+	if (sk == NULL && other != NULL) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" has aws_access_key_id "
+		    "in %s:%d but aws_secret_access_key only in %s:%d; both keys "
+		    "(and aws_session_token) must be in the same file (botocore "
+		    "refuses this: \"Partial credentials found in %s, missing: "
+		    "aws_secret_access_key\")", p->name, p->path[f], id->line,
+		    p->path[!f], other->line, fname[f]);
+		return ar_fix(err, "move aws_secret_access_key to %s", p->path[f]);
+	}
+	if (tok != NULL && profile_file_pair(p, f, "aws_security_token")) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) sets both "
+		    "aws_session_token and aws_security_token; botocore would "
+		    "send aws_security_token and ignore aws_session_token",
+		    p->name, p->path[f], tok->line);
+		return ar_fix(err, "keep only aws_session_token");
+	}
+	return 0;
+}
+
+/* Static keys of p from one file, as botocore reads them: the
+ * credentials file's when it has aws_access_key_id, else the config
+ * file's; the token (aws_session_token, or the legacy
+ * aws_security_token) only from that file. */
 static int
 creds_from_profile(const struct profile *p, struct creds *c,
     struct ar_err *err)
 {
-	const char *id = profile_get(p, "aws_access_key_id");
-	const char *sk = profile_get(p, "aws_secret_access_key");
-	const char *tok = profile_get(p, "aws_session_token");
+	int f = profile_key_file(p);
+	const struct ini_pair *id, *sk, *tok;
 
-	if (id == NULL || sk == NULL || !*id || !*sk) {
+	id = f >= 0 ? profile_file_pair(p, f, "aws_access_key_id") : NULL;
+	sk = f >= 0 ? profile_file_pair(p, f, "aws_secret_access_key") : NULL;
+	if (f >= 0 && static_keys_check(p, f, err) == -1)
+		return -1;
+	if (id == NULL || sk == NULL || !*id->value || !*sk->value) {
 		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has %s but "
 		    "not %s", p->name, p->file, p->line, id ?
 		    "aws_access_key_id" : "aws_secret_access_key", id ?
@@ -4900,12 +5260,14 @@ creds_from_profile(const struct profile *p, struct creds *c,
 	if (check_unquoted(p, "aws_access_key_id", err) == -1 ||
 	    check_unquoted(p, "aws_secret_access_key", err) == -1)
 		return -1;
-	c->akid = xstrdup(id);
-	c->secret = xstrdup(sk);
-	c->token = tok && *tok ? xstrdup(tok) : NULL;
+	if ((tok = profile_file_pair(p, f, "aws_session_token")) == NULL)
+		tok = profile_file_pair(p, f, "aws_security_token");
+	c->akid = xstrdup(id->value);
+	c->secret = xstrdup(sk->value);
+	c->token = tok && *tok->value ? xstrdup(tok->value) : NULL;
 	snprintf(c->source, sizeof(c->source), "profile %.40s (%.40s)",
-	    p->name, strrchr(p->file, '/') ? strrchr(p->file, '/') + 1 :
-	    p->file);
+	    p->name, strrchr(p->path[f], '/') ? strrchr(p->path[f], '/') + 1 :
+	    p->path[f]);
 	return 0;
 }
 
@@ -6154,22 +6516,23 @@ enum { RULE_EMPTY_OK = 1, RULE_NOT_WEB = 2 };
 
 static const struct value_rule value_rules[] = {
 	{ "role_arn", rule_role_arn, 0, "is not a role ARN",
-	    "use arn:aws:iam::<12-digit account>:role/<name>" },
+	    "use arn:aws:iam::<12-digit account>:role/<name>", NULL },
 	{ "duration_seconds", rule_duration, RULE_NOT_WEB,
 	    "is not a number of seconds from 900 to 43200",
 	    "set duration_seconds between 900 and 43200, and no higher than "
-	    "the role's maximum session duration" },
+	    "the role's maximum session duration",
+	    "botocore would ignore it and ask for the default 1 hour" },
 	{ "role_session_name", valid_session_name, RULE_EMPTY_OK,
 	    "must be 2-64 characters of letters, digits and _+=,.@-",
 	    "set role_session_name to a name such as alice-admin, or remove "
-	    "it to get botocore-session-<time>" },
+	    "it to get botocore-session-<time>", NULL },
 	{ "external_id", rule_external_id, RULE_NOT_WEB,
 	    "must be 2-1224 characters",
-	    "set external_id to the value the role's owner gave you" },
+	    "set external_id to the value the role's owner gave you", NULL },
 	{ "mfa_serial", rule_mfa_serial, RULE_NOT_WEB,
 	    "is neither an MFA device ARN nor a hardware token serial",
 	    "use arn:aws:iam::<12-digit account>:mfa/<device name> (IAM > "
-	    "Security credentials)" },
+	    "Security credentials)", NULL },
 };
 
 /* The first rule of value_rules that profile p breaks, or NULL; *value is
@@ -6326,10 +6689,6 @@ chain_role(struct chain *ch, const struct profile *p, const char **next,
 	chain_add_hop(ch, p);
 	if (cs != NULL)
 		return chain_credential_source(ch, p, cs, err);
-	if (profile_is_web_identity(p)) {
-		ch->kind = SRC_WEB_IDENTITY;
-		return 1;
-	}
 	if (src == NULL) {
 		ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has role_arn "
 		    "but neither source_profile nor credential_source",
@@ -6343,6 +6702,41 @@ chain_role(struct chain *ch, const struct profile *p, const char **next,
 	}
 	*next = src;
 	return 0;
+}
+
+/* The named profile's, or a source's, own credentials in botocore's
+ * provider order: web identity, keys in the credentials file,
+ * credential_process, keys in the config file.  Returns 1, or -1. */
+static int
+chain_profile_creds(const struct config *cfg, struct chain *ch,
+    const struct profile *p, struct ar_err *err)
+{
+	int f = profile_key_file(p);
+
+	if (profile_is_web_identity(p)) {
+		if (profile_get(p, "role_arn") == NULL) {
+			ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has "
+			    "web_identity_token_file but no role_arn", p->name,
+			    p->file, p->line);
+			return ar_fix(err, "add role_arn = arn:aws:iam::"
+			    "<account>:role/<name>, or remove "
+			    "web_identity_token_file");
+		}
+		chain_add_hop(ch, p);
+		return ch->kind = SRC_WEB_IDENTITY, 1;
+	}
+	if (f == 1 || (f == 0 &&
+	    profile_get(p, "credential_process") == NULL))
+		return static_keys_check(p, f, err) == -1 ? -1 :
+		    (ch->kind = SRC_STATIC, 1);
+	if ((ch->process = profile_get(p, "credential_process")) != NULL)
+		return ch->kind = SRC_PROCESS, 1;
+	ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has no credentials",
+	    p->name, p->file, p->line);
+	return ar_fix(err, "give [%s] aws_access_key_id and "
+	    "aws_secret_access_key in %s, or role_arn with source_profile, "
+	    "credential_source or credential_process", p->name,
+	    cfg->cred_path);
 }
 
 /* One profile of the chain; same return convention as chain_role. */
@@ -6361,20 +6755,12 @@ chain_step(const struct config *cfg, struct chain *ch, const char *name,
 		    "source_profile hops", ch->names[0], AR_CHAIN_MAX);
 	ch->names[ch->nnames++] = p->name;
 	ch->base = p;
-	if (ch->nnames > 1 && profile_has_static(p))
-		return ch->kind = SRC_STATIC, 1;
-	if (profile_get(p, "role_arn") != NULL)
+	/* A source with keys takes botocore's profile providers, not its
+	 * role (AssumeRoleProvider._resolve_credentials_from_profile). */
+	if (profile_is_assume_role(p) &&
+	    (ch->nnames == 1 || !profile_has_static(p)))
 		return chain_role(ch, p, next, err);
-	if (profile_has_static(p))
-		return ch->kind = SRC_STATIC, 1;
-	if ((ch->process = profile_get(p, "credential_process")) != NULL)
-		return ch->kind = SRC_PROCESS, 1;
-	ar_fail(err, AR_ECONFIG, "profile \"%s\" (%s:%d) has no credentials",
-	    p->name, p->file, p->line);
-	return ar_fix(err, "give [%s] aws_access_key_id and "
-	    "aws_secret_access_key in %s, or role_arn with source_profile, "
-	    "credential_source or credential_process", p->name,
-	    cfg->cred_path);
+	return chain_profile_creds(cfg, ch, p, err);
 }
 
 /* Walk source_profile from `name`; validate every hop; innermost first. */
@@ -6557,7 +6943,7 @@ resolver_endpoint(struct resolver *r, struct ar_err *err)
 {
 	if (r->have_ep)
 		return 0;
-	if (sts_endpoint_resolve(r->named, r->o->region, r->o->verbose,
+	if (sts_endpoint_resolve(r->cfg, r->named, r->o->region, r->o->verbose,
 	    &r->ep, err) == -1)
 		return -1;
 	r->have_ep = 1;
@@ -6654,36 +7040,47 @@ hop_refresh(struct resolver *r, const struct role_hop *h, int web, int force,
 	return rc;
 }
 
-/* Environment web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN. */
+/*
+ * Environment web identity, as botocore's AssumeRoleWithWebIdentityProvider
+ * reads it when no profile was named on the command line and the profile
+ * is not an AssumeRole one: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and
+ * AWS_ROLE_SESSION_NAME each before the profile's key.  0 when no variable
+ * applies (the profile alone decides), 1 with ch filled, -1 when a token
+ * file has no role.
+ */
 static int
-chain_from_env_web(struct chain *ch)
+chain_from_env_web(const struct profile *p, int explicit_profile,
+    struct chain *ch, struct ar_err *err)
 {
 	const char *file = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
 	const char *arn = env_nonempty("AWS_ROLE_ARN");
+	const char *name = env_nonempty("AWS_ROLE_SESSION_NAME");
 
-	if (file == NULL || arn == NULL)
+	if (explicit_profile || (p != NULL && profile_is_assume_role(p)) ||
+	    (file == NULL && arn == NULL && name == NULL))
 		return 0;
+	if (file == NULL && p != NULL)
+		file = profile_get(p, "web_identity_token_file");
+	if (file == NULL || *file == '\0')
+		return 0;
+	if (arn == NULL && p != NULL)
+		arn = profile_get(p, "role_arn");
+	if (name == NULL && p != NULL)
+		name = profile_get(p, "role_session_name");
+	if (arn == NULL || *arn == '\0') {
+		ar_fail(err, AR_ECONFIG, "AWS_WEB_IDENTITY_TOKEN_FILE is set but "
+		    "neither AWS_ROLE_ARN nor role_arn in profile \"%s\" names "
+		    "the role", p != NULL ? p->name : "");
+		return ar_fix(err, "export AWS_ROLE_ARN=arn:aws:iam::<account>:"
+		    "role/<name>, or unset AWS_WEB_IDENTITY_TOKEN_FILE");
+	}
 	memset(ch, 0, sizeof(*ch));
 	ch->kind = SRC_WEB_IDENTITY;
 	ch->nhop = 1;
 	ch->hop[0].a.role_arn = arn;
 	ch->hop[0].a.token_file = file;
-	ch->hop[0].a.session_name = env_nonempty("AWS_ROLE_SESSION_NAME");
-	return 1;
-}
-
-/*
- * botocore's provider order puts the environment's web identity after
- * assume-role profiles but before a profile's static keys or process, and
- * only when no profile was named on the command line.
- */
-static int
-env_web_applies(const struct profile *p, int explicit_profile)
-{
-	if (explicit_profile)
-		return 0;
-	return p == NULL || (profile_get(p, "role_arn") == NULL &&
-	    profile_get(p, "web_identity_token_file") == NULL);
+	ch->hop[0].a.session_name = name != NULL && *name != '\0' ? name : NULL;
+	return cache_key(&ch->hop[0].a, ch->hop[0].key, err) == -1 ? -1 : 1;
 }
 
 /* Credentials at the end of ch into *out (clear with creds_clear): the top
@@ -6753,13 +7150,9 @@ resolve(const struct config *cfg, const char *name,
 		return rc;
 	if (cache_init(&r.cache, o->verbose, err) == -1)
 		return -1;
-	if (env_web_applies(r.named, o->explicit_profile) &&
-	    chain_from_env_web(&ch)) {
-		if (cache_key(&ch.hop[0].a, ch.hop[0].key, err) == -1)
-			return -1;
-	} else if (chain_build(cfg, name, &ch, err) == -1) {
+	if ((rc = chain_from_env_web(r.named, o->explicit_profile, &ch,
+	    err)) == -1 || (rc == 0 && chain_build(cfg, name, &ch, err) == -1))
 		return -1;
-	}
 	if (ch.nhop > 0)
 		memcpy(info->key, ch.hop[ch.nhop - 1].key, 41);
 	return resolve_chain(&r, &ch, out, err);
@@ -7234,7 +7627,7 @@ cmd_whoami(struct run *r)
 	o.allow_env = !r->explicit_profile; /* env keys win, as in botocore */
 	if (get_creds(r, &o, &c, &info) == -1)
 		return -1;
-	if (sts_endpoint_resolve(config_profile(&r->cfg, r->profile),
+	if (sts_endpoint_resolve(&r->cfg, config_profile(&r->cfg, r->profile),
 	    r->cli->region, r->cli->verbose, &ep, &r->err) == -1 ||
 	    sts_get_caller_identity(&ep, &c, &id, NULL, &r->err) == -1)
 		goto out;
@@ -7436,19 +7829,21 @@ profile_kind(const struct profile *p)
 	const char *cs = profile_get(p, "credential_source");
 
 	if (profile_get(p, "role_arn") != NULL) {
+		if (profile_is_web_identity(p))
+			return "web-identity";
 		if (cs != NULL)
 			return strcmp(cs, "Environment") == 0 ? "role<-env" :
 			    strcmp(cs, "Ec2InstanceMetadata") == 0 ?
 			    "role<-imds" : strcmp(cs, "EcsContainer") == 0 ?
 			    "role<-ecs" : "role<-?";
-		if (profile_is_web_identity(p))
-			return "web-identity";
 		return "role";
 	}
-	if (profile_has_static(p))
+	if (profile_key_file(p) == 1)
 		return "static";
 	if (profile_get(p, "credential_process") != NULL)
 		return "process";
+	if (profile_key_file(p) == 0)
+		return "static";
 	if (profile_get(p, "sso_session") || profile_get(p, "sso_start_url"))
 		return "sso";
 	return "none";
@@ -7732,7 +8127,7 @@ cmd_config(struct run *r)
  * Calls: 1, 3, 8, 10, 12, 14
  * ======================================================================== */
 
-enum { FIND_OK, FIND_WARN, FIND_ERROR };
+enum { FIND_OK, FIND_WARN, FIND_ERROR, FIND_INFO };
 
 struct doctor {
 	struct run *r;
@@ -7740,12 +8135,13 @@ struct doctor {
 	int errors, warnings;
 };
 
-/* Count a doctor finding, then add it to d->json or print it and its fix. */
+/* Count a doctor finding (info is not counted), then add it to d->json or
+ * print it and its fix. */
 static void
 finding(struct doctor *d, int level, const char *profile, const char *where,
     const char *msg, const char *fix)
 {
-	static const char *names[] = { "ok", "warning", "error" };
+	static const char *names[] = { "ok", "warning", "error", "info" };
 	cJSON *o;
 
 	d->errors += level == FIND_ERROR;
@@ -7782,13 +8178,19 @@ static void
 doctor_rules(struct doctor *d, const struct profile *p)
 {
 	const struct value_rule *r = NULL;
-	char w[PATH_MAX + 16], msg[512];
+	char w[PATH_MAX + 16], msg[512], fix[1024];
 	const char *v;
 
 	while ((r = rule_broken(p, r, &v)) != NULL) {
 		snprintf(msg, sizeof(msg), "%s %s", r->key, r->what);
+		/* where awsrole is stricter, say what botocore would do */
+		if (r->botocore != NULL && !all_digits(v, strlen(v)))
+			snprintf(fix, sizeof(fix), "%s (%s = %.200s: %s)", r->fix,
+			    r->key, v, r->botocore);
+		else
+			snprintf(fix, sizeof(fix), "%s", r->fix);
 		finding(d, FIND_ERROR, p->name, profile_where(p, r->key, w,
-		    sizeof(w)), msg, r->fix);
+		    sizeof(w)), msg, fix);
 	}
 }
 
@@ -7842,8 +8244,9 @@ doctor_values(struct doctor *d, const struct profile *p)
 	}
 }
 
-/* Resolution without calls: missing source, cycles, durations, chains. */
-static void
+/* Resolution without calls: missing source, cycles, durations, chains.
+ * 0 when the chain builds, else -1 (reported). */
+static int
 doctor_chain(struct doctor *d, const struct profile *p)
 {
 	const struct value_rule *r;
@@ -7857,7 +8260,7 @@ doctor_chain(struct doctor *d, const struct profile *p)
 		if ((r = rule_broken(p, NULL, &v)) == NULL ||
 		    (rule_fail(p, r, v, &own), strcmp(own.msg, e.msg) != 0))
 			finding_err(d, p->name, &e);
-		return;
+		return -1;
 	}
 	snprintf(msg, sizeof(msg), "resolves: %zu role hop%s from %s",
 	    ch.nhop, ch.nhop == 1 ? "" : "s", ch.kind == SRC_STATIC ?
@@ -7866,6 +8269,51 @@ doctor_chain(struct doctor *d, const struct profile *p)
 	    ch.kind == SRC_IMDS ? "EC2 instance metadata" :
 	    ch.kind == SRC_ECS ? "the container endpoint" : "web identity");
 	finding(d, FIND_OK, p->name, NULL, msg, NULL);
+	return 0;
+}
+
+/* Where p's STS calls go and how they are signed, as an info finding
+ * with sts_endpoint, signing_region and region_source (as botocore picks
+ * them, no call made); a setting botocore refuses is an error. */
+static void
+doctor_endpoint(struct doctor *d, const struct profile *p)
+{
+	struct sts_endpoint ep;
+	struct ar_err e;
+	char msg[2 * sizeof(ep)];
+	const char *v, *how, *rs;
+	cJSON *o;
+
+	/* A quoted region, or one with an inline comment: doctor_values
+	 * warned about that value already. */
+	if ((v = region_pick(p, d->r->cli->region)) != NULL &&
+	    v == profile_get(p, "region") && (strpbrk(v, "\"'") != NULL ||
+	    strstr(v, " #") || strstr(v, "\t#") || strstr(v, " ;") ||
+	    strstr(v, "\t;")))
+		return;
+	if (sts_endpoint_resolve(&d->r->cfg, p, d->r->cli->region, 0, &ep,
+	    &e) == -1 || sts_need_region(&ep, &e) == -1) {
+		finding_err(d, p->name, &e);
+		return;
+	}
+	how = "region from ", rs = ep.region_source;
+	if (str_has_prefix(rs, "none: "))
+		how = "no region set, ", rs += 6;
+	snprintf(msg, sizeof(msg), "STS calls go to %s, signed for %s (%s%s; "
+	    "endpoint: %s%s%s)", ep.url, ep.region, how, rs,
+	    ep.endpoint_source, ep.fips ? ", FIPS" : "", ep.dualstack ?
+	    ", dual-stack" : "");
+	finding(d, FIND_INFO, p->name, NULL, msg, NULL);
+	if (d->json == NULL ||
+	    (o = cJSON_GetArrayItem(d->json, cJSON_GetArraySize(d->json) - 1))
+	    == NULL)
+		return;
+	cJSON_AddStringToObject(o, "sts_endpoint", ep.url);
+	cJSON_AddStringToObject(o, "signing_region", ep.region);
+	cJSON_AddStringToObject(o, "region_source", ep.region_source);
+	cJSON_AddStringToObject(o, "endpoint_source", ep.endpoint_source);
+	cJSON_AddBoolToObject(o, "fips", ep.fips);
+	cJSON_AddBoolToObject(o, "dualstack", ep.dualstack);
 }
 
 /* Warn when path (a file of secrets) is readable by its group or others; a
@@ -8046,11 +8494,9 @@ doctor_online(struct doctor *d, const struct profile *p)
 
 	if (chain_build(&d->r->cfg, p->name, &ch, &e) == -1)
 		return;
-	if (sts_endpoint_resolve(p, d->r->cli->region, d->r->cli->verbose, &ep,
-	    &e) == -1) {
-		finding_err(d, p->name, &e);
-		return;
-	}
+	if (sts_endpoint_resolve(&d->r->cfg, p, d->r->cli->region,
+	    d->r->cli->verbose, &ep, &e) == -1)
+		return; /* doctor_endpoint reported it */
 	/* Known-bad source keys would waste the MFA code on AssumeRole. */
 	if (doctor_online_source(d, p, &ch, &ep) == 0 && ch.nhop > 0)
 		doctor_online_assume(d, p);
@@ -8112,7 +8558,8 @@ cmd_doctor(struct run *r)
 			continue;
 		doctor_values(&d, p);
 		doctor_rules(&d, p);
-		doctor_chain(&d, p);
+		if (doctor_chain(&d, p) == 0)
+			doctor_endpoint(&d, p);
 		if (r->cli->online)
 			doctor_online(&d, p);
 	}

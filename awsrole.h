@@ -199,6 +199,10 @@ struct profile {             /* owned by its config (config_free) */
 	size_t nkv;
 	const char *file;    /* file and line of its (first) section header */
 	int line;
+	const struct ini_section *sec[2], *def[2]; /* its own section and that
+				file's [DEFAULT] in [0] the config file, [1] the
+				credentials file; NULL when absent */
+	const char *path[2]; /* the paths of those two files */
 };
 
 struct ignored_section {     /* owned by its config (config_free);
@@ -390,9 +394,15 @@ struct sts_endpoint {        /* filled by sts_endpoint_resolve */
 	char url[512];       /* scheme://host[:port]/path */
 	char host[256];      /* the Host header: host[:port] */
 	char path[256];      /* the request path, "/" at least */
-	char region[64];     /* the SigV4 signing region */
+	char region[64];     /* the SigV4 signing region; "" when none is set
+				and the URL is configured: only unsigned
+				calls may go there */
 	const char *ca_file; /* NULL: the compiled-in Amazon roots */
 	int verbose;
+	int fips, dualstack; /* as configured (off when a URL is configured) */
+	const char *profile; /* the profile whose settings these are, or NULL */
+	char region_source[PATH_MAX + 64];  /* "--region", "profile P (F:L)", ... */
+	char endpoint_source[PATH_MAX + 64];/* "AWS_ENDPOINT_URL_STS", "default", ... */
 };
 
 struct sts_param {           /* caller-owned (a stack array); points at the
@@ -408,11 +418,14 @@ struct caller_identity {     /* filled by sts_get_caller_identity; freed
 	char *user_id, *account, *arn;
 };
 
-/* Region, endpoint and CA for profile p (may be NULL) as the CLI picks
- * them; no region is an AR_ECONFIG error with the fix. */
-AR_PRIVATE int sts_endpoint_resolve(const struct profile *p,
-    const char *region_opt, int verbose, struct sts_endpoint *ep,
-    struct ar_err *err);
+/* Region, endpoint and CA for profile p (may be NULL) of cfg as botocore
+ * picks them (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, [services], the
+ * profile's endpoint_url, then FIPS/dual-stack/legacy/regional; no region:
+ * the global endpoint signed as us-east-1).  A bad setting is AR_ECONFIG
+ * with the fix. */
+AR_PRIVATE int sts_endpoint_resolve(const struct config *cfg,
+    const struct profile *p, const char *region_opt, int verbose,
+    struct sts_endpoint *ep, struct ar_err *err);
 /* Signed (or, with signer NULL, unsigned) Query call with retries; out is
  * the parsed 200 answer; server_date (may be NULL) gets the Date header. */
 AR_PRIVATE int sts_call(const struct sts_endpoint *ep, const struct creds *signer,
@@ -503,6 +516,9 @@ struct value_rule {
 	int flags;                   /* RULE_EMPTY_OK, RULE_NOT_WEB */
 	const char *what;            /* "KEY <what>": what is wrong */
 	const char *fix;
+	const char *botocore;        /* doctor: what botocore does instead
+					with a value that is not a number,
+					or NULL */
 };
 
 struct role_hop {            /* owned by its chain; points into the config,

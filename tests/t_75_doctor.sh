@@ -567,15 +567,18 @@ d_json_vs_text() {
 	finds = []
 	for i, l in enumerate(text):
 	    lv = l[:8].strip()
-	    if l[:8] in ("ok      ", "warning ", "error   "):
+	    if l[:8] in ("ok      ", "warning ", "error   ", "info    "):
 	        fix = text[i + 1][len("        fix: "):] if i + 1 < len(text) and text[i + 1].startswith("        fix: ") else None
 	        finds.append((lv, l[8:], fix))
 	if len(finds) != len(a):
 	    print("JSON has %d findings, text %d" % (len(a), len(finds))); sys.exit(0)
 	for o, (lv, rest, fix) in zip(a, finds):
-	    if not isinstance(o, dict) or set(o) - {"level", "profile", "where", "message", "fix"}:
+	    # info (issue 13): the STS endpoint object, with its own keys
+	    extra = {"sts_endpoint", "signing_region", "region_source", "endpoint_source",
+	             "fips", "dualstack"} if o.get("level") == "info" else set()
+	    if not isinstance(o, dict) or set(o) - {"level", "profile", "where", "message", "fix"} - extra:
 	        print("bad object: %r" % (o,)); sys.exit(0)
-	    if o.get("level") not in ("ok", "warning", "error") or not isinstance(o.get("message"), str):
+	    if o.get("level") not in ("ok", "warning", "error", "info") or not isinstance(o.get("message"), str):
 	        print("bad level/message: %r" % (o,)); sys.exit(0)
 	    want = ("[%s] " % o["profile"] if "profile" in o else "") + o["message"] + \
 	        ("  at " + o["where"] if "where" in o else "")
@@ -604,8 +607,9 @@ run env AWS_PROFILE=other awsrole doctor --json
 expect_doctor_failed
 expect_eq "stdout starts with [" "[" "${OUT:0:1}"
 d_json_vs_text
-# [bad]'s role_arn is one error (it does not also "resolve"): 2 errors, 2 ok, 4 warnings.
-expect_eq "levels" "error error ok ok warning warning warning warning" \
+# [bad]'s role_arn is one error (it does not also "resolve"): 2 errors, 2 ok, 4 warnings, and an
+# info (where STS calls go) for each profile that resolves.
+expect_eq "levels" "error error info info ok ok warning warning warning warning" \
 	"$("$PY" -c 'import json,sys; print(" ".join(sorted(o["level"] for o in json.loads(sys.argv[1]))))' "$OUT")"
 expect_eq "where of the role_arn finding" "$CFG:$(d_line "$CFG" "::1111:role")" \
 	"$("$PY" -c 'import json,sys; print([o for o in json.loads(sys.argv[1]) if "role ARN" in o["message"]][0].get("where"))' "$OUT")"
