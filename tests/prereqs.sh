@@ -56,7 +56,7 @@ install_cmds() { # index...
 	for a in "${arch[@]}"; do echo "dpkg --add-architecture $a"; done
 	[ ${#arch[@]} -gt 0 ] && echo "apt-get update"
 	[ ${#deb[@]} -gt 0 ] && echo "apt-get install -y ${deb[*]}"
-	[ ${#pip[@]} -gt 0 ] && echo "pip install ${pip[*]}"
+	[ ${#pip[@]} -gt 0 ] && echo "python3 -m pip install --break-system-packages ${pip[*]}"
 	[ ${#npm[@]} -gt 0 ] && echo "npm install -g ${npm[*]}"
 	return 0
 }

@@ -128,7 +128,7 @@ AWSROLE_PREREQS=$T_DIR/prereqs.txt run "$ROOT/test.sh" 'awsrole-no-such-test'
 expect_rc 1
 expect_err_has "awsrole-no-such-pkg"
 expect_err_matches "^  apt-get install -y awsrole-no-such-pkg$"
-expect_err_matches '^  pip install "awsrole-no-such-mod==1.0"$'
+expect_err_matches '^  python3 -m pip install --break-system-packages "awsrole-no-such-mod==1.0"$'
 expect_err_has "FAIL prerequisites: test.sh stopped before building"
 # a dist entry is not a test prerequisite
 expect_err_lacks "awsrole-dist-only"
@@ -139,7 +139,7 @@ expect_out_lacks "# pki"
 pass
 
 t "the README's install commands name exactly the packages of tests/prereqs.txt"
-# every "apt-get install -y ..." and "pip install ..." of the README, in code blocks (joined
+# every "apt-get install -y ..." and "[python3 -m] pip install ..." of the README, in code blocks (joined
 # across "\" and split at "&&") and in `inline code`
 "$PY" - "$ROOT/README" > "$T_DIR/readme.cmds" <<'EOF'
 import re, shlex, sys
@@ -160,11 +160,17 @@ for c in cmds:
     for part in re.split(r'&&|;|\n', c):
         if 'install' not in part:
             continue
-        w = shlex.split(part)
+        try:
+            w = shlex.split(part)
+        except ValueError:    # shown as an "other" command, so the case fails loudly
+            print('unparsable', ' '.join(part.split()))
+            continue
         if w[:3] == ['apt-get', 'install', '-y']:
             print('deb', ' '.join(sorted(w[3:])))
-        elif w[:2] == ['pip', 'install']:
-            print('pip', ' '.join(sorted(w[2:])))
+        elif w[:3] == ['python3', '-m', 'pip']:
+            w = w[2:]
+        if w[:2] == ['pip', 'install']:
+            print('pip', ' '.join(sorted(x for x in w[2:] if not x.startswith('-'))))
 EOF
 pk() { bash "$PREREQS" packages "$@" | sort | tr '\n' ' ' | sed 's/ $//'; }
 build=$(pk deb build)
