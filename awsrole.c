@@ -7175,8 +7175,10 @@ static size_t
 export_vars(const struct creds *c, const char *region, const char *profile,
     char exp[32], struct export_var *v)
 {
-	/* Other credential sources an SDK in the child would pick up. */
+	/* Removed: profile selectors, the legacy token name, and the other
+	 * credential sources an SDK in the child would pick up. */
 	static const char *const ambient[] = {
+		"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN",
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI",
 		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN",
@@ -7197,9 +7199,6 @@ export_vars(const struct creds *c, const char *region, const char *profile,
 		v[n++] = (struct export_var){ "AWS_DEFAULT_REGION", region };
 	}
 	v[n++] = (struct export_var){ "AWSROLE_PROFILE", profile };
-	v[n++] = (struct export_var){ "AWS_PROFILE", NULL };
-	v[n++] = (struct export_var){ "AWS_DEFAULT_PROFILE", NULL };
-	v[n++] = (struct export_var){ "AWS_SECURITY_TOKEN", NULL };
 	for (i = 0; i < sizeof(ambient) / sizeof(ambient[0]); i++)
 		v[n++] = (struct export_var){ ambient[i], NULL };
 	return n;
