@@ -61,6 +61,7 @@
 #include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -73,7 +74,9 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -285,6 +288,19 @@ creds_clear(struct creds *c)
 	free(c->role_id);
 	free(c->account);
 	memset(c, 0, sizeof(*c));
+}
+
+/* A deep copy of c into *out (clear both with creds_clear). */
+static void
+creds_copy(const struct creds *c, struct creds *out)
+{
+	*out = *c;
+	out->akid = c->akid ? xstrdup(c->akid) : NULL;
+	out->secret = c->secret ? xstrdup(c->secret) : NULL;
+	out->token = c->token ? xstrdup(c->token) : NULL;
+	out->arn = c->arn ? xstrdup(c->arn) : NULL;
+	out->role_id = c->role_id ? xstrdup(c->role_id) : NULL;
+	out->account = c->account ? xstrdup(c->account) : NULL;
 }
 
 /* Make room for need bytes and a NUL (capacity doubles from 64); a secret
@@ -6924,6 +6940,30 @@ hop_assume_web(const struct role_hop *h, const struct sts_endpoint *ep,
 	return rc;
 }
 
+/* GetSessionToken with an MFA code, signed by the IAM user's keys base:
+ * a session of `duration` seconds into *out (clear with creds_clear).
+ * Parameters in botocore's order.  0, or -1 with err filled. */
+static int
+sts_get_session_token(const struct sts_endpoint *ep, const struct creds *base,
+    const char *serial, const char *code, long duration, struct creds *out,
+    struct ar_err *err)
+{
+	struct sts_param p[3];
+	struct xml_doc d;
+	char dur[16];
+	int rc;
+
+	snprintf(dur, sizeof(dur), "%ld", duration);
+	p[0] = (struct sts_param){ "DurationSeconds", dur, 0 };
+	p[1] = (struct sts_param){ "SerialNumber", serial, 0 };
+	p[2] = (struct sts_param){ "TokenCode", code, 1 };
+	if (sts_call(ep, base, "GetSessionToken", p, 3, &d, NULL, err) == -1)
+		return -1;
+	rc = sts_take_creds(&d, "GetSessionToken", out, err);
+	xml_free(&d);
+	return rc;
+}
+
 /* Everything one resolution shares across hops. */
 struct resolver {
 	const struct config *cfg;
@@ -7083,47 +7123,76 @@ chain_from_env_web(const struct profile *p, int explicit_profile,
 	return cache_key(&ch->hop[0].a, ch->hop[0].key, err) == -1 ? -1 : 1;
 }
 
-/* Credentials at the end of ch into *out (clear with creds_clear): the top
- * role's fresh cache entry unless --force, else hop by hop from the base,
- * inner hops from the cache when fresh.  0, or -1 with err filled. */
+/* The hops of ch from credentials *cur (taken: cleared here) to the top
+ * role, into *out: inner hops from the cache when fresh, the top one
+ * anew when forced.  0, or -1 with err filled. */
 static int
-resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
-    struct ar_err *err)
+resolve_hops(struct resolver *r, const struct chain *ch, struct creds *cur,
+    struct creds *out, struct ar_err *err)
 {
-	struct creds cur, next;
+	struct creds next;
 	size_t i;
-	int rc = AR_NONE, got = AR_NONE, top, web = ch->kind == SRC_WEB_IDENTITY;
+	int rc = -1, got = AR_NONE, top, web = ch->kind == SRC_WEB_IDENTITY;
 
-	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
-	/* Warm path: the named role's fresh entry needs nothing below it. */
-	if (ch->nhop > 0 && !r->o->force &&
-	    (rc = hop_cached(r, &ch->hop[ch->nhop - 1], out, err)) != AR_NONE) {
-		r->info->from_cache = rc == AR_FOUND;
-		return rc;
-	}
-	rc = -1;
-	if (chain_base_creds(ch, r->o->proc_env, &cur, err) == -1)
-		goto out;
 	for (i = 0; i < ch->nhop; i++) {
 		top = i + 1 == ch->nhop;
 		if (!top && (got = hop_cached(r, &ch->hop[i], &next, err)) ==
 		    AR_ERROR)
 			goto out;
 		if ((top || got == AR_NONE) && hop_refresh(r, &ch->hop[i],
-		    web && i == 0, r->o->force && top, &cur, &next, err) == -1)
+		    web && i == 0, r->o->force && top, cur, &next, err) == -1)
 			goto out;
-		creds_clear(&cur);
-		cur = next;
+		creds_clear(cur);
+		*cur = next;
 		memset(&next, 0, sizeof(next));
 	}
-	*out = cur;
-	memset(&cur, 0, sizeof(cur));
+	*out = *cur;
+	memset(cur, 0, sizeof(*cur));
 	rc = 0;
 out:
-	creds_clear(&cur);
+	creds_clear(cur);
 	creds_clear(&next);
 	return rc;
+}
+
+/* Credentials at the end of ch into *out (clear with creds_clear): the top
+ * role's fresh cache entry unless --force, else hop by hop from the base.
+ * 0, or -1 with err filled. */
+static int
+resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
+    struct ar_err *err)
+{
+	struct creds cur;
+	int rc;
+
+	memset(&cur, 0, sizeof(cur));
+	/* Warm path: the named role's fresh entry needs nothing below it. */
+	if (ch->nhop > 0 && !r->o->force &&
+	    (rc = hop_cached(r, &ch->hop[ch->nhop - 1], out, err)) != AR_NONE) {
+		r->info->from_cache = rc == AR_FOUND;
+		return rc;
+	}
+	if (chain_base_creds(ch, r->o->proc_env, &cur, err) == -1) {
+		creds_clear(&cur);
+		return -1;
+	}
+	return resolve_hops(r, ch, &cur, out, err);
+}
+
+/* Set up r for profile `name` of cfg with options o; 0, or -1 with err. */
+static int
+resolver_init(struct resolver *r, const struct config *cfg, const char *name,
+    const struct resolve_opts *o, struct resolve_info *info,
+    struct ar_err *err)
+{
+	memset(info, 0, sizeof(*info));
+	memset(r, 0, sizeof(*r));
+	r->cfg = cfg;
+	r->o = o;
+	r->info = info;
+	r->named = config_profile(cfg, name);
+	return cache_init(&r->cache, o->verbose, err);
 }
 
 /*
@@ -7141,14 +7210,9 @@ resolve(const struct config *cfg, const char *name,
 
 	memset(out, 0, sizeof(*out));
 	memset(info, 0, sizeof(*info));
-	memset(&r, 0, sizeof(r));
-	r.cfg = cfg;
-	r.o = o;
-	r.info = info;
-	r.named = config_profile(cfg, name);
 	if (o->allow_env && (rc = creds_from_env(out, err)) != AR_NONE)
 		return rc;
-	if (cache_init(&r.cache, o->verbose, err) == -1)
+	if (resolver_init(&r, cfg, name, o, info, err) == -1)
 		return -1;
 	if ((rc = chain_from_env_web(r.named, o->explicit_profile, &ch,
 	    err)) == -1 || (rc == 0 && chain_build(cfg, name, &ch, err) == -1))
@@ -7156,6 +7220,155 @@ resolve(const struct config *cfg, const char *name,
 	if (ch.nhop > 0)
 		memcpy(info->key, ch.hop[ch.nhop - 1].key, 41);
 	return resolve_chain(&r, &ch, out, err);
+}
+
+/*
+ * The role at the end of ch (built by chain_build for one of an MFA
+ * group's profiles) assumed from an MFA session instead of the chain's
+ * source keys: the first AssumeRole is signed by `session` and sends no
+ * SerialNumber or TokenCode (the session carries the MFA context), the
+ * cache keys stay the profile's own.  0, or -1 with err filled.
+ */
+static int
+resolve_via_session(const struct config *cfg, const struct chain *ch,
+    const struct resolve_opts *o, const struct creds *session,
+    struct creds *out, struct resolve_info *info, struct ar_err *err)
+{
+	struct resolver r;
+	struct chain c = *ch;
+	struct creds cur;
+
+	memset(out, 0, sizeof(*out));
+	if (resolver_init(&r, cfg, ch->names[0], o, info, err) == -1)
+		return -1;
+	c.hop[0].a.serial = NULL;
+	memcpy(info->key, c.hop[c.nhop - 1].key, 41);
+	creds_copy(session, &cur);
+	return resolve_hops(&r, &c, &cur, out, err);
+}
+
+/* The IAM user ARN behind keys c (GetCallerIdentity at profile p's STS
+ * endpoint) into arn[cap].  0, or -1 with err filled. */
+static int
+mfa_group_user(const struct config *cfg, const struct profile *p,
+    const struct resolve_opts *o, const struct creds *c, char *arn,
+    size_t cap, struct ar_err *err)
+{
+	struct sts_endpoint ep;
+	struct caller_identity id;
+
+	if (sts_endpoint_resolve(cfg, p, o->region, o->verbose, &ep, err) == -1 ||
+	    sts_get_caller_identity(&ep, c, &id, NULL, err) == -1)
+		return -1;
+	snprintf(arn, cap, "%s", id.arn);
+	caller_identity_free(&id);
+	return 0;
+}
+
+/* Profile i of g cannot join the group: -1 with the reason in err. */
+static int
+mfa_group_refuse(const struct mfa_group *g, size_t i, const char *why,
+    struct ar_err *err)
+{
+	ar_fail(err, AR_ECONFIG, "profiles \"%s\" and \"%s\" cannot share one "
+	    "MFA code: %s", g->ch[0].names[0], g->ch[i].names[0], why);
+	return ar_fix(err, "one MFA session serves only the roles of one IAM "
+	    "user with one mfa_serial; name such profiles together, and the "
+	    "others in a separate command");
+}
+
+/* Check profile i of g against profile 0: a role chain whose first role
+ * has g's mfa_serial, from the same IAM user (the same access key id, or
+ * the same user ARN).  Fills g->base[i].  0, or -1 with err filled. */
+static int
+mfa_group_member(struct mfa_group *g, size_t i, const struct resolve_opts *o,
+    struct ar_err *err)
+{
+	const struct chain *ch = &g->ch[i];
+	char a0[512], ai[512];
+
+	if (ch->kind == SRC_WEB_IDENTITY || ch->nhop == 0 ||
+	    ch->hop[0].a.serial == NULL) {
+		ar_fail(err, AR_ECONFIG, "profile \"%s\" %s, so an MFA session "
+		    "cannot stand for its code", ch->names[0], ch->nhop == 0 ?
+		    "assumes no role" : ch->kind == SRC_WEB_IDENTITY ?
+		    "uses a web identity" : "has no mfa_serial on its first role");
+		return ar_fix(err, "name only role profiles with mfa_serial "
+		    "(awsrole list shows them)");
+	}
+	if (strcmp(ch->hop[0].a.serial, g->ch[0].hop[0].a.serial) != 0)
+		return mfa_group_refuse(g, i, "their mfa_serial differs", err);
+	if (chain_base_creds(ch, o->proc_env, &g->base[i], err) == -1)
+		return -1;
+	if (i == 0 || strcmp(g->base[i].akid, g->base[0].akid) == 0)
+		return 0;
+	if (mfa_group_user(g->cfg, ch->base, o, &g->base[0], a0, sizeof(a0),
+	    err) == -1 || mfa_group_user(g->cfg, ch->base, o, &g->base[i], ai,
+	    sizeof(ai), err) == -1)
+		return -1;
+	if (strcmp(a0, ai) != 0 || strstr(a0, ":user/") == NULL)
+		return mfa_group_refuse(g, i, strcmp(a0, ai) ? "their source "
+		    "keys belong to different IAM users" : "their source keys "
+		    "are not an IAM user's", err);
+	return 0;
+}
+
+/* Build and check the chains of names[0..n) into g (free with
+ * mfa_group_free), before any prompt.  0, or -1 with err filled. */
+static int
+mfa_group_build(const struct config *cfg, const char *const *names, size_t n,
+    const struct resolve_opts *o, struct mfa_group *g, struct ar_err *err)
+{
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	g->cfg = cfg;
+	g->ch = xcalloc(n, sizeof(*g->ch));
+	g->base = xcalloc(n, sizeof(*g->base));
+	g->n = n;
+	for (i = 0; i < n; i++)
+		if (chain_build(cfg, names[i], &g->ch[i], err) == -1 ||
+		    mfa_group_member(g, i, o, err) == -1)
+			return -1;
+	g->serial = g->ch[0].hop[0].a.serial;
+	return 0;
+}
+
+/* Ask for one MFA code (the terminal, mfa_process or --mfa-code, as for
+ * the first profile) and call GetSessionToken for `duration` seconds with
+ * the first profile's keys: the MFA session into *session.  0, or -1. */
+static int
+mfa_group_session(const struct mfa_group *g, const struct resolve_opts *o,
+    long duration, struct creds *session, struct ar_err *err)
+{
+	struct sts_endpoint ep;
+	struct mfa_source m = o->mfa;
+	char code[7] = "";
+	int rc;
+
+	m.process = g->ch[0].hop[0].a.mfa_process;
+	m.profile = g->ch[0].names[0];
+	if (sts_endpoint_resolve(g->cfg, config_profile(g->cfg,
+	    g->ch[0].names[0]), o->region, o->verbose, &ep, err) == -1 ||
+	    mfa_get(&m, g->serial, code, err) == -1)
+		return -1;
+	rc = sts_get_session_token(&ep, &g->base[0], g->serial, code, duration,
+	    session, err);
+	ar_wipe(code, sizeof(code));
+	return rc;
+}
+
+/* Free what mfa_group_build allocated, wiping the source keys. */
+static void
+mfa_group_free(struct mfa_group *g)
+{
+	size_t i;
+
+	for (i = 0; g->base != NULL && i < g->n; i++)
+		creds_clear(&g->base[i]);
+	free(g->base);
+	free(g->ch);
+	memset(g, 0, sizeof(*g));
 }
 
 /* ========================================================================
@@ -7350,12 +7563,1478 @@ json_print_flat(FILE *f, const cJSON *o)
 }
 
 /* ========================================================================
- * 14. Commands
+ * 14. Agent lane
+ *
+ * Owns: the agent dir (its endpoint file: port and bearer token; the
+ * view's generated config), the agent view's environment, the endpoint's
+ * strict HTTP request parser, `serve`'s session table with its event loop
+ * and renewal thread, and the fetch that awsrole makes inside a view.
+ * Unscoped sessions live only in serve's memory; every credential handed
+ * out passes through agent_hand_out.
+ *
+ * Calls: 1, 4, 6, 8, 10, 11, 12, 13
+ * ======================================================================== */
+
+/* 1 inside an agent view (awsrole agent set AWSROLE_AGENT_VIEW). */
+static int
+in_view(void)
+{
+	return env_nonempty("AWSROLE_AGENT_VIEW") != NULL;
+}
+
+/* The agent dir: AWSROLE_AGENT_DIR, else $HOME/.aws/awsrole-agent, into
+ * out[cap].  0, or -1 with err filled. */
+static int
+agent_dir_path(char *out, size_t cap, struct ar_err *err)
+{
+	const char *d = env_nonempty("AWSROLE_AGENT_DIR");
+	const char *home = env_nonempty("HOME");
+	int n;
+
+	if (d == NULL && home == NULL)
+		return ar_fail(err, AR_EFILE, "neither HOME nor AWSROLE_AGENT_DIR "
+		    "is set, so there is no agent dir");
+	n = d ? snprintf(out, cap, "%s", d) :
+	    snprintf(out, cap, "%s/.aws/awsrole-agent", home);
+	if (n < 0 || (size_t)n >= cap)
+		return ar_fail(err, AR_EFILE, "the agent dir path is too long");
+	return 0;
+}
+
+/* path is ours and private (mode & 077 == 0; a directory when dir). 0,
+ * or -1 with err filled (AR_EFILE, the fix is a chmod). */
+static int
+agent_check_private(const char *path, int dir, struct ar_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return ar_fail(err, AR_EFILE, "cannot use %s: %s", path,
+		    strerror(errno));
+	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		return ar_fail(err, AR_EFILE, "%s is not a %s", path,
+		    dir ? "directory" : "regular file");
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+		ar_fail(err, AR_EFILE, "%s is %s; it holds the agent view's "
+		    "token", path, st.st_uid != geteuid() ?
+		    "owned by another user" : "open to group or others");
+		return ar_fix(err, "chmod %s %s (and make sure you own it)",
+		    dir ? "700" : "600", path);
+	}
+	return 0;
+}
+
+/* base64url without padding of p[0..n) into out (4n/3 + 2 bytes). */
+static void
+base64url(const unsigned char *p, size_t n, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+	    "vwxyz0123456789-_";
+	size_t i, o = 0;
+	unsigned v;
+
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 :
+		    0) | (i + 2 < n ? p[i + 2] : 0);
+		out[o++] = a[v >> 18 & 63];
+		out[o++] = a[v >> 12 & 63];
+		if (i + 1 < n)
+			out[o++] = a[v >> 6 & 63];
+		if (i + 2 < n)
+			out[o++] = a[v & 63];
+	}
+	out[o] = '\0';
+}
+
+/* The endpoint of an agent dir; token is a secret (wipe the struct). */
+struct agent_endpoint {
+	char dir[PATH_MAX - 64];
+	int port;
+	char token[48];
+};
+
+/* A new endpoint: 256 random bits of token, and a free loopback port
+ * (picked by the kernel).  0, or -1 with err filled. */
+static int
+agent_endpoint_new(struct agent_endpoint *a, struct ar_err *err)
+{
+	unsigned char rnd[32];
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return ar_fail(err, AR_EGENERAL, "no random bytes for the "
+		    "agent token: %s", strerror(errno));
+	base64url(rnd, sizeof(rnd), a->token);
+	ar_wipe(rnd, sizeof(rnd));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) == -1) {
+		ar_fail(err, AR_ENET, "cannot pick a loopback port for the "
+		    "agent endpoint: %s", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	a->port = ntohs(sa.sin_port);
+	return 0;
+}
+
+/* Write data[0..n) to path as a new 0600 file, atomically: a temporary
+ * file, fsync, then rename (replace) or link (keep an existing one:
+ * returns 1 when path already existed).  0/1, or -1 with err filled. */
+static int
+agent_write_file(const char *path, const char *data, size_t n, int keep,
+    struct ar_err *err)
+{
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		return ar_fail(err, AR_EFILE, "cannot write %s: %s", tmp,
+		    strerror(errno));
+	rc = write_all(fd, data, n) == -1 || fsync(fd) == -1 ? -1 : 0;
+	if (close(fd) == -1 || rc == -1) {
+		ar_fail(err, AR_EFILE, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	rc = keep ? link(tmp, path) : rename(tmp, path);
+	if (rc == -1 && keep && errno == EEXIST)
+		rc = 1;
+	else if (rc == -1)
+		ar_fail(err, AR_EFILE, "cannot write %s: %s", path,
+		    strerror(errno));
+	unlink(tmp);
+	return rc;
+}
+
+/* Read dir/endpoint into a (its mode checked first).  AR_FOUND, AR_NONE
+ * (no file), or AR_ERROR with err filled. */
+static int
+agent_endpoint_read(struct agent_endpoint *a, struct ar_err *err)
+{
+	char path[PATH_MAX];
+	struct ar_buf b = { 0 };
+	const cJSON *port, *tok;
+	cJSON *j;
+	int rc = AR_ERROR;
+
+	snprintf(path, sizeof(path), "%s/endpoint", a->dir);
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return AR_NONE;
+	if (agent_check_private(path, 0, err) == -1 ||
+	    read_file(path, 4096, 1, AR_EFILE, &b, err) == -1)
+		return AR_ERROR;
+	j = cJSON_Parse(b.p);
+	port = cJSON_GetObjectItemCaseSensitive(j, "port");
+	tok = cJSON_GetObjectItemCaseSensitive(j, "token");
+	if (!cJSON_IsNumber(port) || port->valueint < 1 ||
+	    port->valueint > 65535 || !cJSON_IsString(tok) ||
+	    strlen(tok->valuestring) < 22 ||
+	    strlen(tok->valuestring) >= sizeof(a->token) ||
+	    strspn(tok->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+	    "opqrstuvwxyz0123456789-_") != strlen(tok->valuestring)) {
+		ar_fail(err, AR_EFILE, "%s is not an agent endpoint file "
+		    "({\"port\": N, \"token\": \"...\"})", path);
+		ar_fix(err, "remove it; the next awsrole serve or awsrole agent "
+		    "writes a new one (running agent views must then restart)");
+	} else {
+		a->port = port->valueint;
+		snprintf(a->token, sizeof(a->token), "%s", tok->valuestring);
+		rc = AR_FOUND;
+	}
+	json_delete_wiped(j);
+	buf_free(&b);
+	return rc;
+}
+
+/* The agent dir's endpoint into *a (wipe it after use): read, or with
+ * create made (the dir 0700, the file 0600; kept afterwards, so that a
+ * restarted serve has the same port and token).  AR_FOUND, AR_NONE
+ * (!create and no file) or AR_ERROR with err filled. */
+static int
+agent_endpoint(struct agent_endpoint *a, int create, struct ar_err *err)
+{
+	char path[PATH_MAX];
+	struct ar_buf b = { .secret = 1 };
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (agent_dir_path(a->dir, sizeof(a->dir), err) == -1)
+		return AR_ERROR;
+	if (create && (cache_mkdirs(a->dir, err) == -1))
+		return AR_ERROR;
+	if (access(a->dir, F_OK) == -1 && !create)
+		return AR_NONE;
+	if (agent_check_private(a->dir, 1, err) == -1)
+		return AR_ERROR;
+	if ((rc = agent_endpoint_read(a, err)) != AR_NONE || !create)
+		return rc;
+	if (agent_endpoint_new(a, err) == -1)
+		return AR_ERROR;
+	buf_addf(&b, "{\"port\": %d, \"token\": \"%s\"}\n", a->port, a->token);
+	snprintf(path, sizeof(path), "%s/endpoint", a->dir);
+	rc = agent_write_file(path, b.p, b.len, 1, err);
+	buf_free(&b);
+	if (rc == 1) /* another awsrole wrote it first: use that one */
+		return agent_endpoint_read(a, err);
+	return rc == 0 ? AR_FOUND : AR_ERROR;
+}
+
+/* Whether profile key k is copied into the view's config: settings that
+ * are no credential and lead to none. */
+static int
+view_key_copied(const char *k)
+{
+	static const char *const keep[] = { "region", "output", "endpoint_url",
+	    "sts_regional_endpoints", "use_fips_endpoint",
+	    "use_dualstack_endpoint", "ca_bundle", "retry_mode", "max_attempts",
+	    "parameter_validation", "services", "defaults_mode",
+	    "ignore_configured_endpoint_urls", "tcp_keepalive",
+	    "s3", "sts", "request_checksum_calculation",
+	    "response_checksum_validation", "account_id_endpoint_mode" };
+	size_t i;
+
+	if (str_has_prefix(k, "cli_"))
+		return 1;
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if (strcmp(k, keep[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One pair of a view's config section (a nested block as botocore's). */
+static void
+view_add_pair(struct ar_buf *b, const struct ini_pair *q)
+{
+	size_t i;
+
+	if (q->value != NULL) {
+		buf_addf(b, "%s = %s\n", q->key, q->value);
+		return;
+	}
+	buf_addf(b, "%s =\n", q->key);
+	for (i = 0; i < q->nsub; i++)
+		buf_addf(b, "    %s = %s\n", q->sub[i].key, q->sub[i].value ?
+		    q->sub[i].value : "");
+}
+
+/* 1 when s can go into a view's config line as it is: no control
+ * character (a newline would start another key). */
+static int
+view_text_ok(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The view's section for profile p: its header, a credential_process
+ * line that runs self (quoted so that botocore's shlex and /bin/sh read
+ * the same words), and its copied settings. */
+static void
+view_add_profile(struct ar_buf *b, const struct profile *p, const char *self)
+{
+	size_t i;
+
+	if (strcmp(p->name, "default") == 0)
+		buf_adds(b, "[default]\n");
+	else if (p->name[strcspn(p->name, " \t\"'")] != '\0')
+		buf_addf(b, "[profile \"%s\"]\n", p->name);
+	else
+		buf_addf(b, "[profile %s]\n", p->name);
+	buf_adds(b, "credential_process = ");
+	quote_sh(b, self);
+	buf_adds(b, " credential-process ");
+	quote_sh(b, p->name);
+	buf_adds(b, "\n");
+	for (i = 0; i < p->nkv; i++)
+		if (view_key_copied(p->kv[i].key) && (p->kv[i].pair->value == NULL
+		    || view_text_ok(p->kv[i].pair->value)))
+			view_add_pair(b, p->kv[i].pair);
+	buf_adds(b, "\n");
+}
+
+/* The text of the view's config for cfg: every profile of the user's two
+ * files, each fetching through `self credential-process NAME`, and the
+ * [services ...] sections as they are.  Profiles whose name cannot be
+ * written are left out. */
+static void
+view_config_text(const struct config *cfg, const char *self, struct ar_buf *b)
+{
+	const struct ini_section *s;
+	size_t i, k;
+
+	buf_adds(b, "# Written by awsrole for its agent view: every profile "
+	    "fetches from awsrole serve.\n# Regenerated by awsrole serve and "
+	    "awsrole agent; edit ~/.aws/config instead.\n\n");
+	for (i = 0; i < cfg->nprof; i++)
+		if (view_text_ok(cfg->prof[i].name) &&
+		    strpbrk(cfg->prof[i].name, "\"[]") == NULL)
+			view_add_profile(b, &cfg->prof[i], self);
+	for (i = 0; i < cfg->cfg.nsec; i++) {
+		s = &cfg->cfg.sec[i];
+		if (!str_has_prefix(s->name, "services ") ||
+		    !view_text_ok(s->name))
+			continue;
+		buf_addf(b, "[%s]\n", s->name);
+		for (k = 0; k < s->npairs; k++)
+			view_add_pair(b, &s->pairs[k]);
+		buf_adds(b, "\n");
+	}
+}
+
+/* Write the view's config and its empty credentials file into dir.  0,
+ * or -1 with err filled. */
+static int
+view_write_files(const struct config *cfg, const char *dir,
+    struct ar_err *err)
+{
+	char self[PATH_MAX], path[PATH_MAX];
+	struct ar_buf b = { 0 };
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int rc;
+
+	if (n <= 0)
+		return ar_fail(err, AR_EGENERAL, "cannot find awsrole's own path "
+		    "(/proc/self/exe): %s", strerror(errno));
+	self[n] = '\0';
+	view_config_text(cfg, self, &b);
+	snprintf(path, sizeof(path), "%s/config", dir);
+	rc = agent_write_file(path, b.p, b.len, 0, err);
+	buf_free(&b);
+	snprintf(path, sizeof(path), "%s/credentials", dir);
+	if (rc == 0)
+		rc = agent_write_file(path, "", 0, 0, err);
+	return rc;
+}
+
+/* The agent view's environment for dir and view name into v (NULL values:
+ * unset), paths[2] holding the strings.  Returns the count. */
+static size_t
+view_vars(const char *dir, const char *view, char paths[2][PATH_MAX],
+    struct export_var *v)
+{
+	static const char *const drop[] = { "AWS_ACCESS_KEY_ID",
+	    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+	    "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
+	    "AWS_CREDENTIAL_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
+	    "AWS_ROLE_SESSION_NAME", "AWS_BEARER_TOKEN_BEDROCK",
+	    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+	    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWSROLE_PROFILE",
+	    "_AWSROLE_PROFILE_CHAIN" };
+	size_t n = 0, i;
+
+	snprintf(paths[0], PATH_MAX, "%s/config", dir);
+	snprintf(paths[1], PATH_MAX, "%s/credentials", dir);
+	v[n++] = (struct export_var){ "AWS_CONFIG_FILE", paths[0] };
+	v[n++] = (struct export_var){ "AWS_SHARED_CREDENTIALS_FILE", paths[1] };
+	v[n++] = (struct export_var){ "BOTO_CONFIG", "/dev/null" };
+	v[n++] = (struct export_var){ "AWS_EC2_METADATA_DISABLED", "true" };
+	v[n++] = (struct export_var){ "AWSROLE_AGENT_DIR", dir };
+	v[n++] = (struct export_var){ "AWSROLE_AGENT_VIEW", view };
+	for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+		v[n++] = (struct export_var){ drop[i], NULL };
+	return n;
+}
+
+/* 1 when c may be in an HTTP token (a method or header name). */
+static int
+http_tchar(unsigned char c)
+{
+	return isalnum(c) || (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* The request line "GET TARGET HTTP/1.x" of rq->head: method and target
+ * pointers set, target percent-decoded into rq->path.  0, or the HTTP
+ * status to answer. */
+static int
+srv_request_line(struct srv_request *rq, char *line)
+{
+	char *sp1 = strchr(line, ' '), *sp2;
+	const char *t;
+	size_t n;
+
+	if (sp1 == NULL || (sp2 = strchr(sp1 + 1, ' ')) == NULL ||
+	    strchr(sp2 + 1, ' ') != NULL)
+		return 400;
+	*sp1 = *sp2 = '\0';
+	for (t = line; *t; t++)
+		if (!http_tchar((unsigned char)*t))
+			return 400;
+	if (strcmp(sp2 + 1, "HTTP/1.1") != 0 && strcmp(sp2 + 1, "HTTP/1.0") != 0)
+		return strncmp(sp2 + 1, "HTTP/", 5) == 0 ? 505 : 400;
+	rq->method = line;
+	rq->target = sp1 + 1;
+	if (rq->target[0] != '/' || strlen(rq->target) >= sizeof(rq->path))
+		return rq->target[0] != '/' ? 400 : 414;
+	for (t = rq->target, n = 0; *t; t++) {
+		if ((unsigned char)*t <= 0x20 || *t == 0x7f || *t == '?' ||
+		    *t == '#')
+			return 400;
+		if (*t == '%') {
+			int hi = hex_digit(t[1]), lo = hi < 0 ? -1 : hex_digit(t[2]);
+
+			if (lo < 0 || (hi == 0 && lo == 0))
+				return 400;
+			rq->path[n++] = (char)(hi << 4 | lo);
+			t += 2;
+		} else {
+			rq->path[n++] = *t;
+		}
+	}
+	rq->path[n] = '\0';
+	return strcmp(rq->method, "GET") == 0 ? 0 : 405;
+}
+
+/* One header line "Name: value" of rq: the ones the server reads are
+ * kept (value trimmed); a repeated one of those is refused.  0, or 400. */
+static int
+srv_header(struct srv_request *rq, char *line)
+{
+	static const struct { const char *name; size_t off; } known[] = {
+		{ "authorization", offsetof(struct srv_request, auth) },
+		{ "user-agent", offsetof(struct srv_request, ua) },
+		{ "x-awsrole-view", offsetof(struct srv_request, view) } };
+	char *colon = strchr(line, ':'), *v, *t, *end;
+	const char **slot;
+	size_t i;
+
+	if (colon == NULL || colon == line)
+		return 400;
+	for (t = line; t < colon; t++)
+		if (!http_tchar((unsigned char)*t))
+			return 400;
+	*colon = '\0';
+	for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (end = v + strlen(v); end > v && (end[-1] == ' ' ||
+	    end[-1] == '\t'); end--)
+		;
+	*end = '\0';
+	for (t = v; *t; t++)
+		if (((unsigned char)*t < 0x20 && *t != '\t') || *t == 0x7f)
+			return 400;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcasecmp(line, known[i].name) != 0)
+			continue;
+		slot = (const char **)((char *)rq + known[i].off);
+		if (*slot != NULL)
+			return 400;
+		*slot = v;
+	}
+	return 0;
+}
+
+/*
+ * Parse one request head from buf[0..len) (the bytes read so far) into rq.
+ * Returns -1 when the head is not complete yet, 0 when rq holds a GET
+ * request (method, target, its decoded path and the headers the server
+ * reads, all pointing into rq), or the HTTP status to answer instead: 400
+ * malformed (bare LF, NUL, folded or bad header), 405 not GET, 414 target
+ * too long, 431 head too large, 505 not HTTP/1.x.
+ */
+static int
+srv_parse_request(const char *buf, size_t len, struct srv_request *rq)
+{
+	const char *end = NULL;
+	char *line, *next;
+	size_t n, i, lines = 0;
+	int rc;
+
+	memset(rq, 0, sizeof(*rq));
+	for (i = 0; i + 3 < len && end == NULL; i++)
+		if (memcmp(buf + i, "\r\n\r\n", 4) == 0)
+			end = buf + i;
+	n = end ? (size_t)(end - buf) : len;
+	if (memchr(buf, '\0', n) != NULL)
+		return 400;
+	if (end == NULL)
+		return len > AR_SRV_HEAD_MAX ? 431 : memchr(buf, '\n', len) ==
+		    NULL && len > AR_SRV_LINE_MAX ? 414 : -1;
+	if (n > AR_SRV_HEAD_MAX)
+		return 431;
+	memcpy(rq->head, buf, n);
+	rq->head[n] = '\0';
+	for (line = rq->head; line != NULL; line = next, lines++) {
+		if ((next = strstr(line, "\r\n")) != NULL)
+			*next = '\0', next += 2;
+		if (strchr(line, '\r') != NULL || strchr(line, '\n') != NULL)
+			return 400;
+		if (lines == 0 && strlen(line) > AR_SRV_LINE_MAX)
+			return 414;
+		if (lines > AR_SRV_HEADERS_MAX)
+			return 431;
+		if (lines == 0 ? (rc = srv_request_line(rq, line)) != 0 :
+		    (line[0] == ' ' || line[0] == '\t') ? (rc = 400) :
+		    (rc = srv_header(rq, line)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Equal strings, in time that depends on b's length only (b: the token). */
+static int
+ct_equal(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), i;
+	unsigned char d = na != nb;
+
+	for (i = 0; i < nb; i++)
+		d |= (unsigned char)(a[na ? i % na : 0] ^ b[i]);
+	return d == 0;
+}
+
+/* The reason phrase of an HTTP status the server sends. */
+static const char *
+http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Error";
+	}
+}
+
+/* A whole response with JSON body j (deleted, wiped) into b (secret). */
+static void
+srv_response(struct ar_buf *b, int status, cJSON *j)
+{
+	char *t = cJSON_PrintUnformatted(j);
+
+	if (t == NULL)
+		oom();
+	b->secret = 1;
+	buf_addf(b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\nCache-Control: "
+	    "no-store\r\n\r\n%s", status, http_reason(status), strlen(t), t);
+	ar_free_secret(t);
+	json_delete_wiped(j);
+}
+
+/* An error response: {"Code","Message","Fix"} and the lower-case pair the
+ * JS SDK also reads. */
+static void
+srv_error(struct ar_buf *b, int status, const char *code, const char *msg,
+    const char *fix)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(j, "Code", code);
+	cJSON_AddStringToObject(j, "Message", msg);
+	if (fix != NULL && *fix)
+		cJSON_AddStringToObject(j, "Fix", fix);
+	cJSON_AddStringToObject(j, "code", code);
+	cJSON_AddStringToObject(j, "message", msg);
+	srv_response(b, status, j);
+}
+
+/* What a served profile is doing. */
+enum slot_state {
+	SLOT_NEW,            /* no session yet: the first login is due */
+	SLOT_OK,             /* a session is in */
+	SLOT_WAITING         /* the last login failed; waiting to retry */
+};
+
+/* One served profile.  c, state and why are shared by the event loop and
+ * the renewal thread: read or write them only under the server's lock. */
+struct agent_slot {
+	const char *name;            /* points into argv */
+	struct chain ch;             /* built once, before serving */
+	struct creds c;              /* the role session: secret */
+	int state;                   /* enum slot_state */
+	char why[600];               /* the last failure, for 503 answers */
+	time_t retry_at;             /* SLOT_WAITING: next attempt */
+};
+
+/* One connection: the request head read so far. */
+struct srv_conn {
+	int fd;
+	size_t len;
+	long long deadline_ms;
+	char buf[AR_SRV_HEAD_MAX + 1];
+};
+
+/* serve's state: the slots, their lock, the listening socket. */
+struct agent_srv {
+	const struct config *cfg;
+	struct resolve_opts o;       /* no cache, forced, no terminal prompt
+					from this struct (the thread asks) */
+	struct agent_slot *slot;
+	size_t n;
+	pthread_mutex_t mu;
+	struct agent_endpoint ep;    /* secret: the token */
+	long window;                 /* renew at this many seconds left;
+					-1: the cache's window per profile */
+	long mfa_session;            /* --mfa-session seconds, or 0 */
+	struct mfa_group g;          /* --mfa-session: the checked group */
+	struct creds root;           /* --mfa-session: the MFA session;
+					the renewal thread's alone */
+	char last_code[7];           /* the last code sent: secret */
+	char served[1024];           /* "default CustomerA" */
+	int lfd;
+	volatile sig_atomic_t stop;
+};
+
+static int srv_stop_pipe[2] = { -1, -1 };
+
+/* SIGINT/SIGTERM/SIGHUP while serving: wake the event loop. */
+static void
+srv_on_signal(int sig)
+{
+	(void)sig;
+	if (srv_stop_pipe[1] != -1)
+		(void)!write(srv_stop_pipe[1], "x", 1);
+}
+
+/* Milliseconds on the monotonic clock (timeouts of connections). */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The slot serving profile name, or NULL. */
+static struct agent_slot *
+srv_slot(struct agent_srv *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->slot[i].name, name) == 0)
+			return &s->slot[i];
+	return NULL;
+}
+
+/* A timestamped line on serve's stdout (the log; never a secret). */
+static void
+srv_log(const char *fmt, ...)
+{
+	char ts[32], line[1400];
+	va_list ap;
+
+	iso8601_format(now_s(), ts, sizeof(ts));
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printf("%s %s\n", ts, line);
+	fflush(stdout);
+}
+
+/* s copied for the log: at most 120 bytes, control characters and quotes
+ * replaced, "-" when NULL. */
+static const char *
+srv_log_text(const char *s, char out[128])
+{
+	size_t i;
+
+	if (s == NULL)
+		return "-";
+	for (i = 0; s[i] && i < 120; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ||
+		    s[i] == '"' ? '?' : s[i];
+	out[i] = '\0';
+	return out;
+}
+
+/*
+ * The one door every credential leaves serve by: the session of slot sl,
+ * as handed to view `view`, into the 200 answer b.  The caller holds the
+ * lock and has checked that the session has not expired.  (Issue #12
+ * narrows it here.)
+ */
+static void
+agent_hand_out(const struct agent_slot *sl, const char *view,
+    struct ar_buf *b)
+{
+	cJSON *j = cJSON_CreateObject();
+	char exp[32];
+
+	(void)view;
+	iso8601_format(sl->c.expires, exp, sizeof(exp));
+	cJSON_AddStringToObject(j, "AccessKeyId", sl->c.akid);
+	cJSON_AddStringToObject(j, "SecretAccessKey", sl->c.secret);
+	cJSON_AddStringToObject(j, "Token", sl->c.token ? sl->c.token : "");
+	cJSON_AddStringToObject(j, "Expiration", exp);
+	if (sl->c.account != NULL)
+		cJSON_AddStringToObject(j, "AccountId", sl->c.account);
+	srv_response(b, 200, j);
+}
+
+/* The answer for GET /v1/credentials/NAME into b, and its log line. */
+static void
+srv_credentials(struct agent_srv *s, const struct srv_request *rq,
+    const char *name, struct ar_buf *b)
+{
+	struct agent_slot *sl = srv_slot(s, name);
+	char msg[1400], fix[1500], exp[32], t1[128], t2[128], t3[128];
+	time_t now = now_s();
+
+	if (sl == NULL) {
+		snprintf(msg, sizeof(msg), "profile \"%.200s\" is not served by "
+		    "awsrole serve (it serves: %s)", name, s->served);
+		snprintf(fix, sizeof(fix), "in the human's terminal, stop awsrole "
+		    "serve (Ctrl-C) and run: awsrole serve %s %.200s", s->served,
+		    name);
+		srv_error(b, 404, "NotServed", msg, fix);
+		srv_log("not served: %s view=%s", srv_log_text(name, t1),
+		    srv_log_text(rq->view, t2));
+		return;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (sl->c.akid != NULL && sl->c.expires > now) {
+		agent_hand_out(sl, rq->view, b);
+		iso8601_format(sl->c.expires, exp, sizeof(exp));
+		srv_log("fetch %s view=%s ua=\"%s\" key=%s expires=%s", sl->name,
+		    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3),
+		    sl->c.akid, exp);
+	} else {
+		if (sl->c.akid != NULL) {
+			iso8601_format(sl->c.expires, exp, sizeof(exp));
+			snprintf(msg, sizeof(msg), "the session of profile "
+			    "\"%s\" expired at %s; awsrole serve is waiting for "
+			    "the next MFA code", sl->name, exp);
+		} else {
+			snprintf(msg, sizeof(msg), "profile \"%s\" has no session "
+			    "yet; awsrole serve is waiting for %s", sl->name,
+			    sl->why[0] ? sl->why : "the MFA code");
+		}
+		srv_error(b, 503, "NoSession", msg, "type the MFA code in the "
+		    "terminal where awsrole serve runs");
+		srv_log("no session: %s view=%s ua=\"%s\"", sl->name,
+		    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3));
+	}
+	pthread_mutex_unlock(&s->mu);
+	(void)t1;
+}
+
+/* The answer for GET /v1/status: each profile's state, no secret. */
+static void
+srv_status(struct agent_srv *s, struct ar_buf *b)
+{
+	cJSON *j = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(j,
+	    "profiles"), *o;
+	char exp[32];
+	size_t i;
+
+	cJSON_AddNumberToObject(j, "pid", (double)getpid());
+	pthread_mutex_lock(&s->mu);
+	for (i = 0; i < s->n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", s->slot[i].name);
+		cJSON_AddStringToObject(o, "state", s->slot[i].c.akid == NULL ?
+		    "waiting" : s->slot[i].c.expires <= now_s() ? "expired" :
+		    "ok");
+		if (s->slot[i].c.akid != NULL) {
+			iso8601_format(s->slot[i].c.expires, exp, sizeof(exp));
+			cJSON_AddStringToObject(o, "expiration", exp);
+		}
+		if (s->slot[i].c.account != NULL)
+			cJSON_AddStringToObject(o, "account",
+			    s->slot[i].c.account);
+		cJSON_AddItemToArray(a, o);
+	}
+	pthread_mutex_unlock(&s->mu);
+	srv_response(b, 200, j);
+}
+
+/* The answer to one complete request head (status: srv_parse_request's)
+ * into b: the token first, then the route. */
+static void
+srv_answer(struct agent_srv *s, const struct srv_request *rq, int status,
+    struct ar_buf *b)
+{
+	char t[128];
+
+	if (status != 0) {
+		srv_error(b, status, "BadRequest", status == 405 ? "only GET is "
+		    "served" : status == 431 ? "the request head is too large" :
+		    "malformed request", NULL);
+		srv_log("refused %d: %s", status, http_reason(status));
+		return;
+	}
+	if (rq->auth == NULL || !ct_equal(rq->auth, s->ep.token)) {
+		srv_error(b, 403, "AccessDenied", "invalid Authorization token",
+		    "use the agent view of this agent dir (awsrole agent)");
+		srv_log("refused 403 (%s) ua=\"%s\"", rq->auth ? "wrong token" :
+		    "no token", srv_log_text(rq->ua, t));
+		return;
+	}
+	if (str_has_prefix(rq->path, "/v1/credentials/") &&
+	    rq->path[16] != '\0' && strchr(rq->path + 16, '/') == NULL)
+		srv_credentials(s, rq, rq->path + 16, b);
+	else if (strcmp(rq->path, "/v1/status") == 0)
+		srv_status(s, b);
+	else
+		srv_error(b, 404, "NotFound", "no such path; credentials are at "
+		    "/v1/credentials/PROFILE", NULL);
+}
+
+/* Answer connection c (status: 0 to parse its head, else the status to
+ * send), then close it.  Nothing of the request is kept. */
+static void
+srv_finish(struct agent_srv *s, struct srv_conn *c, int status)
+{
+	struct srv_request *rq = xcalloc(1, sizeof(*rq));
+	struct ar_buf b = { .secret = 1 };
+	char drain[4096];
+	int rc = status ? status : srv_parse_request(c->buf, c->len, rq);
+
+	srv_answer(s, rq, rc == -1 ? 408 : rc, &b);
+	(void)!send(c->fd, b.p, b.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shutdown(c->fd, SHUT_WR);
+	while (recv(c->fd, drain, sizeof(drain), MSG_DONTWAIT) > 0)
+		;
+	close(c->fd);
+	buf_free(&b);
+	ar_wipe(rq, sizeof(*rq));
+	free(rq);
+	ar_wipe(c->buf, c->len);
+	free(c);
+}
+
+/* 1 when the bytes of c are enough to answer: the head's end, a NUL, or
+ * more than a head or a request line may have. */
+static int
+srv_conn_ready(const struct srv_conn *c)
+{
+	size_t i;
+
+	if (c->len > AR_SRV_HEAD_MAX || memchr(c->buf, '\0', c->len) != NULL ||
+	    (c->len > AR_SRV_LINE_MAX && memchr(c->buf, '\n', c->len) == NULL))
+		return 1;
+	for (i = 0; i + 3 < c->len; i++)
+		if (memcmp(c->buf + i, "\r\n\r\n", 4) == 0)
+			return 1;
+	return 0;
+}
+
+/* Read what connection c has; answer it once ready or past its deadline.
+ * Returns 1 when c is finished (freed), else 0. */
+static int
+srv_conn_step(struct agent_srv *s, struct srv_conn *c, int readable,
+    long long now)
+{
+	ssize_t r;
+
+	if (readable) {
+		r = recv(c->fd, c->buf + c->len, AR_SRV_HEAD_MAX + 1 - c->len,
+		    MSG_DONTWAIT);
+		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+			close(c->fd);        /* gone before asking anything */
+			ar_wipe(c->buf, c->len);
+			free(c);
+			return 1;
+		}
+		if (r > 0)
+			c->len += (size_t)r;
+		if (srv_conn_ready(c)) {
+			srv_finish(s, c, 0);
+			return 1;
+		}
+	}
+	if (now >= c->deadline_ms) {
+		srv_finish(s, c, 408);
+		return 1;
+	}
+	return 0;
+}
+
+/* Take the waiting connections (up to AR_SRV_CONNS open; beyond that they
+ * are closed at once). */
+static void
+srv_accept(struct agent_srv *s, struct srv_conn **cs, size_t *n)
+{
+	int fd;
+
+	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK |
+	    SOCK_CLOEXEC)) != -1) {
+		if (*n == AR_SRV_CONNS) {
+			close(fd);
+			continue;
+		}
+		cs[*n] = xmalloc(sizeof(**cs));
+		cs[*n]->fd = fd;
+		cs[*n]->len = 0;
+		cs[*n]->deadline_ms = mono_ms() + AR_SRV_HEAD_TIMEOUT_MS;
+		(*n)++;
+	}
+}
+
+/* The event loop: poll the stop pipe, the socket and every connection;
+ * no call in it waits for anything but poll.  Returns when stopped. */
+static void
+srv_loop(struct agent_srv *s)
+{
+	struct pollfd *pf = xcalloc(AR_SRV_CONNS + 2, sizeof(*pf));
+	struct srv_conn **cs = xcalloc(AR_SRV_CONNS, sizeof(*cs));
+	long long now, wait;
+	size_t n = 0, i, m;
+
+	while (!s->stop) {
+		now = mono_ms();
+		wait = 1000;
+		pf[0] = (struct pollfd){ srv_stop_pipe[0], POLLIN, 0 };
+		pf[1] = (struct pollfd){ s->lfd, POLLIN, 0 };
+		for (i = 0; i < n; i++) {
+			pf[2 + i] = (struct pollfd){ cs[i]->fd, POLLIN, 0 };
+			if (cs[i]->deadline_ms - now < wait)
+				wait = cs[i]->deadline_ms - now;
+		}
+		if (poll(pf, n + 2, wait < 0 ? 0 : (int)wait) == -1 &&
+		    errno != EINTR)
+			break;
+		if (pf[0].revents != 0)
+			break;
+		now = mono_ms();
+		for (i = 0, m = 0; i < n; i++)
+			if (!srv_conn_step(s, cs[i], pf[2 + i].revents != 0, now))
+				cs[m++] = cs[i];
+		n = m;
+		if (pf[1].revents != 0)
+			srv_accept(s, cs, &n);
+	}
+	s->stop = 1;
+	for (i = 0; i < n; i++) {
+		close(cs[i]->fd);
+		ar_wipe(cs[i]->buf, cs[i]->len);
+		free(cs[i]);
+	}
+	free(cs);
+	free(pf);
+}
+
+/* Seconds before expiry at which slot sl is renewed. */
+static long
+srv_window(const struct agent_srv *s, const struct agent_slot *sl)
+{
+	struct cache c = { .window = s->window };
+
+	return cache_window(&c, sl->ch.hop[sl->ch.nhop - 1].a.duration);
+}
+
+/* 1 when slot sl needs a login now. */
+static int
+srv_due(struct agent_srv *s, struct agent_slot *sl)
+{
+	time_t now = now_s();
+	int due;
+
+	pthread_mutex_lock(&s->mu);
+	due = sl->state == SLOT_NEW ||
+	    (sl->state == SLOT_WAITING && now >= sl->retry_at) ||
+	    (sl->state == SLOT_OK && sl->c.expires - now <= srv_window(s, sl));
+	pthread_mutex_unlock(&s->mu);
+	return due;
+}
+
+/* A code for slot sl that differs from the last one sent (STS refuses a
+ * code it has seen), from the terminal or mfa_process.  0, or -1. */
+static int
+srv_fresh_code(struct agent_srv *s, struct agent_slot *sl, char code[7],
+    struct ar_err *err)
+{
+	struct mfa_source m = s->o.mfa;
+	int i;
+
+	m.profile = sl->name;
+	m.process = sl->ch.hop[0].a.mfa_process;
+	printf("%s: %s\n", sl->name, sl->c.akid != NULL ? "its session ends "
+	    "soon; enter the next MFA code" : s->n > 1 ? "log in (each "
+	    "profile needs its own code: STS refuses a code it has already "
+	    "seen)" : "log in");
+	fflush(stdout);
+	for (i = 0; i < AR_MFA_TRIES; i++) {
+		if (mfa_get(&m, sl->ch.hop[0].a.serial, code, err) == -1)
+			return -1;
+		m.given = NULL;      /* --mfa-code: the first login only */
+		s->o.mfa.given = NULL;
+		if (strcmp(code, s->last_code) != 0)
+			return 0;
+		printf("that code was just used, and STS refuses a code it has "
+		    "already seen: wait for the next one\n");
+		fflush(stdout);
+	}
+	ar_fail(err, AR_ELOGIN, "the same MFA code was entered %d times",
+	    AR_MFA_TRIES);
+	return ar_fix(err, "wait for your MFA device to show the next code");
+}
+
+/* Log slot sl in anew with its own MFA code (no --mfa-session). */
+static int
+srv_login_prompted(struct agent_srv *s, struct agent_slot *sl,
+    struct creds *out, struct ar_err *err)
+{
+	struct resolve_opts o = s->o;
+	struct resolve_info info;
+	char code[7] = "";
+	int rc;
+
+	if (sl->ch.hop[0].a.serial != NULL) {
+		if (srv_fresh_code(s, sl, code, err) == -1)
+			return -1;
+		o.mfa.given = code;
+	}
+	rc = resolve(s->cfg, sl->name, &o, out, &info, err);
+	if (code[0] != '\0')
+		memcpy(s->last_code, code, sizeof(code));
+	ar_wipe(code, sizeof(code));
+	return rc;
+}
+
+/* Log slot sl in from the MFA session, opening a new one (one prompt)
+ * when it is near its end; an AccessDenied drops it, so that the next try
+ * asks for a code (aws:MultiFactorAuthAge). */
+static int
+srv_login_session(struct agent_srv *s, struct agent_slot *sl,
+    struct creds *out, struct ar_err *err)
+{
+	struct resolve_info info;
+	struct cache c = { .window = s->window };
+	char exp[32];
+	long age;
+
+	if (s->root.akid == NULL ||
+	    s->root.expires - now_s() <= cache_window(&c, s->mfa_session)) {
+		creds_clear(&s->root);
+		printf("the MFA session for %s: enter an MFA code\n", s->g.serial);
+		fflush(stdout);
+		if (mfa_group_session(&s->g, &s->o, s->mfa_session, &s->root,
+		    err) == -1)
+			return -1;
+		s->o.mfa.given = NULL;
+		iso8601_format(s->root.expires, exp, sizeof(exp));
+		srv_log("MFA session open until %s (one GetSessionToken for "
+		    "%s)", exp, s->served);
+	}
+	if (resolve_via_session(s->cfg, &s->g.ch[sl - s->slot], &s->o, &s->root,
+	    out, &info, err) == 0)
+		return 0;
+	if (err->status == AR_EAWS && strstr(err->msg, "AccessDenied") != NULL) {
+		age = (long)(now_s() - (s->root.expires - s->mfa_session)) / 60;
+		creds_clear(&s->root);
+		ar_fix(err, "the role's trust policy may limit "
+		    "aws:MultiFactorAuthAge, and the MFA session is %ld min old: "
+		    "type a new code when serve asks, or run serve without "
+		    "--mfa-session", age);
+	}
+	return -1;
+}
+
+/* Renew slot sl; the old session is served until the new one is in. */
+static void
+srv_renew(struct agent_srv *s, struct agent_slot *sl)
+{
+	struct ar_err err;
+	struct creds nc;
+	char exp[32];
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	memset(&nc, 0, sizeof(nc));
+	if (sl->c.akid != NULL) {
+		iso8601_format(sl->c.expires, exp, sizeof(exp));
+		srv_log("renewing %s: its session ends %s", sl->name, exp);
+	}
+	rc = s->mfa_session ? srv_login_session(s, sl, &nc, &err) :
+	    srv_login_prompted(s, sl, &nc, &err);
+	pthread_mutex_lock(&s->mu);
+	if (rc == 0) {
+		creds_clear(&sl->c);
+		sl->c = nc;
+		sl->state = SLOT_OK;
+		sl->why[0] = '\0';
+		iso8601_format(sl->c.expires, exp, sizeof(exp));
+		srv_log("ready: %s %s key %s expires %s", sl->name,
+		    sl->c.arn ? sl->c.arn : "-", sl->c.akid, exp);
+	} else {
+		sl->state = SLOT_WAITING;
+		sl->retry_at = now_s() + 5;
+		snprintf(sl->why, sizeof(sl->why), "a login (the last one "
+		    "failed: %.500s)", err.msg);
+		srv_log("%s: %s%s%s", sl->name, err.msg, err.fix[0] ?
+		    "\n  fix: " : "", err.fix);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The renewal thread: every second, log in each slot that is due.  It
+ * alone calls STS and asks for codes, so no fetch waits for either. */
+static void *
+srv_renewer(void *arg)
+{
+	struct agent_srv *s = arg;
+	struct timespec q = { 0, 250 * 1000000L };
+	size_t i;
+	int k;
+
+	while (!s->stop) {
+		for (i = 0; i < s->n && !s->stop; i++)
+			if (srv_due(s, &s->slot[i]))
+				srv_renew(s, &s->slot[i]);
+		for (k = 0; k < 4 && !s->stop; k++)
+			nanosleep(&q, NULL);
+	}
+	return NULL;
+}
+
+/* GET path from the agent dir's serve into *r (free with http_resp_free):
+ * the token, the view's name and awsrole's User-Agent sent.  A serve that
+ * does not answer is AR_ELOGIN naming `awsrole serve want`. */
+static int
+agent_get(const struct agent_endpoint *a, const char *path, const char *want,
+    struct http_resp *r, struct ar_err *err)
+{
+	char url[600], auth[80], view[128];
+	const char *vw = env_nonempty("AWSROLE_AGENT_VIEW");
+	const char *h[] = { auth, view, "User-Agent: awsrole/" AWSROLE_VERSION,
+	    NULL };
+	struct http_req q = { .method = "GET", .url = url, .headers = h,
+	    .timeout_ms = 2000, .plain = AR_PLAIN_LOOPBACK };
+	int rc;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", a->port, path);
+	snprintf(auth, sizeof(auth), "Authorization: %s", a->token);
+	snprintf(view, sizeof(view), "X-Awsrole-View: %.64s", vw ? vw : "-");
+	rc = http_do(&q, r, err);
+	ar_wipe(auth, sizeof(auth));
+	if (rc == -1 && r->status == 0) {
+		ar_fail(err, AR_ELOGIN, "awsrole serve is not running: nothing "
+		    "listens on 127.0.0.1:%d (agent dir %s)", a->port, a->dir);
+		return ar_fix(err, "in the human's terminal run: awsrole serve %s",
+		    want);
+	}
+	return rc;
+}
+
+/* A non-200 answer of serve as the error it carries (Message, Fix). */
+static int
+agent_refused(const struct http_resp *r, struct ar_err *err)
+{
+	cJSON *j = cJSON_Parse(r->body.p);
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "Message");
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "Fix");
+
+	if (r->status == 403)
+		ar_fail(err, AR_ELOGIN, "awsrole serve refused the agent view's "
+		    "token (403)");
+	else
+		ar_fail(err, AR_ELOGIN, "%.900s", cJSON_IsString(m) ?
+		    m->valuestring : "awsrole serve gave an unexpected answer");
+	if (r->status == 403)
+		ar_fix(err, "the agent dir's endpoint file changed since this "
+		    "view started: start the agent view again (awsrole agent)");
+	else if (cJSON_IsString(f))
+		ar_fix(err, "%.900s", f->valuestring);
+	cJSON_Delete(j);
+	return -1;
+}
+
+/* Credentials of one JSON member name in j, or NULL. */
+static const char *
+json_member(const cJSON *j, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The container-format answer r into *out (creds_check'ed).  0, or -1. */
+static int
+agent_take_creds(const struct http_resp *r, struct creds *out,
+    struct ar_err *err)
+{
+	cJSON *j = cJSON_Parse(r->body.p);
+	const char *id = json_member(j, "AccessKeyId");
+	const char *sk = json_member(j, "SecretAccessKey");
+	const char *tk = json_member(j, "Token"), *ex = json_member(j,
+	    "Expiration"), *acct = json_member(j, "AccountId");
+	int rc = -1;
+
+	if (id == NULL || sk == NULL || tk == NULL || ex == NULL ||
+	    iso8601_parse(ex, &out->expires) == -1 ||
+	    creds_check(id, sk, tk, out->expires) != NULL)
+		ar_fail(err, AR_EAWS, "awsrole serve's answer is not "
+		    "credentials");
+	else {
+		out->akid = xstrdup(id);
+		out->secret = xstrdup(sk);
+		out->token = xstrdup(tk);
+		out->account = acct ? xstrdup(acct) : NULL;
+		snprintf(out->source, sizeof(out->source), "awsrole serve");
+		rc = 0;
+	}
+	json_delete_wiped(j);
+	return rc;
+}
+
+/* Inside an agent view: profile's credentials from serve into *out
+ * (clear with creds_clear).  0, or -1 with err filled (AR_ELOGIN when
+ * serve is not running, does not serve it or has no session). */
+static int
+agent_fetch(const char *profile, struct creds *out, struct ar_err *err)
+{
+	struct agent_endpoint a;
+	struct http_resp r;
+	char path[600];
+	char *enc = ar_uri_encode(profile, strlen(profile), 0);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	snprintf(path, sizeof(path), "/v1/credentials/%.500s", enc);
+	free(enc);
+	if ((rc = agent_endpoint(&a, 0, err)) == AR_NONE) {
+		ar_fail(err, AR_ELOGIN, "awsrole serve is not running: the agent "
+		    "dir %s has no endpoint", a.dir);
+		ar_fix(err, "in the human's terminal run: awsrole serve %s",
+		    profile);
+	}
+	rc = rc != AR_FOUND ? -1 : agent_get(&a, path, profile, &r, err);
+	if (rc == 0)
+		rc = r.status == 200 ? agent_take_creds(&r, out, err) :
+		    agent_refused(&r, err);
+	http_resp_free(&r);
+	ar_wipe(&a, sizeof(a));
+	return rc;
+}
+
+/* The port is taken: by a serve of this agent dir (it answers /v1/status
+ * with our token) or by something else.  -1 with err filled. */
+static int
+srv_busy(const struct agent_srv *s, struct ar_err *err)
+{
+	struct http_resp r;
+	struct ar_err ignore;
+	const cJSON *pid;
+	cJSON *j;
+
+	memset(&r, 0, sizeof(r));
+	if (agent_get(&s->ep, "/v1/status", s->served, &r, &ignore) == 0 &&
+	    r.status == 200 && (j = cJSON_Parse(r.body.p)) != NULL) {
+		pid = cJSON_GetObjectItemCaseSensitive(j, "pid");
+		ar_fail(err, AR_EGENERAL, "another awsrole serve (pid %d) is "
+		    "already serving this agent dir on 127.0.0.1:%d",
+		    cJSON_IsNumber(pid) ? pid->valueint : 0, s->ep.port);
+		cJSON_Delete(j);
+		http_resp_free(&r);
+		return ar_fix(err, "stop it first (Ctrl-C in its terminal) and "
+		    "start one serve with every profile; or give this one its "
+		    "own AWSROLE_AGENT_DIR, for serve and its agents alike");
+	}
+	http_resp_free(&r);
+	ar_fail(err, AR_ENET, "port %d of the agent dir %s is in use by "
+	    "another program", s->ep.port, s->ep.dir);
+	return ar_fix(err, "stop that program, or remove %s/endpoint so that "
+	    "a new port is picked (agent views started before must then "
+	    "restart)", s->ep.dir);
+}
+
+/* Listen on 127.0.0.1:port of the agent dir.  0, or -1 with err filled. */
+static int
+srv_listen(struct agent_srv *s, struct ar_err *err)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int one = 1, e;
+
+	sa.sin_port = htons((uint16_t)s->ep.port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->lfd == -1)
+		return ar_fail(err, AR_ENET, "socket: %s", strerror(errno));
+	setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(s->lfd, 512) == -1) {
+		e = errno;
+		close(s->lfd);
+		s->lfd = -1;
+		if (e == EADDRINUSE)
+			return srv_busy(s, err);
+		return ar_fail(err, AR_ENET, "cannot listen on 127.0.0.1:%d: %s",
+		    s->ep.port, strerror(e));
+	}
+	return 0;
+}
+
+/* A warning for each served profile whose full session sits in the CLI's
+ * cache, where the agent's user can read it. */
+static void
+srv_warn_cached(const struct agent_srv *s)
+{
+	struct cache c;
+	struct creds cr;
+	struct ar_err e;
+	const char *why;
+	size_t i;
+	const struct role_hop *h;
+
+	if (cache_init(&c, 0, &e) == -1)
+		return;
+	for (i = 0; i < s->n; i++) {
+		h = &s->slot[i].ch.hop[s->slot[i].ch.nhop - 1];
+		if (cache_read(&c, h->key, h->a.duration, &cr, &why, &e) !=
+		    AR_FOUND)
+			continue;
+		creds_clear(&cr);
+		fprintf(stderr, "awsrole: warning: the AWS CLI's cache holds a "
+		    "full session of \"%s\" (%s/%s.json), which any process of "
+		    "yours, the agent's too, can read\n  fix: awsrole logout "
+		    "%s\n", s->slot[i].name, c.dir, h->key, s->slot[i].name);
+	}
+}
+
+/* Set s up for profiles names[0..n): every chain built and checked (with
+ * mfa_session, as one MFA group) before any prompt, the endpoint made and
+ * the view's files written.  0, or -1 with err filled. */
+static int
+srv_prepare(struct agent_srv *s, const struct config *cfg,
+    const char *const *names, size_t n, struct ar_err *err)
+{
+	size_t i;
+
+	s->cfg = cfg;
+	s->lfd = -1;
+	s->slot = xcalloc(n, sizeof(*s->slot));
+	pthread_mutex_init(&s->mu, NULL);
+	for (i = 0; i < n; i++) {
+		if (srv_slot(s, names[i]) != NULL)
+			return ar_fail(err, AR_EUSAGE, "profile \"%s\" is named "
+			    "twice", names[i]);
+		s->slot[i].name = names[i];
+		s->n = i + 1;
+		if (chain_build(cfg, names[i], &s->slot[i].ch, err) == -1)
+			return -1;
+		if (s->slot[i].ch.nhop == 0) {
+			ar_fail(err, AR_ECONFIG, "profile \"%s\" assumes no role: "
+			    "serve hands out role sessions, never long-term "
+			    "keys", names[i]);
+			return ar_fix(err, "serve a profile with role_arn "
+			    "(awsrole list shows them)");
+		}
+		snprintf(s->served + strlen(s->served), sizeof(s->served) -
+		    strlen(s->served), "%s%s", i ? " " : "", names[i]);
+	}
+	if (s->mfa_session && mfa_group_build(cfg, names, n, &s->o, &s->g,
+	    err) == -1)
+		return -1;
+	if (agent_endpoint(&s->ep, 1, err) != AR_FOUND ||
+	    view_write_files(cfg, s->ep.dir, err) == -1)
+		return -1;
+	return srv_listen(s, err);
+}
+
+/* Serve until SIGINT, SIGTERM or SIGHUP: the renewal thread logs in,
+ * this thread answers.  0, or -1 with err filled. */
+static int
+srv_run(struct agent_srv *s, struct ar_err *err)
+{
+	struct sigaction sa, old[3];
+	sigset_t block, prev;
+	pthread_attr_t at;
+	pthread_t th;
+	int i, rc;
+
+	if (pipe2(srv_stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return ar_fail(err, AR_EGENERAL, "pipe: %s", strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = srv_on_signal;
+	for (i = 0; i < 3; i++)
+		sigaction(tty_signals[i], &sa, &old[i]);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	for (i = 0; i < 3; i++)
+		sigaddset(&block, tty_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &block, &prev);
+	pthread_attr_init(&at);
+	pthread_attr_setstacksize(&at, 1u << 20);
+	rc = pthread_create(&th, &at, srv_renewer, s);
+	pthread_sigmask(SIG_SETMASK, &prev, NULL);
+	pthread_attr_destroy(&at);
+	if (rc != 0)
+		return ar_fail(err, AR_EGENERAL, "cannot start the renewal "
+		    "thread: %s", strerror(rc));
+	srv_loop(s);
+	close(s->lfd);
+	s->lfd = -1;
+	s->stop = 1;
+	for (i = 0; i < 3; i++)
+		sigaction(tty_signals[i], &old[i], NULL);
+	return 0;
+}
+
+/* Wipe and free what serve holds: every session, the MFA session, the
+ * token. */
+static void
+srv_free(struct agent_srv *s)
+{
+	size_t i;
+
+	for (i = 0; s->slot != NULL && i < s->n; i++)
+		creds_clear(&s->slot[i].c);
+	free(s->slot);
+	creds_clear(&s->root);
+	mfa_group_free(&s->g);
+	if (s->lfd != -1)
+		close(s->lfd);
+	ar_wipe(s, sizeof(*s));
+}
+
+/* Serve has stopped: wipe every session under the lock, which stays held
+ * so that the renewal thread (perhaps in a prompt or an STS call, and not
+ * waited for) can store nothing more; what it holds is wiped in place;
+ * the terminal is put back if it was prompting.  The caller then ends the
+ * process. */
+static void
+srv_end(struct agent_srv *s)
+{
+	size_t i;
+
+	pthread_mutex_lock(&s->mu);
+	for (i = 0; i < s->n; i++)
+		creds_clear(&s->slot[i].c);
+	if (s->root.secret != NULL)
+		ar_wipe(s->root.secret, strlen(s->root.secret));
+	if (s->root.token != NULL)
+		ar_wipe(s->root.token, strlen(s->root.token));
+	for (i = 0; s->g.base != NULL && i < s->g.n; i++)
+		if (s->g.base[i].secret != NULL)
+			ar_wipe(s->g.base[i].secret, strlen(s->g.base[i].secret));
+	ar_wipe(s->ep.token, sizeof(s->ep.token));
+	ar_wipe(s->last_code, sizeof(s->last_code));
+	if (tty_saved_fd != -1)
+		tcsetattr(tty_saved_fd, TCSAFLUSH, &tty_saved);
+}
+
+/* ========================================================================
+ * 15. Commands
  *
  * Owns: what each verb does, step by step, and everything printed to the
  * user.  This is the only layer that prints errors and picks exit codes.
  *
- * Calls: 1, 3, 8, 9, 10, 12, 13
+ * Calls: 1, 3, 8, 9, 10, 12, 13, 14
  * ======================================================================== */
 
 struct cli {
@@ -7367,8 +9046,15 @@ struct cli {
 	const char *format;
 	int json, verbose, no_cache, all, online, allow_nested;
 	int help, show_secrets;
-	char **exec_argv;            /* exec: the command */
+	char **exec_argv;            /* exec, agent: the command */
 	const char *extra;           /* an unexpected positional */
+	const char *more[AR_SERVE_MAX]; /* login, serve: the profiles after
+					   the first */
+	size_t nmore;
+	int env;                     /* agent --env */
+	const char *name;            /* agent --name */
+	int mfa_session;             /* serve --mfa-session[=DURATION] */
+	const char *mfa_session_value;
 };
 
 /* Per-run state the commands share. */
@@ -7589,6 +9275,17 @@ static int
 get_creds(struct run *r, struct resolve_opts *o, struct creds *c,
     struct resolve_info *info)
 {
+	memset(info, 0, sizeof(*info));
+	memset(c, 0, sizeof(*c));
+	if (in_view() && config_profile(&r->cfg, r->profile) == NULL) {
+		ar_fail(&r->err, AR_ECONFIG, "profile \"%s\" is in none of your "
+		    "AWS files: the agent view's config (%s) names every one",
+		    r->profile, r->cfg.config_path);
+		return ar_fix(&r->err, "check the name (awsrole list in the "
+		    "human's terminal shows them)");
+	}
+	if (in_view())
+		return agent_fetch(r->profile, c, &r->err);
 	if (resolve(&r->cfg, r->profile, o, c, info, &r->err) == -1)
 		return -1;
 	if (info->cache_failed)
@@ -7656,6 +9353,222 @@ login_cache_fix(struct run *r, const struct resolve_info *info)
 	    "writable one");
 }
 
+/* Replace awsrole by the command after -- (PATH search, no shell), with
+ * the core limit it was started with.  Returns only on failure: -1 with
+ * r->err filled (126, or 127 when not found). */
+static int
+run_command(struct run *r)
+{
+	setrlimit(RLIMIT_CORE, &saved_core_limit);
+	fflush(NULL);
+	execvp(r->cli->exec_argv[0], r->cli->exec_argv);
+	ar_fail(&r->err, errno == ENOENT ? 127 : 126, "cannot run %s: %s",
+	    r->cli->exec_argv[0], strerror(errno));
+	return ar_fix(&r->err, "check the command name and PATH");
+}
+
+/* The verbs that belong to the human's terminal, refused in a view. */
+static int
+view_refuse(struct run *r)
+{
+	ar_fail(&r->err, AR_EUSAGE, "awsrole %s does not run inside an agent "
+	    "view (AWSROLE_AGENT_VIEW=%s): the agent gets sessions from "
+	    "awsrole serve and never logs in itself", r->cli->cmd,
+	    getenv("AWSROLE_AGENT_VIEW"));
+	return ar_fix(&r->err, "run `awsrole %s` in the human's terminal, "
+	    "outside `awsrole agent`", r->cli->cmd);
+}
+
+/* The profiles a multi-profile verb names: the first word and the rest,
+ * into names (at most AR_SERVE_MAX).  Returns the count. */
+static size_t
+cli_profiles(const struct run *r, const char **names)
+{
+	size_t n = 0, i;
+
+	names[n++] = r->profile;
+	for (i = 0; i < r->cli->nmore; i++)
+		names[n++] = r->cli->more[i];
+	return n;
+}
+
+/* login P1 P2 ...: one MFA code for every named profile (one IAM user, one
+ * mfa_serial): GetSessionToken, AssumeRole into each, each session cached
+ * under the CLI's key of its profile; the MFA session is wiped.  0, or -1
+ * with r->err filled. */
+static int
+login_many(struct run *r)
+{
+	const char *names[AR_SERVE_MAX + 1];
+	size_t n = cli_profiles(r, names), i;
+	struct resolve_opts o;
+	struct resolve_info info;
+	struct mfa_group g;
+	struct creds session, c;
+	char exp[32];
+	int rc = -1;
+
+	opts_from_cli(r, &o);
+	o.force = o.need_cache = 1;
+	o.explicit_profile = 1;
+	memset(&session, 0, sizeof(session));
+	if (mfa_group_build(&r->cfg, names, n, &o, &g, &r->err) == -1 ||
+	    mfa_group_session(&g, &o, 900, &session, &r->err) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (resolve_via_session(&r->cfg, &g.ch[i], &o, &session, &c,
+		    &info, &r->err) == -1) {
+			if (info.cache_failed)
+				login_cache_fix(r, &info);
+			goto out;
+		}
+		iso8601_format(c.expires, exp, sizeof(exp));
+		printf("Logged in: profile %s is %s (account %s), until %s.\n",
+		    names[i], c.arn ? c.arn : "an assumed role",
+		    c.account ? c.account : "?", exp);
+		creds_clear(&c);
+	}
+	printf("Cached, with one MFA code for %zu profiles; the MFA session is "
+	    "wiped.\n", n);
+	rc = 0;
+out:
+	creds_clear(&session);
+	mfa_group_free(&g);
+	return rc;
+}
+
+/* --mfa-session's DURATION: seconds, or N with s, m or h; 900 s to 36 h.
+ * 0, or -1 with AR_EUSAGE in err. */
+static int
+mfa_session_seconds(const char *v, long *out, struct ar_err *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = v != NULL && isdigit((unsigned char)*v) ? strtol(v, &end, 10) : -1;
+	if (n >= 0 && errno == 0 && (*end == '\0' || !strcmp(end, "s") ||
+	    !strcmp(end, "m") || !strcmp(end, "h")) && n < 1000000) {
+		*out = n * (*end == 'h' ? 3600 : *end == 'm' ? 60 : 1);
+		if (*out >= 900 && *out <= 129600)
+			return 0;
+	}
+	ar_fail(err, AR_EUSAGE, "--mfa-session %s: the MFA session's length "
+	    "must be 900 s to 36 h (GetSessionToken's range)", v ? v : "");
+	return ar_fix(err, "give seconds, or a number with s, m or h: "
+	    "--mfa-session=12h");
+}
+
+/* serve P1 P2 ...: log in to each profile (one code each, or one for all
+ * with --mfa-session), then hand the sessions to agent views from memory
+ * until Ctrl-C.  Ends the process itself once it has served (exit 0);
+ * returns -1 with r->err filled when it could not start. */
+static int
+cmd_serve(struct run *r)
+{
+	const char *names[AR_SERVE_MAX + 1];
+	size_t n = cli_profiles(r, names);
+	struct agent_srv *s = xcalloc(1, sizeof(*s));
+
+	opts_from_cli(r, &s->o);
+	s->o.no_cache = s->o.force = s->o.explicit_profile = 1;
+	s->o.proc_env = NULL;
+	if (env_seconds("AWSROLE_REFRESH_WINDOW", -1, &s->window, &r->err) ==
+	    -1 || (r->cli->mfa_session && mfa_session_seconds(
+	    r->cli->mfa_session_value ? r->cli->mfa_session_value : "12h",
+	    &s->mfa_session, &r->err) == -1) ||
+	    srv_prepare(s, &r->cfg, names, n, &r->err) == -1) {
+		srv_free(s);
+		free(s);
+		return -1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	srv_warn_cached(s);
+	printf("awsrole serve: serving %s on 127.0.0.1:%d (agent dir %s)%s\n"
+	    "  in the agent's terminal: awsrole agent -- claude   (or: eval "
+	    "\"$(awsrole agent --env)\")\n", s->served, s->ep.port, s->ep.dir,
+	    s->mfa_session ? ", one MFA session for all" : "");
+	if (srv_run(s, &r->err) == -1)
+		return -1;
+	srv_end(s);
+	printf("\nawsrole serve: stopped; credentials already handed out stay "
+	    "valid until they expire\n");
+	fflush(NULL);
+	_exit(0);
+}
+
+/* agent [--name N] [--env [--format sh|fish]] [--] CMD ARGS...: make sure
+ * the agent dir has its endpoint and the view's config, then run CMD in
+ * the view (or print the view as shell lines).  Returns only on failure:
+ * -1 with r->err filled (or 0 after --env). */
+static int
+cmd_agent(struct run *r)
+{
+	struct export_var v[AR_VIEW_VARS_MAX];
+	const char *name = r->cli->name ? r->cli->name : "agent";
+	const char *fmt = r->cli->format ? r->cli->format : "sh";
+	char paths[2][PATH_MAX];
+	struct agent_endpoint a;
+	struct ar_buf b = { 0 };
+	size_t n, i;
+	int rc;
+
+	if (!*name || strlen(name) > 64 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXY"
+	    "Zabcdefghijklmnopqrstuvwxyz0123456789_.@-") != strlen(name)) {
+		ar_fail(&r->err, AR_EUSAGE, "--name %s: a view's name is 1-64 "
+		    "letters, digits and _.@-", name);
+		return ar_fix(&r->err, "awsrole agent --name claude -- claude");
+	}
+	if (strcmp(fmt, "bash") == 0 || strcmp(fmt, "zsh") == 0)
+		fmt = "sh";
+	if (r->cli->env && strcmp(fmt, "sh") && strcmp(fmt, "fish")) {
+		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", fmt);
+		return ar_fix(&r->err, "use sh (or bash, zsh) or fish");
+	}
+	if (!r->cli->env && (r->cli->exec_argv == NULL ||
+	    r->cli->exec_argv[0] == NULL)) {
+		ar_fail(&r->err, AR_EUSAGE, "agent needs a command to run, or "
+		    "--env");
+		return ar_fix(&r->err, "awsrole agent -- claude   (or: eval "
+		    "\"$(awsrole agent --env)\")");
+	}
+	rc = agent_endpoint(&a, 1, &r->err);
+	ar_wipe(a.token, sizeof(a.token));
+	if (rc != AR_FOUND || view_write_files(&r->cfg, a.dir, &r->err) == -1)
+		return -1;
+	n = view_vars(a.dir, name, paths, v);
+	if (r->cli->env) {
+		export_render(v, n, fmt, &b);
+		fwrite(b.p, 1, b.len, stdout);
+		buf_free(&b);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].value ? setenv(v[i].name, v[i].value, 1) :
+		    unsetenv(v[i].name))
+			oom();
+	return run_command(r);
+}
+
+/* exec inside a view: check that serve serves the profile (one fetch),
+ * then run the command with AWS_PROFILE naming it, so that its SDKs fetch
+ * through the view and renew; no keys in its environment.  Returns only on
+ * failure. */
+static int
+exec_in_view(struct run *r)
+{
+	struct creds c;
+
+	if (agent_fetch(r->profile, &c, &r->err) == -1)
+		return -1;
+	creds_clear(&c);
+	if (setenv("AWS_PROFILE", r->profile, 1) || setenv("AWSROLE_PROFILE",
+	    r->profile, 1))
+		oom();
+	unsetenv("AWS_DEFAULT_PROFILE");
+	return run_command(r);
+}
+
 /* login: assume the profile's role afresh (after the cache is known to be
  * writable) and say who, until when, and whether it is cached.  0, or -1
  * with r->err filled (also if caching failed: exit 7). */
@@ -7669,6 +9582,8 @@ cmd_login(struct run *r)
 	char left[32];
 	long c_left;
 
+	if (r->cli->nmore > 0)
+		return login_many(r);
 	opts_from_cli(r, &o);
 	o.force = o.need_cache = 1;
 	if (p != NULL && profile_get(p, "role_arn") == NULL) {
@@ -7787,6 +9702,8 @@ cmd_exec(struct run *r)
 		ar_fail(&r->err, AR_EUSAGE, "exec needs a command to run");
 		return ar_fix(&r->err, "awsrole exec PROFILE -- CMD ARGS...");
 	}
+	if (in_view())
+		return exec_in_view(r);
 	if (exec_check_nested(r) == -1)
 		return -1;
 	opts_from_cli(r, &o);
@@ -7799,12 +9716,7 @@ cmd_exec(struct run *r)
 		    unsetenv(v[i].name))
 			oom();
 	creds_clear(&c);
-	setrlimit(RLIMIT_CORE, &saved_core_limit);
-	fflush(NULL);
-	execvp(r->cli->exec_argv[0], r->cli->exec_argv);
-	ar_fail(&r->err, errno == ENOENT ? 127 : 126, "cannot run %s: %s",
-	    r->cli->exec_argv[0], strerror(errno));
-	return ar_fix(&r->err, "check the command name and PATH");
+	return run_command(r);
 }
 
 /* The cache key of a role profile's own AssumeRole, without the checks
@@ -8116,14 +10028,14 @@ cmd_config(struct run *r)
 }
 
 /* ========================================================================
- * 15. Doctor
+ * 16. Doctor
  *
  * Owns: `awsrole doctor`: every check that needs no secret to leave the
  * machine (files, modes, sections, values, chains, the ambient
  * environment), then, with --online, the clock, the source keys and the
  * AssumeRole itself.  Findings are printed as text or collected as JSON.
  *
- * Calls: 1, 3, 8, 10, 12, 14
+ * Calls: 1, 3, 8, 10, 12, 15
  * ======================================================================== */
 
 enum { FIND_OK, FIND_WARN, FIND_ERROR, FIND_INFO };
@@ -8566,12 +10478,12 @@ cmd_doctor(struct run *r)
 }
 
 /* ========================================================================
- * 16. Status, prompt and version
+ * 17. Status, prompt and version
  *
  * Owns: which credentials are in effect here, from the environment alone
  * (no network; status reads the cache, prompt nothing), and the version.
  *
- * Calls: 1, 3, 10, 14
+ * Calls: 1, 3, 10, 15
  * ======================================================================== */
 
 /* Seconds until AWS_CREDENTIAL_EXPIRATION (negative once past), or -1 when it
@@ -8691,20 +10603,26 @@ cmd_version(struct run *r)
 }
 
 /* ========================================================================
- * 17. main
+ * 18. main
  *
  * Hardens the process, parses the command line into one verb and its
  * options, and dispatches.
  *
- * Calls: 1, 3, 14, 15, 16
+ * Calls: 1, 3, 14, 15, 16, 17
  * ======================================================================== */
 
 static const char usage_text[] =
 "usage: awsrole COMMAND [PROFILE] [options]\n"
 "\n"
 "commands:\n"
-"  login [PROFILE]               assume the role now (MFA prompt on the\n"
-"                                terminal) and cache the session\n"
+"  login [PROFILE...]            assume the role now (MFA prompt on the\n"
+"                                terminal) and cache the session; several\n"
+"                                profiles of one user: one MFA code\n"
+"  serve PROFILE... [--mfa-session[=DURATION]]\n"
+"                                hold the sessions in memory and hand them\n"
+"                                to agent views until Ctrl-C\n"
+"  agent [--name N] -- CMD ARGS  run CMD in the agent view (credentials\n"
+"                                from awsrole serve); --env prints it\n"
 "  exec [PROFILE] -- CMD ARGS    run CMD with the credentials in its\n"
 "                                environment\n"
 "  env [PROFILE] [--format sh|fish|powershell|json]\n"
@@ -8740,10 +10658,12 @@ static const char usage_text[] =
 
 /* Each verb's own --help: synopsis, options, exit status, one example. */
 static const char help_login[] =
-"usage: awsrole login [PROFILE] [--mfa-code CODE] [--region REGION]\n"
+"usage: awsrole login [PROFILE...] [--mfa-code CODE] [--region REGION]\n"
 "\n"
 "Assume the profile's role now, whatever is cached (the MFA code is asked on\n"
-"the terminal), and cache the session for awsrole and the AWS CLI.\n"
+"the terminal), and cache the session for awsrole and the AWS CLI.  Several\n"
+"profiles of one IAM user with one mfa_serial take one code: GetSessionToken,\n"
+"then AssumeRole into each (the MFA session is wiped afterwards).\n"
 "\n"
 "options:\n"
 "  -p, --profile NAME   the profile (default: AWS_DEFAULT_PROFILE,\n"
@@ -8758,6 +10678,50 @@ static const char help_login[] =
 "\n"
 "example:\n"
 "  $ awsrole login CustomerA\n";
+
+static const char help_serve[] =
+"usage: awsrole serve PROFILE... [--mfa-session[=DURATION]] [--region REGION]\n"
+"\n"
+"In the human's terminal: log in to each profile (the MFA code is asked on\n"
+"the terminal, a fresh code for each), keep the sessions in memory only, and\n"
+"hand them to the agent views of the agent dir (AWSROLE_AGENT_DIR, default\n"
+"~/.aws/awsrole-agent) on 127.0.0.1 until Ctrl-C.  Sessions are renewed\n"
+"before they end; without --mfa-session serve asks for the next code.\n"
+"Each credential handed out is logged (profile, view, User-Agent, key id).\n"
+"\n"
+"options:\n"
+"  --mfa-session[=DURATION]  one MFA code: GetSessionToken (default 12h,\n"
+"                       900 s to 36 h; s, m or h), then every role from it\n"
+"                       without further codes (one IAM user, one mfa_serial)\n"
+"  --region REGION      the STS region\n"
+"  --mfa-code CODE      the code for the first login\n"
+"  -v, --verbose        log STS requests (secrets redacted) to stderr\n"
+"\n"
+"exit status: 0 stopped by Ctrl-C; before serving: 1 another serve runs,\n"
+"2 usage, 3 configuration, 6 the port is taken, 7 the agent dir\n"
+"\n"
+"example:\n"
+"  $ awsrole serve default CustomerA --mfa-session=8h\n";
+
+static const char help_agent[] =
+"usage: awsrole agent [--name NAME] [--] COMMAND [ARGS...]\n"
+"       awsrole agent [--name NAME] --env [--format sh|fish]\n"
+"\n"
+"Run COMMAND in the agent view: its AWS config names every profile, each\n"
+"fetching from awsrole serve (credential_process); the keys and profile\n"
+"variables of this shell are removed, so no SDK reaches ~/.aws/credentials.\n"
+"--env prints the same view as lines for a shell that is already open.\n"
+"\n"
+"options:\n"
+"  --name NAME          the view's name, in serve's log (default agent)\n"
+"  --env                print the view's variables instead of running\n"
+"  --format F           with --env: sh (bash, zsh) or fish\n"
+"\n"
+"exit status: COMMAND's own; 126 it cannot be run, 127 not found; before it\n"
+"runs: 2 usage, 7 the agent dir\n"
+"\n"
+"example:\n"
+"  $ awsrole agent -- claude\n";
 
 static const char help_exec[] =
 "usage: awsrole exec [PROFILE] [--allow-nested] -- COMMAND [ARGS...]\n"
@@ -8962,7 +10926,9 @@ enum verb_flag {
 	VERB_PICK = 2,       /* dispatch picks the profile (pick_profile) */
 	VERB_CREDS = 4,      /* hands out credentials: warn_cred_mode */
 	VERB_OWN_CONFIG = 8, /* loads the files itself (doctor) */
-	VERB_BARE = 16       /* needs neither the files nor libcurl */
+	VERB_BARE = 16,      /* needs neither the files nor libcurl */
+	VERB_MANY = 32,      /* takes several profiles (login, serve) */
+	VERB_HUMAN = 64      /* the human's terminal only: not in a view */
 };
 
 struct verb {
@@ -8974,7 +10940,11 @@ struct verb {
 
 /* Every verb, in the order of the usage text. */
 static const struct verb verbs[] = {
-	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS, help_login },
+	{ "login", cmd_login, VERB_WORD | VERB_PICK | VERB_CREDS | VERB_MANY |
+	    VERB_HUMAN, help_login },
+	{ "serve", cmd_serve, VERB_WORD | VERB_PICK | VERB_CREDS | VERB_MANY |
+	    VERB_HUMAN, help_serve },
+	{ "agent", cmd_agent, VERB_HUMAN, help_agent },
 	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS, help_exec },
 	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS, help_env },
 	{ "credential-process", cmd_credential_process,
@@ -8982,7 +10952,8 @@ static const struct verb verbs[] = {
 	{ "whoami", cmd_whoami, VERB_WORD | VERB_PICK | VERB_CREDS,
 	    help_whoami },
 	{ "list", cmd_list, 0, help_list },
-	{ "logout", cmd_logout, VERB_WORD | VERB_PICK, help_logout },
+	{ "logout", cmd_logout, VERB_WORD | VERB_PICK | VERB_HUMAN,
+	    help_logout },
 	{ "config", cmd_config, 0, help_config },
 	{ "doctor", cmd_doctor, VERB_WORD | VERB_OWN_CONFIG, help_doctor },
 	{ "status", cmd_status, 0, help_status },
@@ -9107,6 +11078,7 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 		{ "--online", offsetof(struct cli, online) },
 		{ "--allow-nested", offsetof(struct cli, allow_nested) },
 		{ "--show-secrets", offsetof(struct cli, show_secrets) },
+		{ "--env", offsetof(struct cli, env) },
 		{ "-h", offsetof(struct cli, help) },
 		{ "--help", offsetof(struct cli, help) } };
 	size_t k;
@@ -9117,8 +11089,16 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 			return 0;
 		}
 #define IS(name) (strlen(name) == n && strncmp(a, name, n) == 0)
+	if (IS("--mfa-session")) {   /* its DURATION is optional */
+		c->mfa_session = 1;
+		if (eq != NULL)
+			c->mfa_session_value = eq + 1;
+		else if (*i + 1 < argc && isdigit((unsigned char)argv[*i + 1][0]))
+			c->mfa_session_value = argv[++*i];
+		return 0;
+	}
 	if (IS("-p") || IS("--profile") || IS("--region") || IS("--format") ||
-	    IS("--mfa-code")) {
+	    IS("--mfa-code") || IS("--name")) {
 		if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
 			return -1;
 		if (IS("-p") || IS("--profile"))
@@ -9127,6 +11107,8 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 			c->region = v;
 		else if (IS("--format"))
 			c->format = v;
+		else if (IS("--name"))
+			c->name = v;
 		else
 			c->mfa_code = take_secret_arg(v);
 		return 0;
@@ -9150,7 +11132,14 @@ parse_word(struct cli *c, char **argv, int i, int *stop, struct ar_err *err)
 		c->sub = argv[i];
 	else if (cmd_takes_profile(c->cmd) && c->profile == NULL)
 		c->profile = argv[i];
-	else if (strcmp(c->cmd, "exec") == 0) {
+	else if (verb_find(c->cmd)->flags & VERB_MANY) {
+		if (c->nmore == AR_SERVE_MAX) {
+			ar_fail(err, AR_EUSAGE, "more than %d profiles",
+			    AR_SERVE_MAX + 1);
+			return ar_fix(err, "name fewer profiles");
+		}
+		c->more[c->nmore++] = argv[i];
+	} else if (strcmp(c->cmd, "exec") == 0 || strcmp(c->cmd, "agent") == 0) {
 		c->exec_argv = argv + i;
 		*stop = 1;
 	} else if (c->extra == NULL)
@@ -9191,6 +11180,8 @@ dispatch(struct run *r, const struct verb *v)
 {
 	int rc;
 
+	if ((v->flags & VERB_HUMAN) && in_view())
+		return view_refuse(r);
 	if (!(v->flags & VERB_OWN_CONFIG) && load_config(r) == -1)
 		return -1;
 	if ((v->flags & VERB_PICK) && !r->cli->all && pick_profile(r) == -1)

@@ -48,13 +48,22 @@
 #define AR_LOCK_TIMEOUT_S       120         /* wait for another awsrole */
 #define AR_MFA_TRIES            3           /* prompts per login */
 #define AR_REFRESH_MAX_S        300         /* refresh window cap */
-#define AR_SESSION_MAX_S        (43200 + 3600) /* longest STS session, plus
+#define AR_SESSION_MAX_S        (129600 + 3600) /* longest STS session (a
+						  36 h GetSessionToken), plus
 						  clock-skew slack */
 #define AR_TOKEN_MAX            8192        /* session/web-identity token */
 #define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
 #define AR_XML_MAX_DEPTH        16          /* STS XML nesting */
 #define AR_XML_MAX_NODES        256         /* STS XML leaf elements */
 #define AR_EXPORT_VARS_MAX      17          /* variables exec/env hand over */
+#define AR_SERVE_MAX            31          /* profiles of one login/serve,
+						after the first */
+#define AR_VIEW_VARS_MAX        24          /* variables of an agent view */
+#define AR_SRV_CONNS            256         /* serve's open connections */
+#define AR_SRV_HEAD_MAX         8192        /* one request head */
+#define AR_SRV_LINE_MAX         1024        /* its request line */
+#define AR_SRV_HEADERS_MAX      64          /* its header lines */
+#define AR_SRV_HEAD_TIMEOUT_MS  2000        /* to send the whole head */
 #define AR_PROFILE_CHAIN_MAX    4           /* awsrole in credential_process
 						in ..., as the AWS CLI's */
 
@@ -574,6 +583,17 @@ AR_PRIVATE int resolve(const struct config *cfg, const char *name,
     const struct resolve_opts *o, struct creds *out,
     struct resolve_info *info, struct ar_err *err);
 
+/* Several profiles on one MFA code (login P1 P2, serve --mfa-session):
+ * mfa_group_build fills it, mfa_group_free wipes and frees.  base holds
+ * secrets (each chain's source keys). */
+struct mfa_group {
+	const struct config *cfg;
+	struct chain *ch;            /* one per profile, in the order named */
+	struct creds *base;          /* their source credentials */
+	size_t n;
+	const char *serial;          /* the one mfa_serial (into the config) */
+};
+
 /* ------------------------------------------------------------------------
  * 13. Output formats
  * ------------------------------------------------------------------------ */
@@ -585,5 +605,25 @@ struct export_var {          /* caller-owned array (export_vars fills it);
 	const char *value;   /* NULL: unset it */
 };
 
+
+/* ------------------------------------------------------------------------
+ * 14. Agent lane
+ * ------------------------------------------------------------------------ */
+
+/* One request head as srv_parse_request reads it: caller-owned; every
+ * pointer points into head.  auth is the bearer token (a secret: wipe the
+ * struct). */
+struct srv_request {
+	char head[AR_SRV_HEAD_MAX + 1];
+	const char *method, *target;
+	const char *auth, *ua, *view; /* Authorization, User-Agent,
+					 X-Awsrole-View; NULL if absent */
+	char path[AR_SRV_LINE_MAX];   /* the target, percent-decoded */
+};
+
+/* 0: rq holds a GET request; -1: the head is not complete yet; else the
+ * HTTP status to answer (400, 405, 414, 431, 505). */
+AR_PRIVATE int srv_parse_request(const char *buf, size_t len,
+    struct srv_request *rq);
 
 #endif /* AWSROLE_H */
