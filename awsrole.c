@@ -5689,6 +5689,103 @@ py_json_string(struct ar_buf *b, const char *s)
 	return py_json_escaped(b, s);
 }
 
+/* 1 when sc changes what AssumeRole sends. */
+static int
+scope_set(const struct scope *sc)
+{
+	return sc != NULL && (sc->policy || sc->narns || sc->ntags ||
+	    sc->source_identity);
+}
+
+/* Python's json.dumps(v, sort_keys=True) of a parsed JSON value: objects
+ * with their keys sorted (code point order), ", " and ": " between.
+ * Numbers are written as Python writes an int, or with 17 digits.  0, or
+ * -1 for text that is not UTF-8. */
+static int
+py_json_value(struct ar_buf *b, const cJSON *v)
+{
+	const cJSON *it, *best, *prev = NULL;
+	int rc = 0, n = 0, k;
+
+	if (cJSON_IsString(v))
+		return py_json_string(b, v->valuestring);
+	if (cJSON_IsNumber(v)) {
+		if (v->valuedouble == (double)(long long)v->valuedouble)
+			buf_addf(b, "%lld", (long long)v->valuedouble);
+		else
+			buf_addf(b, "%.17g", v->valuedouble);
+		return 0;
+	}
+	if (!cJSON_IsArray(v) && !cJSON_IsObject(v)) {
+		buf_adds(b, cJSON_IsTrue(v) ? "true" : cJSON_IsFalse(v) ?
+		    "false" : "null");
+		return 0;
+	}
+	buf_adds(b, cJSON_IsArray(v) ? "[" : "{");
+	for (it = v->child; cJSON_IsArray(v) && it; it = it->next, n++) {
+		buf_adds(b, n ? ", " : "");
+		rc |= py_json_value(b, it);
+	}
+	for (k = 0; cJSON_IsObject(v) && k < cJSON_GetArraySize(v); k++) {
+		for (best = NULL, it = v->child; it; it = it->next)
+			if ((prev == NULL || strcmp(it->string, prev->string) > 0) &&
+			    (best == NULL || strcmp(it->string, best->string) < 0))
+				best = it;
+		if (best == NULL)
+			break;       /* the rest repeat a key */
+		buf_adds(b, k ? ", " : "");
+		rc |= py_json_string(b, best->string);
+		buf_adds(b, ": ");
+		rc |= py_json_value(b, best);
+		prev = best;
+	}
+	buf_adds(b, cJSON_IsArray(v) ? "]" : "}");
+	return rc;
+}
+
+/* The scope's members of the cache key that sort before RoleArn (Policy,
+ * PolicyArns: before == 1) or after SerialNumber (SourceIdentity, Tags,
+ * TransitiveTagKeys), each followed by ", " when before.  0, or -1. */
+static int
+cache_key_scope(struct ar_buf *j, const struct scope *sc, int before)
+{
+	cJSON *pol;
+	size_t i;
+	int rc = 0;
+
+	if (!scope_set(sc))
+		return 0;
+	if (before && sc->policy != NULL) {
+		pol = cJSON_Parse(sc->policy);
+		buf_adds(j, "\"Policy\": ");
+		rc |= pol ? py_json_value(j, pol) : -1;
+		buf_adds(j, ", ");
+		cJSON_Delete(pol);
+	}
+	for (i = 0; before && i < sc->narns; i++) {
+		buf_adds(j, i ? "}, {\"arn\": " : "\"PolicyArns\": [{\"arn\": ");
+		rc |= py_json_string(j, sc->arns[i]);
+	}
+	buf_adds(j, before && sc->narns ? "}], " : "");
+	if (!before && sc->source_identity != NULL) {
+		buf_adds(j, ", \"SourceIdentity\": ");
+		rc |= py_json_string(j, sc->source_identity);
+	}
+	for (i = 0; !before && i < sc->ntags; i++) {
+		buf_adds(j, i ? "}, {\"Key\": " : ", \"Tags\": [{\"Key\": ");
+		rc |= py_json_string(j, sc->tags[i].key);
+		buf_adds(j, ", \"Value\": ");
+		rc |= py_json_string(j, sc->tags[i].value);
+	}
+	buf_adds(j, !before && sc->ntags ? "}]" : "");
+	for (i = 0; !before && i < sc->ntrans; i++) {
+		buf_adds(j, i ? ", " : ", \"TransitiveTagKeys\": [");
+		rc |= py_json_string(j, sc->transitive[i]);
+	}
+	buf_adds(j, !before && sc->ntrans ? "]" : "");
+	return rc;
+}
+
 /*
  * botocore's key: sha1(json.dumps(args, sort_keys=True)) over RoleArn and,
  * when set, DurationSeconds, ExternalId, RoleSessionName (only if the
@@ -5710,6 +5807,7 @@ cache_key(const struct assume_args *a, char hex[41], struct ar_err *err)
 		rc |= py_json_string(&j, a->external_id);
 		buf_adds(&j, ", ");
 	}
+	rc |= cache_key_scope(&j, a->scope, 1);
 	buf_adds(&j, "\"RoleArn\": ");
 	rc |= py_json_string(&j, a->role_arn);
 	if (a->session_name != NULL) {
@@ -5720,6 +5818,7 @@ cache_key(const struct assume_args *a, char hex[41], struct ar_err *err)
 		buf_adds(&j, ", \"SerialNumber\": ");
 		rc |= py_json_string(&j, a->serial);
 	}
+	rc |= cache_key_scope(&j, a->scope, 0);
 	buf_adds(&j, "}");
 	if (rc == 0) {
 		br_sha1_init(&sc);
@@ -6839,6 +6938,386 @@ chain_base_creds(const struct chain *ch, const char *proc_env,
 	}
 }
 
+/* ------------------------------------------------------------------------
+ * Session controls (issue 12): the session policy, session tags and
+ * source identity of the named role's AssumeRole, from the profile's keys
+ * and the command line, every limit checked before any call.
+ * ------------------------------------------------------------------------ */
+
+/* Where a scope value came from, for its error: the flag, or the profile
+ * key with its file and line.  -1 with err's status set by the source
+ * (AR_EUSAGE for a flag, AR_ECONFIG for a key). */
+static int
+scope_fail(struct ar_err *err, const struct profile *p, const char *key,
+    const char *flag, const char *fmt, const char *what, long n)
+{
+	char where[PATH_MAX + 32], text[600];
+
+	snprintf(text, sizeof(text), fmt, what, n);
+	if (flag != NULL) {
+		ar_fail(err, AR_EUSAGE, "%s: %s", flag, text);
+		return ar_fix(err, "see awsrole --help, and the README's section "
+		    "on scoping");
+	}
+	ar_fail(err, AR_ECONFIG, "%s of profile \"%s\" (%s): %s", key, p->name,
+	    profile_where(p, key, where, sizeof(where)), text);
+	return ar_fix(err, "correct %s; the README's section on scoping gives "
+	    "its syntax and limits", key);
+}
+
+/* 1 when the code point c may be in a session tag's key or value:
+ * [\p{L}\p{Z}\p{N}_.:/=+\-@], exactly for ASCII; a code point above it is
+ * left to STS (awsrole has no Unicode tables). */
+static int
+tag_char_ok(long c)
+{
+	if (c >= 0x80)
+		return 1;
+	return isalnum((int)c) || c == ' ' || strchr("_.:/=+-@", (int)c) != NULL;
+}
+
+/* The number of code points of s when each may be in a tag, else -1. */
+static long
+tag_text_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+	long c, n = 0;
+	int k;
+
+	for (; left > 0; p += k, left -= (size_t)k, n++)
+		if ((c = utf8_decode(p, left, &k)) == -1 || !tag_char_ok(c))
+			return -1;
+	return n;
+}
+
+/* s with its leading and trailing white space cut (in place). */
+static char *
+trim_inplace(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (n = strlen(s); n > 0 && isspace((unsigned char)s[n - 1]); n--)
+		s[n - 1] = '\0';
+	return s;
+}
+
+/* A copy of s without the JSON whitespace outside strings: the policy as
+ * STS counts it.  s is valid JSON (cJSON parsed it). */
+static char *
+json_minify(const char *s)
+{
+	struct ar_buf b = { 0 };
+	int in = 0;
+
+	for (; *s; s++) {
+		if (in) {
+			buf_add(&b, s, 1);
+			if (*s == '\\' && s[1] != '\0')
+				buf_add(&b, ++s, 1);
+			else if (*s == '"')
+				in = 0;
+		} else if (!strchr(" \t\r\n", *s)) {
+			in = *s == '"';
+			buf_add(&b, s, 1);
+		}
+	}
+	if (b.p == NULL)
+		buf_adds(&b, "");
+	return buf_take(&b);
+}
+
+/* Split the comma-separated value v into at most max trimmed, non-empty
+ * malloc'd parts of out; returns their count, or max + 1 when there are
+ * more. */
+static size_t
+split_list(const char *v, char **out, size_t max)
+{
+	size_t n = 0, len;
+	const char *e;
+
+	while (v != NULL && *v) {
+		e = v + strcspn(v, ",");
+		while (v < e && isspace((unsigned char)*v))
+			v++;
+		for (len = (size_t)(e - v); len > 0 &&
+		    isspace((unsigned char)v[len - 1]); len--)
+			;
+		if (len > 0 && n == max)
+			return max + 1;
+		if (len > 0)
+			out[n++] = xstrndup(v, len);
+		v = *e ? e + 1 : e;
+	}
+	return n;
+}
+
+/* The policy file's JSON, minified, into sc->policy.  0, or -1. */
+static int
+scope_policy(const struct profile *p, const struct scope_opts *so,
+    struct scope *sc, struct ar_err *err)
+{
+	const char *flag = so->policy_file ? "--policy" : NULL;
+	const char *f = so->policy_file ? so->policy_file :
+	    profile_get(p, "awsrole_policy_file");
+	struct ar_buf b = { 0 };
+	char *path;
+	cJSON *j;
+	int rc = 0;
+
+	if (f == NULL || *f == '\0')
+		return 0;
+	path = config_expanduser(f);
+	if (read_file(path, 64u << 10, 0, flag ? AR_EUSAGE : AR_ECONFIG, &b,
+	    err) == -1)
+		rc = -1;
+	else if ((j = cJSON_Parse(b.p)) == NULL || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		rc = scope_fail(err, p, "awsrole_policy_file", flag, "the policy "
+		    "file %s is not a JSON object", path, 0);
+	} else {
+		cJSON_Delete(j);
+		sc->policy = json_minify(b.p);
+		snprintf(sc->label, sizeof(sc->label), "policy %.250s", path);
+	}
+	free(path);
+	buf_free(&b);
+	return rc;
+}
+
+/* The policy ARNs (the flags', else the profile's) and --scope's ARN in
+ * the role's partition into sc.  0, or -1 with err filled. */
+static int
+scope_arns(const struct profile *p, const char *role_arn,
+    const struct scope_opts *so, struct scope *sc, struct ar_err *err)
+{
+	const char *flag = so->narns ? "--policy-arn" : NULL, *sv = so->scope;
+	char part[32], arn[128];
+	size_t i, m = AR_POLICY_ARNS_MAX;
+
+	if (so->narns > m)
+		return scope_fail(err, p, NULL, flag, "%s%ld policy ARNs; AWS "
+		    "takes at most 10", "", (long)so->narns);
+	for (i = 0; i < so->narns; i++)
+		sc->arns[sc->narns++] = xstrdup(so->arns[i]);
+	if (so->narns == 0 && (sc->narns = split_list(profile_get(p,
+	    "awsrole_policy_arns"), sc->arns, m)) > m) {
+		sc->narns = m;
+		return scope_fail(err, p, "awsrole_policy_arns", NULL, "%smore "
+		    "than %ld policy ARNs; AWS takes at most 10", "", (long)m);
+	}
+	for (i = 0; i < sc->narns; i++)
+		if (!str_has_prefix(sc->arns[i], "arn:") ||
+		    strstr(sc->arns[i], ":policy/") == NULL)
+			return scope_fail(err, p, "awsrole_policy_arns", flag,
+			    "\"%s\" is not a managed policy ARN "
+			    "(arn:aws:iam::ACCOUNT:policy/NAME)", sc->arns[i], 0);
+	if (sv == NULL && so->implied_readonly && sc->narns == 0 &&
+	    sc->policy == NULL)
+		sv = "readonly";
+	if (sv != NULL && strcmp(sv, "readonly") && strcmp(sv, "viewonly") &&
+	    strcmp(sv, "full"))
+		return scope_fail(err, p, NULL, "--scope", "unknown scope \"%s\": "
+		    "readonly, viewonly or full", sv, 0);
+	if (sv == NULL || strcmp(sv, "full") == 0) {
+		if (sv != NULL && sc->label[0] == '\0')
+			snprintf(sc->label, sizeof(sc->label), "full");
+		return 0;
+	}
+	snprintf(part, sizeof(part), "%.*s", (int)strcspn(role_arn + 4, ":"),
+	    role_arn + 4);
+	snprintf(arn, sizeof(arn), "arn:%s:iam::aws:policy/%s", part,
+	    strcmp(sv, "readonly") ? "job-function/ViewOnlyAccess" :
+	    "ReadOnlyAccess");
+	if (sc->narns == m)
+		return scope_fail(err, p, NULL, "--scope", "%s adds an 11th policy "
+		    "ARN; AWS takes at most %ld", sv, (long)m);
+	sc->arns[sc->narns++] = xstrdup(arn);
+	if (sc->label[0] == '\0' || sc->narns == 1)
+		snprintf(sc->label, sizeof(sc->label), "%s", sv);
+	return 0;
+}
+
+/* The session tags (session_tags, aws-vault's "k=v,k2=v2") and their
+ * transitive keys into sc, each checked.  0, or -1 with err filled. */
+static int
+scope_tags(const struct profile *p, struct scope *sc, struct ar_err *err)
+{
+	char *part[AR_TAGS_MAX + 1], *eq;
+	size_t n = split_list(profile_get(p, "session_tags"), part, AR_TAGS_MAX),
+	    i, k;
+	long len;
+	int rc = 0;
+
+	if (n > AR_TAGS_MAX)
+		return scope_fail(err, p, "session_tags", NULL, "%smore than "
+		    "%ld tags; AWS takes at most 50", "", AR_TAGS_MAX);
+	for (i = 0; i < n; i++) {
+		if (rc == 0 && (eq = strchr(part[i], '=')) == NULL)
+			rc = scope_fail(err, p, "session_tags", NULL, "\"%s\" is "
+			    "not KEY=VALUE (session_tags = k1=v1,k2=v2)", part[i], 0);
+		if (rc == 0) {
+			*eq = '\0';
+			sc->tags[i].key = xstrdup(trim_inplace(part[i]));
+			sc->tags[i].value = xstrdup(trim_inplace(eq + 1));
+			sc->ntags = i + 1;
+			len = tag_text_len(sc->tags[i].key);
+			if (len < 1 || len > 128 || strncasecmp(sc->tags[i].key,
+			    "aws:", 4) == 0)
+				rc = scope_fail(err, p, "session_tags", NULL, "tag key "
+				    "\"%s\" must be 1-128 letters, digits, spaces "
+				    "or _.:/=+-@, not starting with aws:",
+				    sc->tags[i].key, 0);
+			else if ((len = tag_text_len(sc->tags[i].value)) < 0 ||
+			    len > 256)
+				rc = scope_fail(err, p, "session_tags", NULL, "the value "
+				    "of tag \"%s\" must be 0-256 letters, digits, "
+				    "spaces or _.:/=+-@", sc->tags[i].key, 0);
+			for (k = 0; rc == 0 && k < i; k++)
+				if (strcasecmp(sc->tags[k].key, sc->tags[i].key) == 0)
+					rc = scope_fail(err, p, "session_tags", NULL,
+					    "tag key \"%s\" is given twice (tag keys "
+					    "are case-insensitive)", sc->tags[i].key, 0);
+		}
+		free(part[i]);
+	}
+	if (rc == 0 && (sc->ntrans = split_list(profile_get(p,
+	    "transitive_session_tags"), sc->transitive, AR_TAGS_MAX)) >
+	    AR_TAGS_MAX) {
+		sc->ntrans = 0;
+		return scope_fail(err, p, "transitive_session_tags", NULL, "%smore "
+		    "than %ld keys", "", AR_TAGS_MAX);
+	}
+	for (i = 0; rc == 0 && i < sc->ntrans; i++) {
+		for (k = 0; k < sc->ntags && strcasecmp(sc->tags[k].key,
+		    sc->transitive[i]) != 0; k++)
+			;
+		if (k == sc->ntags)
+			rc = scope_fail(err, p, "transitive_session_tags", NULL,
+			    "\"%s\" is not a key of session_tags", sc->transitive[i],
+			    0);
+	}
+	return rc;
+}
+
+/* 1 when s is a valid SourceIdentity: 2-64 of [\w+=,.@-], not aws:. */
+static int
+valid_source_identity(const char *s)
+{
+	return strlen(s) >= 2 && strlen(s) <= 64 && strspn(s, "ABCDEFGHIJKLMNOP"
+	    "QRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=,.@-") ==
+	    strlen(s) && strncasecmp(s, "aws:", 4) != 0;
+}
+
+/* The characters STS counts against 2048: the inline policy's code
+ * points and every policy ARN's. */
+static long
+scope_policy_chars(const struct scope *sc)
+{
+	const unsigned char *q;
+	long n = 0;
+	size_t i;
+
+	for (q = (const unsigned char *)(sc->policy ? sc->policy : ""); *q; q++)
+		n += (*q & 0xc0) != 0x80;
+	for (i = 0; i < sc->narns; i++)
+		n += (long)strlen(sc->arns[i]);
+	return n;
+}
+
+/*
+ * The session controls of profile p's own AssumeRole (role_arn) into sc
+ * (free with scope_free): the policy file, policy ARNs and --scope, the
+ * session tags and the source identity, from the command line (so) before
+ * the profile's keys.  Every limit is checked here, before any call.  0,
+ * or -1 with err filled (AR_EUSAGE for a flag, AR_ECONFIG for a key).
+ */
+static int
+scope_build(const struct profile *p, const char *role_arn,
+    const struct scope_opts *so, struct scope *sc, struct ar_err *err)
+{
+	const char *si = profile_get(p, "source_identity");
+	long chars;
+
+	memset(sc, 0, sizeof(*sc));
+	if (scope_policy(p, so, sc, err) == -1 ||
+	    scope_arns(p, role_arn, so, sc, err) == -1 ||
+	    scope_tags(p, sc, err) == -1)
+		return -1;
+	if ((chars = scope_policy_chars(sc)) > AR_POLICY_CHARS_MAX)
+		return scope_fail(err, p, sc->policy && !so->policy_file ?
+		    "awsrole_policy_file" : "awsrole_policy_arns",
+		    so->policy_file || so->narns || so->scope ? "the session "
+		    "policy" : NULL, "%sthe inline policy and the policy ARNs "
+		    "are %ld characters together; AWS takes at most 2048", "",
+		    chars);
+	if (si != NULL && *si != '\0') {
+		if (!valid_source_identity(si))
+			return scope_fail(err, p, "source_identity", NULL, "\"%s\" "
+			    "must be 2-64 letters, digits or _+=,.@- and not "
+			    "start with aws:", si, 0);
+		sc->source_identity = xstrdup(si);
+	}
+	if (sc->label[0] == '\0' && (sc->narns || sc->policy))
+		snprintf(sc->label, sizeof(sc->label), "policy %s", sc->arns[0]);
+	return 0;
+}
+
+/* Free what scope_build allocated. */
+static void
+scope_free(struct scope *sc)
+{
+	size_t i;
+
+	free(sc->policy);
+	for (i = 0; i < sc->narns; i++)
+		free(sc->arns[i]);
+	for (i = 0; i < sc->ntags; i++) {
+		free(sc->tags[i].key);
+		free(sc->tags[i].value);
+	}
+	for (i = 0; i < sc->ntrans; i++)
+		free(sc->transitive[i]);
+	free(sc->source_identity);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* sc's AssumeRole parameters into p (names written into names), in the
+ * order awsrole sends them: Policy, PolicyArns.member.N.arn,
+ * Tags.member.N.Key/Value, TransitiveTagKeys.member.N, SourceIdentity.
+ * Returns their count (at most AR_SCOPE_PARAMS). */
+static size_t
+scope_params(const struct scope *sc, struct sts_param *p,
+    char (*names)[40])
+{
+	size_t n = 0, i;
+
+	if (sc == NULL)
+		return 0;
+	if (sc->policy != NULL)
+		p[n++] = (struct sts_param){ "Policy", sc->policy, 0 };
+	for (i = 0; i < sc->narns; i++) {
+		snprintf(names[n], 40, "PolicyArns.member.%zu.arn", i + 1);
+		p[n] = (struct sts_param){ names[n], sc->arns[i], 0 }, n++;
+	}
+	for (i = 0; i < sc->ntags; i++) {
+		snprintf(names[n], 40, "Tags.member.%zu.Key", i + 1);
+		p[n] = (struct sts_param){ names[n], sc->tags[i].key, 0 }, n++;
+		snprintf(names[n], 40, "Tags.member.%zu.Value", i + 1);
+		p[n] = (struct sts_param){ names[n], sc->tags[i].value, 0 }, n++;
+	}
+	for (i = 0; i < sc->ntrans; i++) {
+		snprintf(names[n], 40, "TransitiveTagKeys.member.%zu", i + 1);
+		p[n] = (struct sts_param){ names[n], sc->transitive[i], 0 }, n++;
+	}
+	if (sc->source_identity != NULL)
+		p[n++] = (struct sts_param){ "SourceIdentity",
+		    sc->source_identity, 0 };
+	return n;
+}
+
 /* Write botocore's default RoleSessionName, botocore-session-TIME, to buf. */
 static void
 session_name_default(char *buf, size_t cap)
@@ -6886,8 +7365,8 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
     const struct creds *src, const struct mfa_source *mfa,
     struct creds *out, struct ar_err *err)
 {
-	char name[64], dur[16], code[7] = "";
-	struct sts_param p[7];
+	char name[64], dur[16], code[7] = "", names[AR_SCOPE_PARAMS][40];
+	struct sts_param p[7 + AR_SCOPE_PARAMS], tok;
 	size_t n;
 	struct xml_doc d;
 	struct mfa_source m = *mfa;
@@ -6902,6 +7381,9 @@ hop_assume(const struct role_hop *h, const struct sts_endpoint *ep,
 	snprintf(dur, sizeof(dur), "%ld", h->a.duration);
 	n = assume_params(&h->a, name, h->a.duration ? dur : NULL,
 	    code[0] ? code : NULL, p);
+	tok = p[--n];        /* TokenCode stays last */
+	n += scope_params(h->a.scope, p + n, names);
+	p[n++] = tok;
 	rc = sts_call(ep, src, "AssumeRole", p, n, &d, NULL, err);
 	ar_wipe(code, sizeof(code));
 	if (rc == 0) {
@@ -7180,6 +7662,23 @@ resolve_chain(struct resolver *r, const struct chain *ch, struct creds *out,
 	return resolve_hops(r, ch, &cur, out, err);
 }
 
+/* The named role's session controls and RoleSessionName from o, applied
+ * to ch's top hop (its cache key computed anew).  0, or -1 with err. */
+static int
+chain_scope(struct chain *ch, const struct resolve_opts *o,
+    struct ar_err *err)
+{
+	struct role_hop *top = ch->nhop ? &ch->hop[ch->nhop - 1] : NULL;
+
+	if (top == NULL || (!scope_set(o->scope) && o->session_name == NULL))
+		return 0;
+	if (scope_set(o->scope))
+		top->a.scope = o->scope;
+	if (o->session_name != NULL)
+		top->a.session_name = o->session_name;
+	return cache_key(&top->a, top->key, err);
+}
+
 /* Set up r for profile `name` of cfg with options o; 0, or -1 with err. */
 static int
 resolver_init(struct resolver *r, const struct config *cfg, const char *name,
@@ -7215,7 +7714,8 @@ resolve(const struct config *cfg, const char *name,
 	if (resolver_init(&r, cfg, name, o, info, err) == -1)
 		return -1;
 	if ((rc = chain_from_env_web(r.named, o->explicit_profile, &ch,
-	    err)) == -1 || (rc == 0 && chain_build(cfg, name, &ch, err) == -1))
+	    err)) == -1 || (rc == 0 && chain_build(cfg, name, &ch, err) == -1) ||
+	    chain_scope(&ch, o, err) == -1)
 		return -1;
 	if (ch.nhop > 0)
 		memcpy(info->key, ch.hop[ch.nhop - 1].key, 41);
@@ -7242,6 +7742,8 @@ resolve_via_session(const struct config *cfg, const struct chain *ch,
 	if (resolver_init(&r, cfg, ch->names[0], o, info, err) == -1)
 		return -1;
 	c.hop[0].a.serial = NULL;
+	if (chain_scope(&c, o, err) == -1)
+		return -1;
 	memcpy(info->key, c.hop[c.nhop - 1].key, 41);
 	creds_copy(session, &cur);
 	return resolve_hops(&r, &c, &cur, out, err);
@@ -8165,6 +8667,8 @@ struct agent_slot {
 	int state;                   /* enum slot_state */
 	char why[600];               /* the last failure, for 503 answers */
 	time_t retry_at;             /* SLOT_WAITING: next attempt */
+	struct scope scope;          /* its session controls: readonly
+					unless told */
 };
 
 /* One connection: the request head read so far. */
@@ -8192,6 +8696,7 @@ struct agent_srv {
 					the renewal thread's alone */
 	char last_code[7];           /* the last code sent: secret */
 	char served[1024];           /* "default CustomerA" */
+	char session_name[65];       /* the agent sessions' RoleSessionName */
 	int lfd;
 	volatile sig_atomic_t stop;
 };
@@ -8281,6 +8786,8 @@ agent_hand_out(const struct agent_slot *sl, const char *view,
 	cJSON_AddStringToObject(j, "Expiration", exp);
 	if (sl->c.account != NULL)
 		cJSON_AddStringToObject(j, "AccountId", sl->c.account);
+	cJSON_AddStringToObject(j, "AwsroleScope", sl->scope.label[0] ?
+	    sl->scope.label : "full");
 	srv_response(b, 200, j);
 }
 
@@ -8593,6 +9100,8 @@ srv_login_prompted(struct agent_srv *s, struct agent_slot *sl,
 	char code[7] = "";
 	int rc;
 
+	o.scope = &sl->scope;
+	o.session_name = s->session_name;
 	if (sl->ch.hop[0].a.serial != NULL) {
 		if (srv_fresh_code(s, sl, code, err) == -1)
 			return -1;
@@ -8613,24 +9122,29 @@ srv_login_session(struct agent_srv *s, struct agent_slot *sl,
     struct creds *out, struct ar_err *err)
 {
 	struct resolve_info info;
+	struct resolve_opts o = s->o;
 	struct cache c = { .window = s->window };
 	char exp[32];
 	long age;
+	int rc;
 
+	o.scope = &sl->scope;
+	o.session_name = s->session_name;
 	if (s->root.akid == NULL ||
 	    s->root.expires - now_s() <= cache_window(&c, s->mfa_session)) {
 		creds_clear(&s->root);
 		printf("the MFA session for %s: enter an MFA code\n", s->g.serial);
 		fflush(stdout);
-		if (mfa_group_session(&s->g, &s->o, s->mfa_session, &s->root,
-		    err) == -1)
+		rc = mfa_group_session(&s->g, &s->o, s->mfa_session, &s->root,
+		    err);
+		s->o.mfa.given = NULL;   /* --mfa-code: the first login only */
+		if (rc == -1)
 			return -1;
-		s->o.mfa.given = NULL;
 		iso8601_format(s->root.expires, exp, sizeof(exp));
 		srv_log("MFA session open until %s (one GetSessionToken for "
 		    "%s)", exp, s->served);
 	}
-	if (resolve_via_session(s->cfg, &s->g.ch[sl - s->slot], &s->o, &s->root,
+	if (resolve_via_session(s->cfg, &s->g.ch[sl - s->slot], &o, &s->root,
 	    out, &info, err) == 0)
 		return 0;
 	if (err->status == AR_EAWS && strstr(err->msg, "AccessDenied") != NULL) {
@@ -8906,13 +9420,61 @@ srv_warn_cached(const struct agent_srv *s)
 	}
 }
 
+/* The agent sessions' RoleSessionName: given (checked), else
+ * awsrole-agent-USER, USER being the login name (characters STS refuses
+ * become '-').  0, or -1 with AR_EUSAGE in err. */
+static int
+srv_session_name(struct agent_srv *s, const char *given, struct ar_err *err)
+{
+	const struct passwd *pw = getpwuid(geteuid());
+	const char *u = pw != NULL ? pw->pw_name : env_nonempty("USER");
+	char *q;
+
+	if (given != NULL && !valid_session_name(given)) {
+		ar_fail(err, AR_EUSAGE, "--role-session-name %s: a role session "
+		    "name is 2-64 letters, digits or _+=,.@-", given);
+		return ar_fix(err, "--role-session-name agent-alice");
+	}
+	snprintf(s->session_name, sizeof(s->session_name), "%s", given ? given :
+	    "awsrole-agent-");
+	if (given == NULL)
+		snprintf(s->session_name + 14, sizeof(s->session_name) - 14, "%s",
+		    u != NULL ? u : "unknown");
+	for (q = s->session_name; *q; q++)
+		if (!isalnum((unsigned char)*q) && !strchr("_+=,.@-", *q))
+			*q = '-';
+	return 0;
+}
+
+/* The banner's line per profile: its scope, and how to change it. */
+static void
+srv_banner_scopes(const struct agent_srv *s)
+{
+	const char *l;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		l = s->slot[i].scope.label[0] ? s->slot[i].scope.label : "full";
+		printf("  %s: scope %s%s, role session name %s%s%s\n",
+		    s->slot[i].name, l, strcmp(l, "readonly") == 0 ?
+		    " (ReadOnlyAccess; --scope full opts out)" :
+		    strcmp(l, "full") == 0 ? " (the role's whole permissions: "
+		    "--scope full)" : "", s->session_name,
+		    s->slot[i].scope.source_identity ? ", source identity " : "",
+		    s->slot[i].scope.source_identity ?
+		    s->slot[i].scope.source_identity : "");
+	}
+}
+
 /* Set s up for profiles names[0..n): every chain built and checked (with
  * mfa_session, as one MFA group) before any prompt, the endpoint made and
  * the view's files written.  0, or -1 with err filled. */
 static int
 srv_prepare(struct agent_srv *s, const struct config *cfg,
-    const char *const *names, size_t n, struct ar_err *err)
+    const char *const *names, size_t n, const struct scope_opts *so,
+    struct ar_err *err)
 {
+	const struct role_hop *top;
 	size_t i;
 
 	s->cfg = cfg;
@@ -8934,6 +9496,10 @@ srv_prepare(struct agent_srv *s, const struct config *cfg,
 			return ar_fix(err, "serve a profile with role_arn "
 			    "(awsrole list shows them)");
 		}
+		top = &s->slot[i].ch.hop[s->slot[i].ch.nhop - 1];
+		if (scope_build(config_profile(cfg, names[i]), top->a.role_arn, so,
+		    &s->slot[i].scope, err) == -1)
+			return -1;
 		snprintf(s->served + strlen(s->served), sizeof(s->served) -
 		    strlen(s->served), "%s%s", i ? " " : "", names[i]);
 	}
@@ -8992,8 +9558,10 @@ srv_free(struct agent_srv *s)
 {
 	size_t i;
 
-	for (i = 0; s->slot != NULL && i < s->n; i++)
+	for (i = 0; s->slot != NULL && i < s->n; i++) {
 		creds_clear(&s->slot[i].c);
+		scope_free(&s->slot[i].scope);
+	}
 	free(s->slot);
 	creds_clear(&s->root);
 	mfa_group_free(&s->g);
@@ -9055,6 +9623,8 @@ struct cli {
 	const char *name;            /* agent --name */
 	int mfa_session;             /* serve --mfa-session[=DURATION] */
 	const char *mfa_session_value;
+	struct scope_opts so;        /* --policy-arn, --policy, --scope */
+	const char *session_name;    /* serve --role-session-name */
 };
 
 /* Per-run state the commands share. */
@@ -9067,6 +9637,7 @@ struct run {
 	char exp[32];
 	struct ar_buf chain;         /* "_AWSROLE_PROFILE_CHAIN=..." for
 					credential_process children */
+	struct scope scope;          /* the profile's session controls */
 };
 
 static struct rlimit saved_core_limit;
@@ -9267,6 +9838,36 @@ opts_from_cli(const struct run *r, struct resolve_opts *o)
 	    strcmp(getenv("AWSROLE_NO_PROMPT"), "0") != 0;
 	o->explicit_profile = r->explicit_profile;
 	o->proc_env = r->chain.p;
+	o->scope = &r->scope;
+}
+
+/* The session controls of profile name (its keys, then the command line's
+ * flags) into *sc (free with scope_free); none for a profile without a
+ * role, where a flag is refused.  0, or -1 with r->err filled. */
+static int
+run_scope(struct run *r, const char *name, struct scope *sc)
+{
+	const struct profile *p = config_profile(&r->cfg, name);
+	const char *arn = p ? profile_get(p, "role_arn") : NULL;
+	const struct scope_opts *so = &r->cli->so;
+	int flags = so->narns || so->policy_file || so->scope;
+
+	memset(sc, 0, sizeof(*sc));
+	if (flags && in_view() && strcmp(r->cli->cmd, "agent") != 0) {
+		ar_fail(&r->err, AR_EUSAGE, "--policy, --policy-arn and --scope "
+		    "do not apply inside an agent view: awsrole serve chose the "
+		    "view's scope");
+		return ar_fix(&r->err, "narrow it further with awsrole agent "
+		    "--policy FILE -- CMD");
+	}
+	if (arn == NULL && flags) {
+		ar_fail(&r->err, AR_EUSAGE, "profile \"%s\" assumes no role, so "
+		    "there is no session for --policy, --policy-arn or --scope",
+		    name);
+		return ar_fix(&r->err, "name a role profile (awsrole list)");
+	}
+	return arn == NULL || in_view() ? 0 :
+	    scope_build(p, arn, so, sc, &r->err);
 }
 
 /* Resolve the run's profile; a cache that could not be used is one
@@ -9405,6 +10006,7 @@ login_many(struct run *r)
 	struct resolve_info info;
 	struct mfa_group g;
 	struct creds session, c;
+	struct scope *sc = xcalloc(n, sizeof(*sc));
 	char exp[32];
 	int rc = -1;
 
@@ -9412,10 +10014,15 @@ login_many(struct run *r)
 	o.force = o.need_cache = 1;
 	o.explicit_profile = 1;
 	memset(&session, 0, sizeof(session));
+	memset(&g, 0, sizeof(g));
+	for (i = 0; i < n; i++)
+		if (run_scope(r, names[i], &sc[i]) == -1)
+			goto out;
 	if (mfa_group_build(&r->cfg, names, n, &o, &g, &r->err) == -1 ||
 	    mfa_group_session(&g, &o, 900, &session, &r->err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
+		o.scope = &sc[i];
 		if (resolve_via_session(&r->cfg, &g.ch[i], &o, &session, &c,
 		    &info, &r->err) == -1) {
 			if (info.cache_failed)
@@ -9434,6 +10041,9 @@ login_many(struct run *r)
 out:
 	creds_clear(&session);
 	mfa_group_free(&g);
+	for (i = 0; i < n; i++)
+		scope_free(&sc[i]);
+	free(sc);
 	return rc;
 }
 
@@ -9471,13 +10081,15 @@ cmd_serve(struct run *r)
 	struct agent_srv *s = xcalloc(1, sizeof(*s));
 
 	opts_from_cli(r, &s->o);
+	r->cli->so.implied_readonly = 1;
 	s->o.no_cache = s->o.force = s->o.explicit_profile = 1;
 	s->o.proc_env = NULL;
 	if (env_seconds("AWSROLE_REFRESH_WINDOW", -1, &s->window, &r->err) ==
 	    -1 || (r->cli->mfa_session && mfa_session_seconds(
 	    r->cli->mfa_session_value ? r->cli->mfa_session_value : "12h",
 	    &s->mfa_session, &r->err) == -1) ||
-	    srv_prepare(s, &r->cfg, names, n, &r->err) == -1) {
+	    srv_session_name(s, r->cli->session_name, &r->err) == -1 ||
+	    srv_prepare(s, &r->cfg, names, n, &r->cli->so, &r->err) == -1) {
 		srv_free(s);
 		free(s);
 		return -1;
@@ -9488,6 +10100,7 @@ cmd_serve(struct run *r)
 	    "  in the agent's terminal: awsrole agent -- claude   (or: eval "
 	    "\"$(awsrole agent --env)\")\n", s->served, s->ep.port, s->ep.dir,
 	    s->mfa_session ? ", one MFA session for all" : "");
+	srv_banner_scopes(s);
 	if (srv_run(s, &r->err) == -1)
 		return -1;
 	srv_end(s);
@@ -11097,8 +11710,21 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 			c->mfa_session_value = argv[++*i];
 		return 0;
 	}
+	if (IS("--policy-arn")) {
+		if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
+			return -1;
+		if (c->so.narns == AR_POLICY_ARNS_MAX + 1) {
+			ar_fail(err, AR_EUSAGE, "--policy-arn: more than %d policy "
+			    "ARNs; AWS takes at most %d", AR_POLICY_ARNS_MAX,
+			    AR_POLICY_ARNS_MAX);
+			return ar_fix(err, "name at most %d", AR_POLICY_ARNS_MAX);
+		}
+		c->so.arns[c->so.narns++] = v;
+		return 0;
+	}
 	if (IS("-p") || IS("--profile") || IS("--region") || IS("--format") ||
-	    IS("--mfa-code") || IS("--name")) {
+	    IS("--mfa-code") || IS("--name") || IS("--policy") ||
+	    IS("--scope") || IS("--role-session-name")) {
 		if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
 			return -1;
 		if (IS("-p") || IS("--profile"))
@@ -11109,6 +11735,12 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 			c->format = v;
 		else if (IS("--name"))
 			c->name = v;
+		else if (IS("--policy"))
+			c->so.policy_file = v;
+		else if (IS("--scope"))
+			c->so.scope = v;
+		else if (IS("--role-session-name"))
+			c->session_name = v;
 		else
 			c->mfa_code = take_secret_arg(v);
 		return 0;
@@ -11188,10 +11820,14 @@ dispatch(struct run *r, const struct verb *v)
 		return -1;
 	if ((v->flags & VERB_CREDS) && profile_chain_check(r) == -1)
 		return -1;
+	if ((v->flags & VERB_CREDS) && v->fn != cmd_serve &&
+	    r->cli->nmore == 0 && run_scope(r, r->profile, &r->scope) == -1)
+		return -1;
 	if (v->flags & VERB_CREDS)
 		warn_cred_mode(r);
 	rc = v->fn(r);
 	buf_free(&r->chain);
+	scope_free(&r->scope);
 	return rc;
 }
 

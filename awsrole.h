@@ -64,6 +64,10 @@
 #define AR_SRV_LINE_MAX         1024        /* its request line */
 #define AR_SRV_HEADERS_MAX      64          /* its header lines */
 #define AR_SRV_HEAD_TIMEOUT_MS  2000        /* to send the whole head */
+#define AR_POLICY_ARNS_MAX      10          /* PolicyArns of one AssumeRole */
+#define AR_POLICY_CHARS_MAX     2048        /* its inline policy + ARNs */
+#define AR_TAGS_MAX             50          /* its session tags */
+#define AR_SCOPE_PARAMS         (1 + AR_POLICY_ARNS_MAX + 3 * AR_TAGS_MAX + 1)
 #define AR_PROFILE_CHAIN_MAX    4           /* awsrole in credential_process
 						in ..., as the AWS CLI's */
 
@@ -446,6 +450,35 @@ AR_PRIVATE void creds_clear(struct creds *c);
  * 10. Credential cache
  * ------------------------------------------------------------------------ */
 
+struct session_tag {         /* owned by its scope */
+	char *key, *value;
+};
+
+/* The session controls of one AssumeRole (issue 12): a session policy,
+ * session tags, a source identity.  scope_build fills, scope_free frees;
+ * no secret. */
+struct scope {
+	char *policy;                /* minified JSON, or NULL */
+	char *arns[AR_POLICY_ARNS_MAX];  /* PolicyArns, --scope's included */
+	size_t narns;
+	struct session_tag tags[AR_TAGS_MAX];
+	size_t ntags;
+	char *transitive[AR_TAGS_MAX];   /* TransitiveTagKeys */
+	size_t ntrans;
+	char *source_identity;
+	char label[300];             /* "full", "readonly", "viewonly",
+					"policy FILE|ARN", or "" (none) */
+};
+
+/* The command line's session controls; points into argv. */
+struct scope_opts {
+	const char *arns[AR_POLICY_ARNS_MAX + 1]; /* --policy-arn, repeated */
+	size_t narns;
+	const char *policy_file;     /* --policy FILE */
+	const char *scope;           /* --scope readonly|viewonly|full */
+	int implied_readonly;        /* serve: readonly unless told */
+};
+
 struct assume_args {         /* points into the config; owns nothing */
 	const char *role_arn;
 	const char *serial;          /* mfa_serial, or NULL */
@@ -455,6 +488,8 @@ struct assume_args {         /* points into the config; owns nothing */
 	const char *token_file;      /* web identity: the token's file */
 	const char *mfa_process;     /* the command that prints the MFA code,
 					or NULL; not part of the cache key */
+	const struct scope *scope;   /* session controls (the named role
+					only), or NULL; part of the key */
 };
 
 struct cache {               /* filled by cache_init */
@@ -562,6 +597,10 @@ struct resolve_opts {        /* caller-owned */
 	int verbose;
 	const char *proc_env; /* "NAME=value" for credential_process children
 				 (_AWSROLE_PROFILE_CHAIN), or NULL */
+	const struct scope *scope; /* the named role's session controls, or
+				      NULL */
+	const char *session_name;  /* the named role's RoleSessionName
+				      instead of the profile's, or NULL */
 };
 
 struct resolve_info {        /* caller-owned, filled by resolve: what
