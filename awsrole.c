@@ -4736,6 +4736,33 @@ sts_endpoint_resolve(const struct config *cfg, const struct profile *p,
 	return sts_parse_url(def, ep, err);
 }
 
+/* As sts_endpoint_resolve, but never the global endpoint, for calls it
+ * does not serve (GetScopedCredentials): a legacy or region-less default
+ * becomes the regional endpoint of the region, or of us-east-1.  A
+ * configured URL stays as it is. */
+static int
+sts_endpoint_regional(const struct config *cfg, const struct profile *p,
+    const char *region_opt, int verbose, struct sts_endpoint *ep,
+    struct ar_err *err)
+{
+	const char *src, *region = region_pick_src(p, region_opt, &src);
+	char def[300], r[64] = "us-east-1";
+	int fips = 0;
+
+	if (sts_endpoint_resolve(cfg, p, region_opt, verbose, ep, err) == -1)
+		return -1;
+	if (strcmp(ep->endpoint_source, "default") != 0 ||
+	    strcmp(ep->url, "https://sts.amazonaws.com/") != 0)
+		return 0;
+	if (region != NULL && sts_region_norm(region, r, sizeof(r), &fips,
+	    err) == -1)
+		return -1;
+	sts_default_url(r, 0, ep, def, sizeof(def));
+	snprintf(ep->endpoint_source, sizeof(ep->endpoint_source), "regional: "
+	    "the global endpoint does not serve this call");
+	return sts_parse_url(def, ep, err);
+}
+
 /* Fill body (marked secret) with the form Action=action&Version=..., then each
  * param with a value, in p's order, form-encoded as botocore does. */
 static void
@@ -5131,6 +5158,7 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 	const char *arn, *bad;
 	int i;
 
+	memset(c, 0, sizeof(*c));
 	for (i = 0; need[i] != NULL; i++)
 		if (xml_get(d, need[i]) == NULL || !*xml_get(d, need[i]))
 			return ar_fail(err, AR_EAWS, "the %s answer lacks %s",
@@ -7435,6 +7463,7 @@ sts_get_session_token(const struct sts_endpoint *ep, const struct creds *base,
 	char dur[16];
 	int rc;
 
+	memset(out, 0, sizeof(*out));
 	snprintf(dur, sizeof(dur), "%ld", duration);
 	p[0] = (struct sts_param){ "DurationSeconds", dur, 0 };
 	p[1] = (struct sts_param){ "SerialNumber", serial, 0 };
@@ -7442,6 +7471,55 @@ sts_get_session_token(const struct sts_endpoint *ep, const struct creds *base,
 	if (sts_call(ep, base, "GetSessionToken", p, 3, &d, NULL, err) == -1)
 		return -1;
 	rc = sts_take_creds(&d, "GetSessionToken", out, err);
+	xml_free(&d);
+	return rc;
+}
+
+/* GetScopedCredentials signed by `caller` (a temporary session) with the
+ * scope-down policy (minified JSON) and a description for CloudTrail; no
+ * DurationSeconds: the result keeps the caller's expiry (a value equal to
+ * the remaining life fails on clock skew).  The narrowed session into
+ * *out (clear with creds_clear).  0, or -1 with err filled, its fix
+ * naming the cause for the call's own errors. */
+static int
+sts_get_scoped_credentials(const struct sts_endpoint *ep,
+    const struct creds *caller, const char *policy, const char *desc,
+    struct creds *out, struct ar_err *err)
+{
+	static const struct { const char *code, *fix; } fixes[] = {
+		{ "InsufficientSessionLifetime", "the session is too close to its "
+		    "end to narrow: serve renews it first; retry in a moment" },
+		{ "MalformedPolicyDocument", "the view's policy is not a valid IAM "
+		    "policy: check it (awsrole agent --policy FILE)" },
+		{ "PackedPolicyTooLarge", "the policies pack too large for a "
+		    "session token: shorten the view's policy" },
+		{ "InvalidSubjectCredentials", "STS could not validate serve's "
+		    "session: restart awsrole serve" },
+		{ "AccessDenied", "the role's identity policy must allow "
+		    "sts:GetScopedCredentials, and a session takes at most three "
+		    "scope-down layers" } };
+	struct sts_param p[2];
+	struct xml_doc d;
+	const char *arn;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	p[0] = (struct sts_param){ "Policy", policy, 0 };
+	p[1] = (struct sts_param){ "ScopedSessionDescription", desc, 0 };
+	if (sts_call(ep, caller, "GetScopedCredentials", p, 2, &d, NULL,
+	    err) == -1) {
+		for (i = 0; i < sizeof(fixes) / sizeof(fixes[0]); i++)
+			if (strstr(err->msg, fixes[i].code) != NULL)
+				return ar_fix(err, "%s", fixes[i].fix);
+		return -1;
+	}
+	rc = sts_take_creds(&d, "GetScopedCredentials", out, err);
+	if (rc == 0 && (arn = xml_get(&d, "SessionInfo/Arn")) != NULL &&
+	    out->arn == NULL) {
+		out->arn = xstrdup(arn);
+		out->account = arn_account(arn);
+	}
 	xml_free(&d);
 	return rc;
 }
@@ -8074,7 +8152,7 @@ json_print_flat(FILE *f, const cJSON *o)
  * Unscoped sessions live only in serve's memory; every credential handed
  * out passes through agent_hand_out.
  *
- * Calls: 1, 4, 6, 8, 10, 11, 12, 13
+ * Calls: 1, 3, 4, 6, 8, 10, 11, 12, 13
  * ======================================================================== */
 
 /* 1 inside an agent view (awsrole agent set AWSROLE_AGENT_VIEW). */
@@ -8651,6 +8729,212 @@ srv_error(struct ar_buf *b, int status, const char *code, const char *msg,
 	srv_response(b, status, j);
 }
 
+/* The string member name of j, or NULL. */
+static const char *
+json_member(const cJSON *j, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* 1 when s is a view name: 1-64 of [A-Za-z0-9_.@-]. */
+static int
+view_name_ok(const char *s)
+{
+	return s != NULL && *s && strlen(s) <= 64 && strspn(s, "ABCDEFGHIJKLM"
+	    "NOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@-") ==
+	    strlen(s);
+}
+
+/* dir/views/NAME.json into out. */
+static void
+view_file_path(const char *dir, const char *name, char out[PATH_MAX])
+{
+	snprintf(out, PATH_MAX, "%.3900s/views/%.64s.json", dir, name);
+}
+
+/* A narrowed view's file, as `awsrole agent --policy` writes it and serve
+ * reads it: its scope-down policies (outermost first), label and
+ * description.  Filled by view_file_read, freed by view_file_free. */
+struct view_file {
+	char *policy[AR_SCOPE_LAYERS];
+	size_t np;
+	char label[300];
+	char desc[257];
+	struct timespec mtime;
+};
+
+/* Free what view_file_read allocated. */
+static void
+view_file_free(struct view_file *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->np; i++)
+		free(f->policy[i]);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Read view name's file of agent dir dir into *f: AR_FOUND, AR_NONE (no
+ * file: the view is not narrowed), or AR_ERROR with err filled. */
+static int
+view_file_read(const char *dir, const char *name, struct view_file *f,
+    struct ar_err *err)
+{
+	char path[PATH_MAX];
+	struct ar_buf b = { 0 };
+	const cJSON *pol, *it;
+	struct stat st;
+	cJSON *j;
+	int rc = AR_ERROR;
+
+	memset(f, 0, sizeof(*f));
+	view_file_path(dir, name, path);
+	if (lstat(path, &st) == -1 && errno == ENOENT)
+		return AR_NONE;
+	if (agent_check_private(path, 0, err) == -1 ||
+	    read_file(path, 64u << 10, 0, AR_EFILE, &b, err) == -1)
+		return AR_ERROR;
+	f->mtime = st.st_mtim;
+	j = cJSON_Parse(b.p);
+	pol = cJSON_GetObjectItemCaseSensitive(j, "policies");
+	cJSON_ArrayForEach(it, pol)
+		if (cJSON_IsString(it) && f->np < AR_SCOPE_LAYERS)
+			f->policy[f->np++] = xstrdup(it->valuestring);
+	snprintf(f->label, sizeof(f->label), "%s", json_member(j, "label") ?
+	    json_member(j, "label") : "policy");
+	snprintf(f->desc, sizeof(f->desc), "%s", json_member(j,
+	    "description") ? json_member(j, "description") : name);
+	if (f->np == 0 || f->np != (size_t)cJSON_GetArraySize(pol))
+		ar_fail(err, AR_EFILE, "%s is not a view file of awsrole agent",
+		    path);
+	else
+		rc = AR_FOUND;
+	cJSON_Delete(j);
+	buf_free(&b);
+	return rc;
+}
+
+/* Write view name's file into dir/views (0700; the file 0600, replaced
+ * atomically), or with np == 0 remove it.  0, or -1 with err filled. */
+static int
+view_file_write(const char *dir, const char *name, char *const *pol,
+    size_t np, const char *label, const char *desc, struct ar_err *err)
+{
+	char path[PATH_MAX], *t;
+	struct ar_buf old;
+	struct ar_err ignore;
+	cJSON *j, *a;
+	size_t i;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/views", dir);
+	if (cache_mkdirs(path, err) == -1 || agent_check_private(path, 1,
+	    err) == -1)
+		return -1;
+	view_file_path(dir, name, path);
+	if (np == 0)
+		return unlink(path) == -1 && errno != ENOENT ? ar_fail(err,
+		    AR_EFILE, "cannot remove %s: %s", path, strerror(errno)) : 0;
+	j = cJSON_CreateObject();
+	a = cJSON_AddArrayToObject(j, "policies");
+	for (i = 0; i < np; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(pol[i]));
+	cJSON_AddStringToObject(j, "label", label);
+	cJSON_AddStringToObject(j, "description", desc);
+	if ((t = cJSON_Print(j)) == NULL)
+		oom();
+	cJSON_Delete(j);
+	memset(&old, 0, sizeof(old));
+	rc = read_file(path, 64u << 10, 0, AR_EFILE, &old, &ignore) == 0 &&
+	    strcmp(old.p, t) == 0 ? 0 :  /* unchanged: serve keeps its sessions */
+	    agent_write_file(path, t, strlen(t), 0, err);
+	buf_free(&old);
+	cJSON_free(t);
+	return rc;
+}
+
+/* The policy file of `awsrole agent --policy FILE`, minified, as
+ * GetScopedCredentials takes it: a JSON object of at most 2048 characters,
+ * each in U+0020-U+00FF.  Malloc'd into *out.  0, or -1 with AR_EUSAGE. */
+static int
+view_policy_load(const char *file, char **out, struct ar_err *err)
+{
+	struct ar_buf b = { 0 };
+	const unsigned char *q;
+	long c, n = 0;
+	cJSON *j;
+	int k;
+
+	*out = NULL;
+	if (read_file(file, 64u << 10, 0, AR_EUSAGE, &b, err) == -1)
+		return -1;
+	if ((j = cJSON_Parse(b.p)) == NULL || !cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		buf_free(&b);
+		ar_fail(err, AR_EUSAGE, "--policy %s is not a JSON object", file);
+		return ar_fix(err, "give an IAM policy document "
+		    "({\"Version\": \"2012-10-17\", \"Statement\": [...]})");
+	}
+	cJSON_Delete(j);
+	*out = json_minify(b.p);
+	buf_free(&b);
+	for (q = (const unsigned char *)*out; *q; q += k, n++)
+		if ((c = utf8_decode(q, strlen((const char *)q), &k)) < 0x20 ||
+		    c > 0xff) {
+			ar_fail(err, AR_EUSAGE, "--policy %s has a character outside "
+			    "U+0020-U+00FF, which GetScopedCredentials refuses",
+			    file);
+			return ar_fix(err, "write the policy in Latin-1 characters");
+		}
+	if (n > AR_POLICY_CHARS_MAX) {
+		ar_fail(err, AR_EUSAGE, "--policy %s is %ld characters after "
+		    "minifying; GetScopedCredentials takes at most %d", file, n,
+		    AR_POLICY_CHARS_MAX);
+		return ar_fix(err, "shorten the policy (wildcards, fewer "
+		    "statements)");
+	}
+	return 0;
+}
+
+/*
+ * Narrow view `name` of agent dir dir by the policy in file: its layers
+ * are the parent view's (the view this runs in, if any) plus this one, at
+ * most AR_SCOPE_LAYERS, written to its view file for serve.  Without a
+ * file the view is not narrowed (a stale file is removed).  0, or -1.
+ */
+static int
+view_narrow(const char *dir, const char *name, const char *parent,
+    const char *file, const char *desc, struct ar_err *err)
+{
+	struct view_file pf;
+	char *pol = NULL, label[300];
+	int rc;
+
+	memset(&pf, 0, sizeof(pf));
+	if (file == NULL)
+		return view_file_write(dir, name, NULL, 0, "", "", err);
+	if (view_policy_load(file, &pol, err) == -1 || (parent != NULL &&
+	    view_file_read(dir, parent, &pf, err) == AR_ERROR)) {
+		free(pol);
+		return -1;
+	}
+	if (pf.np == AR_SCOPE_LAYERS) {
+		ar_fail(err, AR_EUSAGE, "view %s already has %d scope-down layers, "
+		    "the most a session takes", parent, AR_SCOPE_LAYERS);
+		rc = ar_fix(err, "narrow one of the outer views instead");
+	} else {
+		pf.policy[pf.np++] = pol;
+		pol = NULL;
+		snprintf(label, sizeof(label), "policy %.200s", file);
+		rc = view_file_write(dir, name, pf.policy, pf.np, label, desc, err);
+	}
+	free(pol);
+	view_file_free(&pf);
+	return rc;
+}
+
 /* What a served profile is doing. */
 enum slot_state {
 	SLOT_NEW,            /* no session yet: the first login is due */
@@ -8669,7 +8953,22 @@ struct agent_slot {
 	time_t retry_at;             /* SLOT_WAITING: next attempt */
 	struct scope scope;          /* its session controls: readonly
 					unless told */
+	unsigned gen;                /* counts the sessions it has had */
 };
+
+/* serve's copy of one narrowed view: its file, and per slot the narrowed
+ * session.  Everything here is under the server's lock. */
+struct agent_view {
+	char name[65];
+	struct view_file f;
+	struct creds *c;             /* per slot: secret */
+	unsigned *gen;               /* per slot: the slot's gen it came from */
+	unsigned char *want;         /* per slot: a fetch asked for it */
+	time_t *retry_at;            /* per slot: after a failure */
+	char (*why)[400];            /* per slot: the last failure */
+};
+
+
 
 /* One connection: the request head read so far. */
 struct srv_conn {
@@ -8697,6 +8996,9 @@ struct agent_srv {
 	char last_code[7];           /* the last code sent: secret */
 	char served[1024];           /* "default CustomerA" */
 	char session_name[65];       /* the agent sessions' RoleSessionName */
+	struct agent_view views[AR_VIEWS_MAX]; /* narrowed views */
+	size_t nviews;
+	pthread_cond_t cv;           /* wakes the renewal thread */
 	int lfd;
 	volatile sig_atomic_t stop;
 };
@@ -8765,30 +9067,258 @@ srv_log_text(const char *s, char out[128])
 	return out;
 }
 
-/*
- * The one door every credential leaves serve by: the session of slot sl,
- * as handed to view `view`, into the 200 answer b.  The caller holds the
- * lock and has checked that the session has not expired.  (Issue #12
- * narrows it here.)
- */
-static void
-agent_hand_out(const struct agent_slot *sl, const char *view,
-    struct ar_buf *b)
+/* The view called name, or NULL.  Under the lock. */
+static struct agent_view *
+srv_view(struct agent_srv *s, const char *name)
 {
-	cJSON *j = cJSON_CreateObject();
+	size_t i;
+
+	for (i = 0; i < s->nviews; i++)
+		if (strcmp(s->views[i].name, name) == 0)
+			return &s->views[i];
+	return NULL;
+}
+
+/* Wipe and free view v's sessions and file.  Under the lock. */
+static void
+srv_view_free(struct agent_srv *s, struct agent_view *v)
+{
+	size_t i;
+
+	for (i = 0; v->c != NULL && i < s->n; i++)
+		creds_clear(&v->c[i]);
+	free(v->c);
+	free(v->gen);
+	free(v->want);
+	free(v->retry_at);
+	free(v->why);
+	view_file_free(&v->f);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Take a view file that is new or changed since it was read: the view's
+ * narrowed sessions are dropped, what was wanted stays wanted. */
+static void
+srv_view_take(struct agent_srv *s, const char *name, struct view_file *f)
+{
+	struct agent_view *v;
+	unsigned char *want = NULL;
+
+	pthread_mutex_lock(&s->mu);
+	if ((v = srv_view(s, name)) != NULL) {
+		want = v->want;
+		v->want = NULL;
+		srv_view_free(s, v);
+	} else if (s->nviews < AR_VIEWS_MAX) {
+		v = &s->views[s->nviews++];
+	}
+	if (v != NULL) {
+		snprintf(v->name, sizeof(v->name), "%s", name);
+		v->f = *f;
+		memset(f, 0, sizeof(*f));
+		v->c = xcalloc(s->n, sizeof(*v->c));
+		v->gen = xcalloc(s->n, sizeof(*v->gen));
+		v->want = want ? want : xcalloc(s->n, 1);
+		v->retry_at = xcalloc(s->n, sizeof(*v->retry_at));
+		v->why = xcalloc(s->n, sizeof(*v->why));
+		want = NULL;
+	}
+	pthread_mutex_unlock(&s->mu);
+	free(want);
+	view_file_free(f);
+}
+
+/* Read the agent dir's view files that are new or changed (the renewal
+ * thread, outside the lock but for the swap). */
+static void
+srv_views_sync(struct agent_srv *s)
+{
+	char path[PATH_MAX], name[65];
+	struct view_file f;
+	struct agent_view *v;
+	struct ar_err e;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	size_t n;
+	int changed, rc;
+
+	snprintf(path, sizeof(path), "%s/views", s->ep.dir);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 6 || n > 69 || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(n - 5), de->d_name);
+		view_file_path(s->ep.dir, name, path);
+		if (!view_name_ok(name) || lstat(path, &st) == -1)
+			continue;
+		pthread_mutex_lock(&s->mu);
+		v = srv_view(s, name);
+		changed = v == NULL || v->f.mtime.tv_sec != st.st_mtim.tv_sec ||
+		    v->f.mtime.tv_nsec != st.st_mtim.tv_nsec;
+		pthread_mutex_unlock(&s->mu);
+		memset(&e, 0, sizeof(e));
+		if (changed && (rc = view_file_read(s->ep.dir, name, &f, &e)) ==
+		    AR_FOUND)
+			srv_view_take(s, name, &f);
+		else if (changed && rc == AR_ERROR)
+			srv_log("view %s: %s", name, e.msg);
+	}
+	closedir(d);
+}
+
+/* Narrow slot i's session for view v, layer by layer, each from the one
+ * before, starting at the slot's own (root) session: so renewals never
+ * stack layers.  0, or -1 with err filled. */
+static int
+srv_narrow(struct agent_srv *s, size_t i, const struct view_file *f,
+    const struct creds *root, struct creds *out, struct ar_err *err)
+{
+	const struct agent_slot *sl = &s->slot[i];
+	struct sts_endpoint ep;
+	struct creds cur, next;
+	size_t k;
+	int rc = 0;
+
+	if (sts_endpoint_regional(s->cfg, config_profile(s->cfg, sl->name),
+	    s->o.region, s->o.verbose, &ep, err) == -1)
+		return -1;
+	memset(&next, 0, sizeof(next));
+	creds_copy(root, &cur);
+	for (k = 0; k < f->np && rc == 0; k++) {
+		rc = sts_get_scoped_credentials(&ep, &cur, f->policy[k], f->desc,
+		    &next, err);
+		creds_clear(&cur);
+		cur = next;
+		memset(&next, 0, sizeof(next));
+	}
+	if (rc == 0)
+		*out = cur;
+	else
+		creds_clear(&cur);
+	return rc;
+}
+
+/* Keep what srv_narrow made (rc 0: got, taken) for view vi, slot i, from
+ * the slot's session of generation gen; or its failure e, retried in 5 s. */
+static void
+srv_views_store(struct agent_srv *s, size_t vi, size_t i, unsigned gen,
+    int rc, struct creds *got, const struct ar_err *e)
+{
+	struct agent_view *v;
 	char exp[32];
 
-	(void)view;
-	iso8601_format(sl->c.expires, exp, sizeof(exp));
-	cJSON_AddStringToObject(j, "AccessKeyId", sl->c.akid);
-	cJSON_AddStringToObject(j, "SecretAccessKey", sl->c.secret);
-	cJSON_AddStringToObject(j, "Token", sl->c.token ? sl->c.token : "");
+	pthread_mutex_lock(&s->mu);
+	v = &s->views[vi];
+	if (rc == 0) {
+		creds_clear(&v->c[i]);
+		v->c[i] = *got;
+		v->gen[i] = gen;
+		v->why[i][0] = '\0';
+		iso8601_format(got->expires, exp, sizeof(exp));
+		srv_log("narrowed %s for view %s (%zu scope-down layer%s, "
+		    "GetScopedCredentials): key %s expires %s", s->slot[i].name,
+		    v->name, v->f.np, v->f.np > 1 ? "s" : "", got->akid, exp);
+		memset(got, 0, sizeof(*got));
+	} else {
+		v->retry_at[i] = now_s() + 5;
+		snprintf(v->why[i], sizeof(v->why[i]), "%.300s", e->msg);
+		srv_log("view %s, %s: %s%s%s", v->name, s->slot[i].name, e->msg,
+		    e->fix[0] ? "\n  fix: " : "", e->fix);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Make each narrowed session that a fetch wants and that is missing, made
+ * from an older root session, or near its end. */
+static void
+srv_views_narrow(struct agent_srv *s)
+{
+	struct agent_view *v;
+	struct creds root, got;
+	struct view_file f;
+	struct ar_err e;
+	unsigned gen;
+	size_t vi, i;
+	time_t now;
+	int need, rc;
+
+	for (vi = 0; vi < s->nviews && !s->stop; vi++)
+		for (i = 0; i < s->n && !s->stop; i++) {
+			now = now_s();
+			pthread_mutex_lock(&s->mu);
+			v = &s->views[vi];
+			need = v->want[i] && s->slot[i].c.akid != NULL &&
+			    s->slot[i].c.expires > now && now >= v->retry_at[i] &&
+			    (v->c[i].akid == NULL || v->gen[i] != s->slot[i].gen);
+			if (need) {
+				creds_copy(&s->slot[i].c, &root);
+				gen = s->slot[i].gen;
+				memset(&f, 0, sizeof(f));
+				f.np = v->f.np;
+				memcpy(f.policy, v->f.policy, sizeof(f.policy));
+				memcpy(f.desc, v->f.desc, sizeof(f.desc));
+				for (rc = 0; rc < (int)f.np; rc++)
+					f.policy[rc] = xstrdup(f.policy[rc]);
+			}
+			pthread_mutex_unlock(&s->mu);
+			if (!need)
+				continue;
+			memset(&e, 0, sizeof(e));
+			rc = srv_narrow(s, i, &f, &root, &got, &e);
+			srv_views_store(s, vi, i, gen, rc, &got, &e);
+			creds_clear(&root);
+			view_file_free(&f);
+		}
+}
+
+/*
+ * The one door every credential leaves serve by: slot sl's session for
+ * view `view` (NULL: a view that is not narrowed) as the 200 answer b.
+ * That is the slot's own session (scoped at its AssumeRole), or for a view
+ * that `awsrole agent --policy` narrowed (its file's mtime given), the
+ * session GetScopedCredentials made from it.  Returns what was handed out,
+ * or NULL when the narrowed session is not ready: it is then wanted, and
+ * the caller wakes the renewal thread.  Under the lock; sl's session is
+ * fresh.
+ */
+static const struct creds *
+agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
+    const struct timespec *mtime, struct ar_buf *b)
+{
+	struct agent_view *v = view ? srv_view(s, view) : NULL;
+	const struct creds *c = &sl->c;
+	const char *label = sl->scope.label[0] ? sl->scope.label : "full";
+	size_t i = (size_t)(sl - s->slot);
+	char exp[32], lb[700];
+	cJSON *j;
+
+	if (view != NULL) {
+		if (v == NULL || v->f.mtime.tv_sec != mtime->tv_sec ||
+		    v->f.mtime.tv_nsec != mtime->tv_nsec || v->c[i].akid == NULL ||
+		    v->gen[i] != sl->gen || v->c[i].expires <= now_s()) {
+			if (v != NULL)
+				v->want[i] = 1;
+			return NULL;
+		}
+		c = &v->c[i];
+		snprintf(lb, sizeof(lb), "%s, narrowed by %s (view %s)", label,
+		    v->f.label, v->name);
+		label = lb;
+	}
+	j = cJSON_CreateObject();
+	iso8601_format(c->expires, exp, sizeof(exp));
+	cJSON_AddStringToObject(j, "AccessKeyId", c->akid);
+	cJSON_AddStringToObject(j, "SecretAccessKey", c->secret);
+	cJSON_AddStringToObject(j, "Token", c->token ? c->token : "");
 	cJSON_AddStringToObject(j, "Expiration", exp);
 	if (sl->c.account != NULL)
 		cJSON_AddStringToObject(j, "AccountId", sl->c.account);
-	cJSON_AddStringToObject(j, "AwsroleScope", sl->scope.label[0] ?
-	    sl->scope.label : "full");
+	cJSON_AddStringToObject(j, "AwsroleScope", label);
 	srv_response(b, 200, j);
+	return c;
 }
 
 /* The answer for GET /v1/credentials/NAME into b, and its log line. */
@@ -8798,7 +9328,11 @@ srv_credentials(struct agent_srv *s, const struct srv_request *rq,
 {
 	struct agent_slot *sl = srv_slot(s, name);
 	char msg[1400], fix[1500], exp[32], t1[128], t2[128], t3[128];
+	char path[PATH_MAX];
+	const struct creds *c;
+	struct stat st;
 	time_t now = now_s();
+	int narrowed;
 
 	if (sl == NULL) {
 		snprintf(msg, sizeof(msg), "profile \"%.200s\" is not served by "
@@ -8811,13 +9345,21 @@ srv_credentials(struct agent_srv *s, const struct srv_request *rq,
 		    srv_log_text(rq->view, t2));
 		return;
 	}
+	view_file_path(s->ep.dir, rq->view ? rq->view : "-", path);
+	narrowed = view_name_ok(rq->view) && lstat(path, &st) == 0;
 	pthread_mutex_lock(&s->mu);
-	if (sl->c.akid != NULL && sl->c.expires > now) {
-		agent_hand_out(sl, rq->view, b);
-		iso8601_format(sl->c.expires, exp, sizeof(exp));
+	if (sl->c.akid != NULL && sl->c.expires > now &&
+	    (c = agent_hand_out(s, sl, narrowed ? rq->view : NULL, &st.st_mtim,
+	    b)) != NULL) {
+		iso8601_format(c->expires, exp, sizeof(exp));
 		srv_log("fetch %s view=%s ua=\"%s\" key=%s expires=%s", sl->name,
 		    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3),
-		    sl->c.akid, exp);
+		    c->akid, exp);
+	} else if (sl->c.akid != NULL && sl->c.expires > now) {
+		snprintf(msg, sizeof(msg), "awsrole serve is narrowing the session "
+		    "of profile \"%s\" for view %s", sl->name, rq->view);
+		srv_error(b, 503, "Preparing", msg, "retry in a moment");
+		pthread_cond_signal(&s->cv);
 	} else {
 		if (sl->c.akid != NULL) {
 			iso8601_format(sl->c.expires, exp, sizeof(exp));
@@ -9179,6 +9721,7 @@ srv_renew(struct agent_srv *s, struct agent_slot *sl)
 	if (rc == 0) {
 		creds_clear(&sl->c);
 		sl->c = nc;
+		sl->gen++;
 		sl->state = SLOT_OK;
 		sl->why[0] = '\0';
 		iso8601_format(sl->c.expires, exp, sizeof(exp));
@@ -9201,16 +9744,21 @@ static void *
 srv_renewer(void *arg)
 {
 	struct agent_srv *s = arg;
-	struct timespec q = { 0, 250 * 1000000L };
+	struct timespec until;
 	size_t i;
-	int k;
 
 	while (!s->stop) {
 		for (i = 0; i < s->n && !s->stop; i++)
 			if (srv_due(s, &s->slot[i]))
 				srv_renew(s, &s->slot[i]);
-		for (k = 0; k < 4 && !s->stop; k++)
-			nanosleep(&q, NULL);
+		srv_views_sync(s);
+		srv_views_narrow(s);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_mutex_lock(&s->mu);
+		if (!s->stop)
+			pthread_cond_timedwait(&s->cv, &s->mu, &until);
+		pthread_mutex_unlock(&s->mu);
 	}
 	return NULL;
 }
@@ -9267,15 +9815,6 @@ agent_refused(const struct http_resp *r, struct ar_err *err)
 	return -1;
 }
 
-/* Credentials of one JSON member name in j, or NULL. */
-static const char *
-json_member(const cJSON *j, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The container-format answer r into *out (creds_check'ed).  0, or -1. */
 static int
 agent_take_creds(const struct http_resp *r, struct creds *out,
@@ -9305,6 +9844,18 @@ agent_take_creds(const struct http_resp *r, struct creds *out,
 	return rc;
 }
 
+/* 1 when serve answered 503 Preparing: a narrowed session is being made. */
+static int
+agent_preparing(const struct http_resp *r)
+{
+	cJSON *j = r->status == 503 ? cJSON_Parse(r->body.p) : NULL;
+	const char *code = json_member(j, "Code");
+	int yes = code != NULL && strcmp(code, "Preparing") == 0;
+
+	cJSON_Delete(j);
+	return yes;
+}
+
 /* Inside an agent view: profile's credentials from serve into *out
  * (clear with creds_clear).  0, or -1 with err filled (AR_ELOGIN when
  * serve is not running, does not serve it or has no session). */
@@ -9315,7 +9866,8 @@ agent_fetch(const char *profile, struct creds *out, struct ar_err *err)
 	struct http_resp r;
 	char path[600];
 	char *enc = ar_uri_encode(profile, strlen(profile), 0);
-	int rc;
+	struct timespec pause = { 0, 100 * 1000000L };
+	int rc, tries;
 
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
@@ -9328,6 +9880,11 @@ agent_fetch(const char *profile, struct creds *out, struct ar_err *err)
 		    profile);
 	}
 	rc = rc != AR_FOUND ? -1 : agent_get(&a, path, profile, &r, err);
+	for (tries = 0; rc == 0 && tries < 100 && agent_preparing(&r); tries++) {
+		nanosleep(&pause, NULL);   /* serve is narrowing: a few ms */
+		http_resp_free(&r);
+		rc = agent_get(&a, path, profile, &r, err);
+	}
 	if (rc == 0)
 		rc = r.status == 200 ? agent_take_creds(&r, out, err) :
 		    agent_refused(&r, err);
@@ -9481,6 +10038,7 @@ srv_prepare(struct agent_srv *s, const struct config *cfg,
 	s->lfd = -1;
 	s->slot = xcalloc(n, sizeof(*s->slot));
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
 	for (i = 0; i < n; i++) {
 		if (srv_slot(s, names[i]) != NULL)
 			return ar_fail(err, AR_EUSAGE, "profile \"%s\" is named "
@@ -9562,6 +10120,8 @@ srv_free(struct agent_srv *s)
 		creds_clear(&s->slot[i].c);
 		scope_free(&s->slot[i].scope);
 	}
+	for (i = 0; i < s->nviews; i++)
+		srv_view_free(s, &s->views[i]);
 	free(s->slot);
 	creds_clear(&s->root);
 	mfa_group_free(&s->g);
@@ -9583,6 +10143,8 @@ srv_end(struct agent_srv *s)
 	pthread_mutex_lock(&s->mu);
 	for (i = 0; i < s->n; i++)
 		creds_clear(&s->slot[i].c);
+	for (i = 0; i < s->nviews; i++)
+		srv_view_free(s, &s->views[i]);
 	if (s->root.secret != NULL)
 		ar_wipe(s->root.secret, strlen(s->root.secret));
 	if (s->root.token != NULL)
@@ -10110,32 +10672,26 @@ cmd_serve(struct run *r)
 	_exit(0);
 }
 
-/* agent [--name N] [--env [--format sh|fish]] [--] CMD ARGS...: make sure
- * the agent dir has its endpoint and the view's config, then run CMD in
- * the view (or print the view as shell lines).  Returns only on failure:
- * -1 with r->err filled (or 0 after --env). */
+/* agent's command line, checked: the view's name (given, or for a
+ * narrowed view one derived from its policy file) into name[65], and the
+ * --format.  0, or -1 with r->err filled. */
 static int
-cmd_agent(struct run *r)
+agent_args(struct run *r, char name[65], const char **fmt)
 {
-	struct export_var v[AR_VIEW_VARS_MAX];
-	const char *name = r->cli->name ? r->cli->name : "agent";
-	const char *fmt = r->cli->format ? r->cli->format : "sh";
-	char paths[2][PATH_MAX];
-	struct agent_endpoint a;
-	struct ar_buf b = { 0 };
-	size_t n, i;
-	int rc;
+	const char *n = r->cli->name, *pf = r->cli->so.policy_file;
+	unsigned char d[20];
+	br_sha1_context sc;
 
-	if (!*name || strlen(name) > 64 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXY"
-	    "Zabcdefghijklmnopqrstuvwxyz0123456789_.@-") != strlen(name)) {
+	*fmt = r->cli->format ? r->cli->format : "sh";
+	if (strcmp(*fmt, "bash") == 0 || strcmp(*fmt, "zsh") == 0)
+		*fmt = "sh";
+	if (n != NULL && !view_name_ok(n)) {
 		ar_fail(&r->err, AR_EUSAGE, "--name %s: a view's name is 1-64 "
-		    "letters, digits and _.@-", name);
+		    "letters, digits and _.@-", n);
 		return ar_fix(&r->err, "awsrole agent --name claude -- claude");
 	}
-	if (strcmp(fmt, "bash") == 0 || strcmp(fmt, "zsh") == 0)
-		fmt = "sh";
-	if (r->cli->env && strcmp(fmt, "sh") && strcmp(fmt, "fish")) {
-		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", fmt);
+	if (r->cli->env && strcmp(*fmt, "sh") && strcmp(*fmt, "fish")) {
+		ar_fail(&r->err, AR_EUSAGE, "unknown --format %s", *fmt);
 		return ar_fix(&r->err, "use sh (or bash, zsh) or fish");
 	}
 	if (!r->cli->env && (r->cli->exec_argv == NULL ||
@@ -10145,9 +10701,65 @@ cmd_agent(struct run *r)
 		return ar_fix(&r->err, "awsrole agent -- claude   (or: eval "
 		    "\"$(awsrole agent --env)\")");
 	}
+	if (in_view() && pf == NULL) {
+		ar_fail(&r->err, AR_EUSAGE, "this is already the agent view %s; "
+		    "a view inside it can only be narrower", getenv(
+		    "AWSROLE_AGENT_VIEW"));
+		return ar_fix(&r->err, "awsrole agent --policy FILE -- CMD (a "
+		    "sub-agent with less), or run CMD here as it is");
+	}
+	if (n == NULL && pf != NULL) {   /* the same sub-agent, the same view */
+		br_sha1_init(&sc);
+		br_sha1_update(&sc, pf, strlen(pf) + 1);
+		if (in_view())
+			br_sha1_update(&sc, getenv("AWSROLE_AGENT_VIEW"),
+			    strlen(getenv("AWSROLE_AGENT_VIEW")));
+		br_sha1_out(&sc, d);
+		snprintf(name, 65, "scoped-%02x%02x%02x%02x", d[0], d[1], d[2],
+		    d[3]);
+	} else {
+		snprintf(name, 65, "%s", n ? n : "agent");
+	}
+	if (in_view() && strcmp(name, getenv("AWSROLE_AGENT_VIEW")) == 0) {
+		ar_fail(&r->err, AR_EUSAGE, "--name %s is the view this runs in",
+		    name);
+		return ar_fix(&r->err, "give the narrower view its own --name");
+	}
+	return 0;
+}
+
+/* agent [--name N] [--policy FILE] [--env [--format sh|fish]] [--] CMD
+ * ARGS...: make sure the agent dir has its endpoint and the view's config
+ * (not again inside a view), narrow the view by FILE (GetScopedCredentials
+ * in serve), then run CMD in the view (or print the view as shell lines).
+ * Returns only on failure: -1 with r->err filled (or 0 after --env). */
+static int
+cmd_agent(struct run *r)
+{
+	struct export_var v[AR_VIEW_VARS_MAX];
+	const char *fmt, *parent = env_nonempty("AWSROLE_AGENT_VIEW");
+	char paths[2][PATH_MAX], name[65], desc[257], abs[PATH_MAX];
+	const struct passwd *pw = getpwuid(geteuid());
+	struct agent_endpoint a;
+	struct ar_buf b = { 0 };
+	size_t n, i;
+	int rc;
+
+	if (r->cli->so.policy_file != NULL &&
+	    realpath(r->cli->so.policy_file, abs) != NULL)
+		r->cli->so.policy_file = abs;
+	if (agent_args(r, name, &fmt) == -1)
+		return -1;
 	rc = agent_endpoint(&a, 1, &r->err);
 	ar_wipe(a.token, sizeof(a.token));
-	if (rc != AR_FOUND || view_write_files(&r->cfg, a.dir, &r->err) == -1)
+	if (rc != AR_FOUND || (!in_view() && view_write_files(&r->cfg, a.dir,
+	    &r->err) == -1))
+		return -1;
+	snprintf(desc, sizeof(desc), "awsrole agent view %s: %.100s (%.40s)",
+	    name, r->cli->exec_argv && r->cli->exec_argv[0] ?
+	    r->cli->exec_argv[0] : "a shell", pw ? pw->pw_name : "?");
+	if (view_narrow(a.dir, name, parent, r->cli->so.policy_file, desc,
+	    &r->err) == -1)
 		return -1;
 	n = view_vars(a.dir, name, paths, v);
 	if (r->cli->env) {
@@ -11221,7 +11833,7 @@ cmd_version(struct run *r)
  * Hardens the process, parses the command line into one verb and its
  * options, and dispatches.
  *
- * Calls: 1, 3, 14, 15, 16, 17
+ * Calls: 1, 3, 12, 14, 15, 16, 17
  * ======================================================================== */
 
 static const char usage_text[] =
@@ -11557,7 +12169,7 @@ static const struct verb verbs[] = {
 	    VERB_HUMAN, help_login },
 	{ "serve", cmd_serve, VERB_WORD | VERB_PICK | VERB_CREDS | VERB_MANY |
 	    VERB_HUMAN, help_serve },
-	{ "agent", cmd_agent, VERB_HUMAN, help_agent },
+	{ "agent", cmd_agent, 0, help_agent },
 	{ "exec", cmd_exec, VERB_WORD | VERB_PICK | VERB_CREDS, help_exec },
 	{ "env", cmd_env, VERB_WORD | VERB_PICK | VERB_CREDS, help_env },
 	{ "credential-process", cmd_credential_process,
@@ -11672,6 +12284,55 @@ take_secret_arg(const char *v)
 	return copy;
 }
 
+/* Apply option a (name length n, value after eq or in the next argument;
+ * *i advances) that takes a value to c.  1 when a is not one of them; 0;
+ * or -1 with AR_EUSAGE in err.  --mfa-code's value is copied and argv's
+ * wiped; --policy-arn may be repeated; --mfa-session's value is optional. */
+static int
+parse_value_option(struct cli *c, int argc, char **argv, int *i,
+    size_t n, const char *eq, struct ar_err *err)
+{
+	static const struct { const char *name; size_t off; } vals[] = {
+		{ "-p", offsetof(struct cli, profile) },
+		{ "--profile", offsetof(struct cli, profile) },
+		{ "--region", offsetof(struct cli, region) },
+		{ "--format", offsetof(struct cli, format) },
+		{ "--name", offsetof(struct cli, name) },
+		{ "--policy", offsetof(struct cli, so.policy_file) },
+		{ "--scope", offsetof(struct cli, so.scope) },
+		{ "--role-session-name", offsetof(struct cli, session_name) },
+		{ "--policy-arn", 0 }, { "--mfa-code", 0 } };
+	const char *a = argv[*i], *v;
+	size_t k;
+
+	if (n == 13 && strncmp(a, "--mfa-session", n) == 0) {
+		c->mfa_session = 1;
+		if (eq != NULL)
+			c->mfa_session_value = eq + 1;
+		else if (*i + 1 < argc && isdigit((unsigned char)argv[*i + 1][0]))
+			c->mfa_session_value = argv[++*i];
+		return 0;
+	}
+	for (k = 0; k < sizeof(vals) / sizeof(vals[0]) &&
+	    (strlen(vals[k].name) != n || strncmp(a, vals[k].name, n)); k++)
+		;
+	if (k == sizeof(vals) / sizeof(vals[0]))
+		return 1;
+	if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
+		return -1;
+	if (vals[k].off != 0)
+		*(const char **)((char *)c + vals[k].off) = v;
+	else if (a[2] == 'm')
+		c->mfa_code = take_secret_arg(v);
+	else if (c->so.narns == AR_POLICY_ARNS_MAX + 1) {
+		ar_fail(err, AR_EUSAGE, "--policy-arn: more than %d policy ARNs; "
+		    "AWS takes at most %d", AR_POLICY_ARNS_MAX, AR_POLICY_ARNS_MAX);
+		return ar_fix(err, "name at most %d", AR_POLICY_ARNS_MAX);
+	} else
+		c->so.arns[c->so.narns++] = v;
+	return 0;
+}
+
 /* Apply option argv[*i] to c, with its value after "=" or in the next argument
  * (*i advances).  0, or -1 with AR_EUSAGE in err.  Values point into argv;
  * --mfa-code is copied and argv's wiped. */
@@ -11679,7 +12340,7 @@ static int
 parse_option(struct cli *c, int argc, char **argv, int *i,
     struct ar_err *err)
 {
-	const char *a = argv[*i], *eq = strchr(a, '='), *v;
+	const char *a = argv[*i], *eq = strchr(a, '=');
 	size_t n = eq ? (size_t)(eq - a) : strlen(a);
 	static const struct { const char *name; size_t off; } flags[] = {
 		{ "--json", offsetof(struct cli, json) },
@@ -11695,57 +12356,15 @@ parse_option(struct cli *c, int argc, char **argv, int *i,
 		{ "-h", offsetof(struct cli, help) },
 		{ "--help", offsetof(struct cli, help) } };
 	size_t k;
+	int rc;
 
 	for (k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
 		if (strlen(flags[k].name) == n && !strncmp(a, flags[k].name, n)) {
 			*(int *)((char *)c + flags[k].off) = 1;
 			return 0;
 		}
-#define IS(name) (strlen(name) == n && strncmp(a, name, n) == 0)
-	if (IS("--mfa-session")) {   /* its DURATION is optional */
-		c->mfa_session = 1;
-		if (eq != NULL)
-			c->mfa_session_value = eq + 1;
-		else if (*i + 1 < argc && isdigit((unsigned char)argv[*i + 1][0]))
-			c->mfa_session_value = argv[++*i];
-		return 0;
-	}
-	if (IS("--policy-arn")) {
-		if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
-			return -1;
-		if (c->so.narns == AR_POLICY_ARNS_MAX + 1) {
-			ar_fail(err, AR_EUSAGE, "--policy-arn: more than %d policy "
-			    "ARNs; AWS takes at most %d", AR_POLICY_ARNS_MAX,
-			    AR_POLICY_ARNS_MAX);
-			return ar_fix(err, "name at most %d", AR_POLICY_ARNS_MAX);
-		}
-		c->so.arns[c->so.narns++] = v;
-		return 0;
-	}
-	if (IS("-p") || IS("--profile") || IS("--region") || IS("--format") ||
-	    IS("--mfa-code") || IS("--name") || IS("--policy") ||
-	    IS("--scope") || IS("--role-session-name")) {
-		if ((v = opt_value(argc, argv, i, eq, err)) == NULL)
-			return -1;
-		if (IS("-p") || IS("--profile"))
-			c->profile = v;
-		else if (IS("--region"))
-			c->region = v;
-		else if (IS("--format"))
-			c->format = v;
-		else if (IS("--name"))
-			c->name = v;
-		else if (IS("--policy"))
-			c->so.policy_file = v;
-		else if (IS("--scope"))
-			c->so.scope = v;
-		else if (IS("--role-session-name"))
-			c->session_name = v;
-		else
-			c->mfa_code = take_secret_arg(v);
-		return 0;
-	}
-#undef IS
+	if ((rc = parse_value_option(c, argc, argv, i, n, eq, err)) != 1)
+		return rc;
 	ar_fail(err, AR_EUSAGE, "unknown option %s", a);
 	return ar_fix(err, "see awsrole --help");
 }

@@ -59,6 +59,9 @@
 #define AR_SERVE_MAX            31          /* profiles of one login/serve,
 						after the first */
 #define AR_VIEW_VARS_MAX        24          /* variables of an agent view */
+#define AR_SCOPE_LAYERS         3           /* GetScopedCredentials layers
+						of one session */
+#define AR_VIEWS_MAX            32          /* narrowed views of one serve */
 #define AR_SRV_CONNS            256         /* serve's open connections */
 #define AR_SRV_HEAD_MAX         8192        /* one request head */
 #define AR_SRV_LINE_MAX         1024        /* its request line */
