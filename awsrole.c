@@ -9404,6 +9404,8 @@ srv_status(struct agent_srv *s, struct ar_buf *b)
 		if (s->slot[i].c.account != NULL)
 			cJSON_AddStringToObject(o, "account",
 			    s->slot[i].c.account);
+		cJSON_AddStringToObject(o, "scope", s->slot[i].scope.label[0] ?
+		    s->slot[i].scope.label : "full");
 		cJSON_AddItemToArray(a, o);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -9763,6 +9765,27 @@ srv_renewer(void *arg)
 	return NULL;
 }
 
+/* "User-Agent: awsrole/VERSION (for PARENT)": the program that ran this
+ * awsrole (the SDK's process, for a credential_process fetch), as the
+ * kernel names it, for serve's log. */
+static void
+agent_user_agent(char *out, size_t cap)
+{
+	char path[64], comm[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)getppid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, comm, sizeof(comm) - 1);
+		comm[n > 0 ? n : 0] = '\0';
+		comm[strcspn(comm, "\n")] = '\0';
+		close(fd);
+	}
+	snprintf(out, cap, "User-Agent: awsrole/%s%s%.31s%s", AWSROLE_VERSION,
+	    comm[0] ? " (for " : "", comm, comm[0] ? ")" : "");
+}
+
 /* GET path from the agent dir's serve into *r (free with http_resp_free):
  * the token, the view's name and awsrole's User-Agent sent.  A serve that
  * does not answer is AR_ELOGIN naming `awsrole serve want`. */
@@ -9770,10 +9793,9 @@ static int
 agent_get(const struct agent_endpoint *a, const char *path, const char *want,
     struct http_resp *r, struct ar_err *err)
 {
-	char url[600], auth[80], view[128];
+	char url[600], auth[80], view[128], ua[160];
 	const char *vw = env_nonempty("AWSROLE_AGENT_VIEW");
-	const char *h[] = { auth, view, "User-Agent: awsrole/" AWSROLE_VERSION,
-	    NULL };
+	const char *h[] = { auth, view, ua, NULL };
 	struct http_req q = { .method = "GET", .url = url, .headers = h,
 	    .timeout_ms = 2000, .plain = AR_PLAIN_LOOPBACK };
 	int rc;
@@ -9781,6 +9803,7 @@ agent_get(const struct agent_endpoint *a, const char *path, const char *want,
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", a->port, path);
 	snprintf(auth, sizeof(auth), "Authorization: %s", a->token);
 	snprintf(view, sizeof(view), "X-Awsrole-View: %.64s", vw ? vw : "-");
+	agent_user_agent(ua, sizeof(ua));
 	rc = http_do(&q, r, err);
 	ar_wipe(auth, sizeof(auth));
 	if (rc == -1 && r->status == 0) {
@@ -9838,9 +9861,51 @@ agent_take_creds(const struct http_resp *r, struct creds *out,
 		out->token = xstrdup(tk);
 		out->account = acct ? xstrdup(acct) : NULL;
 		snprintf(out->source, sizeof(out->source), "awsrole serve");
+		snprintf(out->scope, sizeof(out->scope), "%s", json_member(j,
+		    "AwsroleScope") ? json_member(j, "AwsroleScope") : "");
 		rc = 0;
 	}
 	json_delete_wiped(j);
+	return rc;
+}
+
+/* status inside a view: the view, and what serve serves (its /v1/status),
+ * on stdout.  0, or -1 with err filled when serve does not answer. */
+static int
+agent_status(struct ar_err *err)
+{
+	const char *view = getenv("AWSROLE_AGENT_VIEW");
+	struct agent_endpoint a;
+	struct http_resp r;
+	const cJSON *it, *pr;
+	cJSON *j;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	printf("agent view %s: credentials from awsrole serve, never from ~/.aws\n",
+	    view);
+	if ((rc = agent_endpoint(&a, 0, err)) != AR_FOUND ||
+	    agent_get(&a, "/v1/status", "PROFILE", &r, err) == -1) {
+		ar_wipe(&a, sizeof(a));
+		http_resp_free(&r);
+		return rc == AR_NONE ? ar_fail(err, AR_ELOGIN, "the agent dir has "
+		    "no endpoint: awsrole serve never ran") : -1;
+	}
+	j = r.status == 200 ? cJSON_Parse(r.body.p) : NULL;
+	pr = cJSON_GetObjectItemCaseSensitive(j, "profiles");
+	cJSON_ArrayForEach(it, pr)
+		printf("  %s: %s%s%s, account %s, scope %s\n", json_member(it,
+		    "name"), json_member(it, "state"), json_member(it,
+		    "expiration") ? " until " : "", json_member(it, "expiration") ?
+		    json_member(it, "expiration") : "", json_member(it, "account") ?
+		    json_member(it, "account") : "?", json_member(it, "scope"));
+	if (view_name_ok(view) && strcmp(view, "agent") != 0)
+		printf("  view %s: narrowed further if `awsrole agent --policy` "
+		    "made it (%s/views/%s.json)\n", view, a.dir, view);
+	rc = j == NULL ? agent_refused(&r, err) : 0;
+	cJSON_Delete(j);
+	http_resp_free(&r);
+	ar_wipe(&a, sizeof(a));
 	return rc;
 }
 
@@ -10494,6 +10559,10 @@ cmd_whoami(struct run *r)
 	cJSON_AddStringToObject(j, "UserId", id.user_id);
 	cJSON_AddStringToObject(j, "Account", id.account);
 	cJSON_AddStringToObject(j, "Arn", id.arn);
+	if (c.scope[0] == '\0' && scope_set(&r->scope))
+		snprintf(c.scope, sizeof(c.scope), "%s", r->scope.label);
+	if (c.scope[0] != '\0')
+		cJSON_AddStringToObject(j, "Scope", c.scope);
 	json_print_flat(stdout, j);
 	cJSON_Delete(j);
 	caller_identity_free(&id);
@@ -10949,12 +11018,42 @@ cmd_exec(struct run *r)
 static int
 profile_cache_key(const struct profile *p, char key[41])
 {
+	struct scope_opts none = { .narns = 0 };
 	struct assume_args a;
 	struct ar_err ignore;
+	struct scope sc;
+	int rc;
 
 	if (assume_args_from_profile(p, &a) == -1 || a.role_arn == NULL)
 		return -1;
-	return cache_key(&a, key, &ignore);
+	if (scope_build(p, a.role_arn, &none, &sc, &ignore) == -1) {
+		scope_free(&sc);
+		return -1;
+	}
+	a.scope = &sc;
+	rc = cache_key(&a, key, &ignore);
+	scope_free(&sc);
+	return rc;
+}
+
+/* The scope of role profile p's own session controls (its keys) into
+ * out: 1 when it has any ("invalid" when they break a limit), else 0. */
+static int
+profile_scope_label(const struct profile *p, char *out, size_t cap)
+{
+	struct scope_opts none = { .narns = 0 };
+	const char *arn = profile_get(p, "role_arn");
+	struct ar_err e;
+	struct scope sc;
+	int rc;
+
+	if (arn == NULL)
+		return 0;
+	rc = scope_build(p, arn, &none, &sc, &e);
+	snprintf(out, cap, "%s", rc == -1 ? "invalid (awsrole doctor)" :
+	    sc.label[0] ? sc.label : scope_set(&sc) ? "tags" : "");
+	scope_free(&sc);
+	return out[0] != '\0';
 }
 
 /* A static label of how p gets credentials: role, role<-env (imds, ecs, ?),
@@ -11022,7 +11121,8 @@ role_parts(const char *arn, char acct[13], const char **role)
  * session; key may be NULL). */
 static void
 list_row_json(cJSON *arr, const struct profile *p, const char *kind,
-    const char *acct, const char *role, long left, const char *key)
+    const char *acct, const char *role, long left, const char *key,
+    const char *scope)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -11039,6 +11139,8 @@ list_row_json(cJSON *arr, const struct profile *p, const char *kind,
 		cJSON_AddNullToObject(o, "SessionSecondsLeft");
 	if (key != NULL)
 		cJSON_AddStringToObject(o, "CacheKey", key);
+	if (scope != NULL)
+		cJSON_AddStringToObject(o, "Scope", scope);
 	cJSON_AddItemToArray(arr, o);
 }
 
@@ -11052,7 +11154,7 @@ cmd_list(struct run *r)
 	cJSON *arr = r->cli->json ? cJSON_CreateArray() : NULL;
 	const struct profile *p;
 	const char *role, *key;
-	char acct[13], left_s[32], kbuf[41];
+	char acct[13], left_s[32], kbuf[41], sbuf[300];
 	long left;
 	size_t i;
 	char *t;
@@ -11061,8 +11163,9 @@ cmd_list(struct run *r)
 		return -1;
 	cache_index_load(&cache, &ix);
 	if (arr == NULL)
-		printf("%-24s %-12s %-12s %-24s %-3s %-14s %s\n", "PROFILE",
-		    "KIND", "ACCOUNT", "ROLE", "MFA", "REGION", "SESSION");
+		printf("%-24s %-12s %-12s %-24s %-3s %-14s %-10s %s\n", "PROFILE",
+		    "KIND", "ACCOUNT", "ROLE", "MFA", "REGION", "SESSION",
+		    "SCOPE");
 	for (i = 0; i < r->cfg.nprof; i++) {
 		p = &r->cfg.prof[i];
 		role_parts(profile_get(p, "role_arn"), acct, &role);
@@ -11070,15 +11173,18 @@ cmd_list(struct run *r)
 		left = session_left(&cache, &ix, key);
 		if (arr != NULL) {
 			list_row_json(arr, p, profile_kind(p), acct, role, left,
-			    key);
+			    key, profile_scope_label(p, sbuf, sizeof(sbuf)) ? sbuf :
+			    NULL);
 			continue;
 		}
 		format_remaining(left, left_s, sizeof(left_s));
-		printf("%-24s %-12s %-12s %-24s %-3s %-14s %s\n", p->name,
+		printf("%-24s %-12s %-12s %-24s %-3s %-14s %-10s %s\n", p->name,
 		    profile_kind(p), acct, role,
 		    profile_get(p, "mfa_serial") ? "yes" : "no",
 		    profile_get(p, "region") ? profile_get(p, "region") : "-",
-		    left < 0 ? "none" : left_s);
+		    left < 0 ? "none" : left_s, profile_scope_label(p, sbuf,
+		    sizeof(sbuf)) ? sbuf : profile_get(p, "role_arn") ? "full" :
+		    "-");
 	}
 	if (arr != NULL) {
 		t = cJSON_Print(arr);
@@ -11735,9 +11841,11 @@ cmd_status(struct run *r)
 	const char *prof = env_profile();
 	const struct profile *p;
 	struct cache cache;
-	char hint[16], left[32], key[41];
+	char hint[16], left[32], key[41], kbuf[300];
 	long l = env_seconds_left();
 
+	if (in_view())
+		return agent_status(&r->err);
 	key_hint(akid, hint);
 	format_remaining(l, left, sizeof(left));
 	if (sess != NULL && akid != NULL) {
@@ -11764,9 +11872,11 @@ cmd_status(struct run *r)
 	l = profile_cache_key(p, key) == 0 ? session_left(&cache, NULL, key) :
 	    -1;
 	format_remaining(l, left, sizeof(left));
-	printf("%s (%s)%s%s\n", prof, profile_kind(p),
+	printf("%s (%s)%s%s%s%s\n", prof, profile_kind(p),
 	    profile_get(p, "role_arn") ? ", cached session: " : "",
-	    profile_get(p, "role_arn") ? (l < 0 ? "none" : left) : "");
+	    profile_get(p, "role_arn") ? (l < 0 ? "none" : left) : "",
+	    profile_scope_label(p, kbuf, sizeof(kbuf)) ? ", scope " : "",
+	    profile_scope_label(p, kbuf, sizeof(kbuf)) ? kbuf : "");
 	return 0;
 }
 

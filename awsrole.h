@@ -311,6 +311,8 @@ struct creds {
 	char *role_id;       /* AssumedRoleUser AssumedRoleId, when known */
 	char *account;       /* 12-digit account, when known */
 	char source[96];     /* where they came from, for status/login */
+	char scope[320];     /* how they are scoped, when known: "full",
+				"readonly", "policy FILE", ... */
 };
 
 /* ------------------------------------------------------------------------
