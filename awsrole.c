@@ -5174,7 +5174,9 @@ sts_take_creds(const struct xml_doc *d, const char *action, struct creds *c,
 	}
 	bad = creds_check(xml_get(d, "Credentials/AccessKeyId"),
 	    xml_get(d, "Credentials/SecretAccessKey"),
-	    xml_get(d, "Credentials/SessionToken"), c->expires);
+	    xml_get(d, "Credentials/SessionToken"), strcmp(action,
+	    "GetSessionToken") ? c->expires : c->expires -
+	    (AR_MFA_SESSION_MAX_S - AR_SESSION_MAX_S));
 	if (bad != NULL && strcmp(bad, "Expiration") == 0) {
 		ar_fail(err, AR_EAWS, "%s returned an Expiration (%s) further "
 		    "away than any STS session can last", action,
@@ -11695,6 +11697,56 @@ doctor_online_source(struct doctor *d, const struct profile *p,
 	return rc;
 }
 
+/* The limits of p's session controls (its keys), as login would check
+ * them before any call: one error finding for the first broken one. */
+static void
+doctor_scope(struct doctor *d, const struct profile *p)
+{
+	struct scope_opts none = { .narns = 0 };
+	const char *arn = profile_get(p, "role_arn");
+	struct ar_err e;
+	struct scope sc;
+
+	if (arn != NULL && scope_build(p, arn, &none, &sc, &e) == -1)
+		finding_err(d, p->name, &e);
+	if (arn != NULL)
+		scope_free(&sc);
+}
+
+/* An AssumeRole denial that p's session controls explain: the trust
+ * policy must allow sts:SetSourceIdentity for source_identity and
+ * sts:TagSession for session_tags.  STS names the action in its message
+ * when it is the one refused; otherwise, with either key set, both are
+ * named as the likely cause.  1 with e's message and fix set, else 0. */
+static int
+doctor_scope_denial(const struct profile *p, const struct scope *sc,
+    struct ar_err *e)
+{
+	int si = strstr(e->msg, "sts:SetSourceIdentity") != NULL ||
+	    (sc->source_identity && !strstr(e->msg, "sts:TagSession"));
+	int tags = strstr(e->msg, "sts:TagSession") != NULL ||
+	    (sc->ntags && !strstr(e->msg, "sts:SetSourceIdentity"));
+	char cause[1024];
+
+	if (!(si && sc->source_identity) && !(tags && sc->ntags))
+		return 0;
+	snprintf(cause, sizeof(cause), "%s", e->msg);
+	ar_fail(e, AR_EAWS, "AssumeRole was denied, and profile \"%s\" sends "
+	    "%s%s%s: the role's trust policy must allow %s%s%s (%.500s)", p->name,
+	    si && sc->source_identity ? "SourceIdentity (source_identity)" : "",
+	    si && sc->source_identity && tags && sc->ntags ? " and " : "",
+	    tags && sc->ntags ? "session tags (session_tags)" : "",
+	    si && sc->source_identity ? "sts:SetSourceIdentity" : "",
+	    si && sc->source_identity && tags && sc->ntags ? " and " : "",
+	    tags && sc->ntags ? "sts:TagSession" : "", cause);
+	ar_fix(e, "in the role's trust policy, the statement that allows "
+	    "sts:AssumeRole for this user needs \"Action\": [\"sts:AssumeRole\""
+	    "%s%s] (or remove the key from the profile)",
+	    si && sc->source_identity ? ", \"sts:SetSourceIdentity\"" : "",
+	    tags && sc->ntags ? ", \"sts:TagSession\"" : "");
+	return 1;
+}
+
 /* --online: the AssumeRole itself, its error mapped to the seed's causes. */
 static void
 doctor_online_assume(struct doctor *d, const struct profile *p)
@@ -11703,19 +11755,29 @@ doctor_online_assume(struct doctor *d, const struct profile *p)
 	struct resolve_info info;
 	struct creds c;
 	struct ar_err e;
+	struct scope sc;
 	char msg[512];
 
 	opts_from_cli(d->r, &o);
 	o.mfa.profile = p->name;
+	memset(&sc, 0, sizeof(sc));
+	if (run_scope(d->r, p->name, &sc) == -1) {
+		finding_err(d, p->name, &d->r->err);
+		return;
+	}
+	o.scope = &sc;
 	if (resolve(&d->r->cfg, p->name, &o, &c, &info, &e) == 0) {
 		snprintf(msg, sizeof(msg), "%s: %s", info.from_cache ?
 		    "cached session is valid (logout to re-test AssumeRole)" :
 		    "AssumeRole works", c.arn ? c.arn : "");
 		finding(d, FIND_OK, p->name, NULL, msg, NULL);
 		creds_clear(&c);
+		scope_free(&sc);
 		return;
 	}
-	if (strstr(e.msg, "AccessDenied") && !strstr(e.msg, "MultiFactor"))
+	if (strstr(e.msg, "AccessDenied") && doctor_scope_denial(p, &sc, &e))
+		;
+	else if (strstr(e.msg, "AccessDenied") && !strstr(e.msg, "MultiFactor"))
 		ar_fix(&e, "%s", profile_get(p, "mfa_serial") ?
 		    "MFA was sent, so most likely the role's trust policy does "
 		    "not trust this user, or the user lacks sts:AssumeRole on "
@@ -11723,6 +11785,7 @@ doctor_online_assume(struct doctor *d, const struct profile *p)
 		    "policy requires aws:MultiFactorAuthPresent -- add "
 		    "mfa_serial to the profile -- or does not trust this user");
 	finding_err(d, p->name, &e);
+	scope_free(&sc);
 }
 
 /* STS checks for p (--online): its source credentials, then the AssumeRole of
@@ -11800,6 +11863,7 @@ cmd_doctor(struct run *r)
 			continue;
 		doctor_values(&d, p);
 		doctor_rules(&d, p);
+		doctor_scope(&d, p);
 		if (doctor_chain(&d, p) == 0)
 			doctor_endpoint(&d, p);
 		if (r->cli->online)
@@ -11814,7 +11878,7 @@ cmd_doctor(struct run *r)
  * Owns: which credentials are in effect here, from the environment alone
  * (no network; status reads the cache, prompt nothing), and the version.
  *
- * Calls: 1, 3, 10, 15
+ * Calls: 1, 3, 10, 14, 15
  * ======================================================================== */
 
 /* Seconds until AWS_CREDENTIAL_EXPIRATION (negative once past), or -1 when it

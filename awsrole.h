@@ -48,9 +48,10 @@
 #define AR_LOCK_TIMEOUT_S       120         /* wait for another awsrole */
 #define AR_MFA_TRIES            3           /* prompts per login */
 #define AR_REFRESH_MAX_S        300         /* refresh window cap */
-#define AR_SESSION_MAX_S        (129600 + 3600) /* longest STS session (a
-						  36 h GetSessionToken), plus
+#define AR_SESSION_MAX_S        (43200 + 3600) /* longest role session, plus
 						  clock-skew slack */
+#define AR_MFA_SESSION_MAX_S    (129600 + 3600) /* longest GetSessionToken
+						  session, plus slack */
 #define AR_TOKEN_MAX            8192        /* session/web-identity token */
 #define AR_MFA_PROMPT_TIMEOUT_S 300         /* wait for a typed MFA code */
 #define AR_XML_MAX_DEPTH        16          /* STS XML nesting */
