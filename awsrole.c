@@ -9288,7 +9288,7 @@ srv_views_narrow(struct agent_srv *s)
  */
 static const struct creds *
 agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
-    const struct timespec *mtime, struct ar_buf *b)
+    const struct timespec *mtime, struct ar_buf *b, const char **why)
 {
 	struct agent_view *v = view ? srv_view(s, view) : NULL;
 	const struct creds *c = &sl->c;
@@ -9303,6 +9303,7 @@ agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
 		    v->gen[i] != sl->gen || v->c[i].expires <= now_s()) {
 			if (v != NULL)
 				v->want[i] = 1;
+			*why = v != NULL && v->why[i][0] ? v->why[i] : NULL;
 			return NULL;
 		}
 		c = &v->c[i];
@@ -9323,63 +9324,85 @@ agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
 	return c;
 }
 
+/* The 404 for a profile serve does not serve: the command that would. */
+static void
+srv_not_served(const struct agent_srv *s, const struct srv_request *rq,
+    const char *name, struct ar_buf *b)
+{
+	char msg[1400], fix[1500], t1[128], t2[128];
+
+	snprintf(msg, sizeof(msg), "profile \"%.200s\" is not served by "
+	    "awsrole serve (it serves: %s)", name, s->served);
+	snprintf(fix, sizeof(fix), "in the human's terminal, stop awsrole "
+	    "serve (Ctrl-C) and run: awsrole serve %s %.200s", s->served, name);
+	srv_error(b, 404, "NotServed", msg, fix);
+	srv_log("not served: %s view=%s", srv_log_text(name, t1),
+	    srv_log_text(rq->view, t2));
+}
+
+/* The 503 for a slot without a fresh session: waiting for its first
+ * login, or expired and waiting for the next code.  Under the lock. */
+static void
+srv_no_session(const struct agent_slot *sl, const struct srv_request *rq,
+    struct ar_buf *b)
+{
+	char msg[1400], exp[32], t2[128], t3[128];
+
+	if (sl->c.akid != NULL) {
+		iso8601_format(sl->c.expires, exp, sizeof(exp));
+		snprintf(msg, sizeof(msg), "the session of profile \"%s\" expired "
+		    "at %s; awsrole serve is waiting for the next MFA code",
+		    sl->name, exp);
+	} else {
+		snprintf(msg, sizeof(msg), "profile \"%s\" has no session yet; "
+		    "awsrole serve is waiting for %s", sl->name, sl->why[0] ?
+		    sl->why : "the MFA code");
+	}
+	srv_error(b, 503, "NoSession", msg, "type the MFA code in the terminal "
+	    "where awsrole serve runs");
+	srv_log("no session: %s view=%s ua=\"%s\"", sl->name,
+	    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3));
+}
+
 /* The answer for GET /v1/credentials/NAME into b, and its log line. */
 static void
 srv_credentials(struct agent_srv *s, const struct srv_request *rq,
     const char *name, struct ar_buf *b)
 {
 	struct agent_slot *sl = srv_slot(s, name);
-	char msg[1400], fix[1500], exp[32], t1[128], t2[128], t3[128];
-	char path[PATH_MAX];
+	char msg[1400], exp[32], t2[128], t3[128], path[PATH_MAX];
 	const struct creds *c;
+	const char *why = NULL;
 	struct stat st;
-	time_t now = now_s();
-	int narrowed;
+	int narrowed, fresh;
 
 	if (sl == NULL) {
-		snprintf(msg, sizeof(msg), "profile \"%.200s\" is not served by "
-		    "awsrole serve (it serves: %s)", name, s->served);
-		snprintf(fix, sizeof(fix), "in the human's terminal, stop awsrole "
-		    "serve (Ctrl-C) and run: awsrole serve %s %.200s", s->served,
-		    name);
-		srv_error(b, 404, "NotServed", msg, fix);
-		srv_log("not served: %s view=%s", srv_log_text(name, t1),
-		    srv_log_text(rq->view, t2));
+		srv_not_served(s, rq, name, b);
 		return;
 	}
 	view_file_path(s->ep.dir, rq->view ? rq->view : "-", path);
 	narrowed = view_name_ok(rq->view) && lstat(path, &st) == 0;
 	pthread_mutex_lock(&s->mu);
-	if (sl->c.akid != NULL && sl->c.expires > now &&
-	    (c = agent_hand_out(s, sl, narrowed ? rq->view : NULL, &st.st_mtim,
-	    b)) != NULL) {
+	fresh = sl->c.akid != NULL && sl->c.expires > now_s();
+	if (fresh && (c = agent_hand_out(s, sl, narrowed ? rq->view : NULL,
+	    &st.st_mtim, b, &why)) != NULL) {
 		iso8601_format(c->expires, exp, sizeof(exp));
 		srv_log("fetch %s view=%s ua=\"%s\" key=%s expires=%s", sl->name,
 		    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3),
 		    c->akid, exp);
-	} else if (sl->c.akid != NULL && sl->c.expires > now) {
-		snprintf(msg, sizeof(msg), "awsrole serve is narrowing the session "
-		    "of profile \"%s\" for view %s", sl->name, rq->view);
-		srv_error(b, 503, "Preparing", msg, "retry in a moment");
+	} else if (fresh) {
+		snprintf(msg, sizeof(msg), why ? "awsrole serve could not narrow "
+		    "the session of profile \"%s\" for view %s: %s" : "awsrole "
+		    "serve is narrowing the session of profile \"%s\" for view "
+		    "%s%s", sl->name, rq->view, why ? why : "");
+		srv_error(b, 503, why ? "NoSession" : "Preparing", msg, why ?
+		    "see awsrole serve's terminal; fix the view's policy and "
+		    "start the view again" : "retry in a moment");
 		pthread_cond_signal(&s->cv);
 	} else {
-		if (sl->c.akid != NULL) {
-			iso8601_format(sl->c.expires, exp, sizeof(exp));
-			snprintf(msg, sizeof(msg), "the session of profile "
-			    "\"%s\" expired at %s; awsrole serve is waiting for "
-			    "the next MFA code", sl->name, exp);
-		} else {
-			snprintf(msg, sizeof(msg), "profile \"%s\" has no session "
-			    "yet; awsrole serve is waiting for %s", sl->name,
-			    sl->why[0] ? sl->why : "the MFA code");
-		}
-		srv_error(b, 503, "NoSession", msg, "type the MFA code in the "
-		    "terminal where awsrole serve runs");
-		srv_log("no session: %s view=%s ua=\"%s\"", sl->name,
-		    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3));
+		srv_no_session(sl, rq, b);
 	}
 	pthread_mutex_unlock(&s->mu);
-	(void)t1;
 }
 
 /* The answer for GET /v1/status: each profile's state, no secret. */
