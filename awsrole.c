@@ -9755,8 +9755,9 @@ srv_renew(struct agent_srv *s, struct agent_slot *sl)
 		srv_log("ready: %s %s key %s expires %s", sl->name,
 		    sl->c.arn ? sl->c.arn : "-", sl->c.akid, exp);
 	} else {
-		sl->state = SLOT_WAITING;
-		sl->retry_at = now_s() + 5;
+		sl->state = SLOT_WAITING;   /* a prompt nobody answered: not
+					       again at once */
+		sl->retry_at = now_s() + (err.status == AR_ELOGIN ? 30 : 5);
 		snprintf(sl->why, sizeof(sl->why), "a login (the last one "
 		    "failed: %.500s)", err.msg);
 		srv_log("%s: %s%s%s", sl->name, err.msg, err.fix[0] ?
@@ -10113,6 +10114,40 @@ srv_banner_scopes(const struct agent_srv *s)
 	}
 }
 
+/* serve asks for codes on the terminal (every renewal without
+ * --mfa-session, each new MFA session with it): without one, and with a
+ * profile that needs a code and has no mfa_process, it cannot start
+ * (--mfa-code: a warning, the first login has its code).  0, or -1 with
+ * AR_ELOGIN in err. */
+static int
+srv_need_tty(const struct agent_srv *s, struct ar_err *err)
+{
+	size_t i;
+	int fd;
+
+	for (i = 0; i < s->n; i++)
+		if (s->slot[i].ch.hop[0].a.serial != NULL &&
+		    s->slot[i].ch.hop[0].a.mfa_process == NULL)
+			break;
+	if (i == s->n)
+		return 0;
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) != -1) {
+		close(fd);
+		return 0;
+	}
+	if (s->o.mfa.given != NULL) {
+		fprintf(stderr, "awsrole: warning: no terminal: --mfa-code serves "
+		    "the first login only, and when the session ends serve "
+		    "cannot ask for the next code\n");
+		return 0;
+	}
+	ar_fail(err, AR_ELOGIN, "awsrole serve asks for MFA codes on its "
+	    "terminal (profile \"%s\" needs one), and there is none",
+	    s->slot[i].name);
+	return ar_fix(err, "run awsrole serve in a terminal (the human's), or "
+	    "set mfa_process for the profile");
+}
+
 /* Set s up for profiles names[0..n): every chain built and checked (with
  * mfa_session, as one MFA group) before any prompt, the endpoint made and
  * the view's files written.  0, or -1 with err filled. */
@@ -10153,6 +10188,8 @@ srv_prepare(struct agent_srv *s, const struct config *cfg,
 	}
 	if (s->mfa_session && mfa_group_build(cfg, names, n, &s->o, &s->g,
 	    err) == -1)
+		return -1;
+	if (srv_need_tty(s, err) == -1)
 		return -1;
 	if (agent_endpoint(&s->ep, 1, err) != AR_FOUND ||
 	    view_write_files(cfg, s->ep.dir, err) == -1)
