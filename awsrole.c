@@ -8569,7 +8569,7 @@ srv_request_line(struct srv_request *rq, char *line)
 		if (*t == '%') {
 			int hi = hex_digit(t[1]), lo = hi < 0 ? -1 : hex_digit(t[2]);
 
-			if (lo < 0 || (hi == 0 && lo == 0))
+			if (lo < 0 || (hi << 4 | lo) < 0x20 || (hi << 4 | lo) == 0x7f)
 				return 400;
 			rq->path[n++] = (char)(hi << 4 | lo);
 			t += 2;
@@ -8636,13 +8636,17 @@ srv_parse_request(const char *buf, size_t len, struct srv_request *rq)
 	size_t n, i, lines = 0;
 	int rc;
 
-	memset(rq, 0, sizeof(*rq));
+	rq->method = rq->target = rq->auth = rq->ua = rq->view = NULL;
+	rq->head[0] = rq->path[0] = '\0';   /* the rest is written before read */
 	for (i = 0; i + 3 < len && end == NULL; i++)
 		if (memcmp(buf + i, "\r\n\r\n", 4) == 0)
 			end = buf + i;
 	n = end ? (size_t)(end - buf) : len;
 	if (memchr(buf, '\0', n) != NULL)
 		return 400;
+	for (i = 0; end == NULL && i + 1 < len; i++)
+		if (buf[i] == '\n' && buf[i + 1] == '\n')
+			return 400;  /* a head ended by bare LFs */
 	if (end == NULL)
 		return len > AR_SRV_HEAD_MAX ? 431 : memchr(buf, '\n', len) ==
 		    NULL && len > AR_SRV_LINE_MAX ? 414 : -1;
@@ -8956,6 +8960,7 @@ struct agent_slot {
 	struct scope scope;          /* its session controls: readonly
 					unless told */
 	unsigned gen;                /* counts the sessions it has had */
+	struct ar_buf ans;           /* the 200 answer for c: secret */
 };
 
 /* serve's copy of one narrowed view: its file, and per slot the narrowed
@@ -8968,6 +8973,7 @@ struct agent_view {
 	unsigned char *want;         /* per slot: a fetch asked for it */
 	time_t *retry_at;            /* per slot: after a failure */
 	char (*why)[400];            /* per slot: the last failure */
+	struct ar_buf *ans;          /* per slot: the 200 answer for c */
 };
 
 
@@ -9001,6 +9007,7 @@ struct agent_srv {
 	struct agent_view views[AR_VIEWS_MAX]; /* narrowed views */
 	size_t nviews;
 	pthread_cond_t cv;           /* wakes the renewal thread */
+	struct srv_request *rq;      /* the event loop's request */
 	int lfd;
 	volatile sig_atomic_t stop;
 };
@@ -9042,10 +9049,15 @@ srv_slot(struct agent_srv *s, const char *name)
 static void
 srv_log(const char *fmt, ...)
 {
-	char ts[32], line[1400];
+	static __thread char ts[32];
+	static __thread time_t ts_at;
+	char line[1400];
+	time_t now = now_s();
 	va_list ap;
 
-	iso8601_format(now_s(), ts, sizeof(ts));
+	if (now != ts_at)
+		iso8601_format(now, ts, sizeof(ts));
+	ts_at = now;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -9087,9 +9099,12 @@ srv_view_free(struct agent_srv *s, struct agent_view *v)
 {
 	size_t i;
 
-	for (i = 0; v->c != NULL && i < s->n; i++)
+	for (i = 0; v->c != NULL && i < s->n; i++) {
 		creds_clear(&v->c[i]);
+		buf_free(&v->ans[i]);
+	}
 	free(v->c);
+	free(v->ans);
 	free(v->gen);
 	free(v->want);
 	free(v->retry_at);
@@ -9123,6 +9138,7 @@ srv_view_take(struct agent_srv *s, const char *name, struct view_file *f)
 		v->want = want ? want : xcalloc(s->n, 1);
 		v->retry_at = xcalloc(s->n, sizeof(*v->retry_at));
 		v->why = xcalloc(s->n, sizeof(*v->why));
+		v->ans = xcalloc(s->n, sizeof(*v->ans));
 		want = NULL;
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -9203,6 +9219,29 @@ srv_narrow(struct agent_srv *s, size_t i, const struct view_file *f,
 	return rc;
 }
 
+/* The whole 200 answer for credentials c into ans (secret, replaced):
+ * the container-credential JSON, AccountId when known, and awsrole's
+ * scope label (which the SDKs ignore).  Built once per session, so that a
+ * fetch only copies it. */
+static void
+srv_build_answer(const struct creds *c, const char *account,
+    const char *label, struct ar_buf *ans)
+{
+	cJSON *j = cJSON_CreateObject();
+	char exp[32];
+
+	buf_free(ans);
+	iso8601_format(c->expires, exp, sizeof(exp));
+	cJSON_AddStringToObject(j, "AccessKeyId", c->akid);
+	cJSON_AddStringToObject(j, "SecretAccessKey", c->secret);
+	cJSON_AddStringToObject(j, "Token", c->token ? c->token : "");
+	cJSON_AddStringToObject(j, "Expiration", exp);
+	if (account != NULL)
+		cJSON_AddStringToObject(j, "AccountId", account);
+	cJSON_AddStringToObject(j, "AwsroleScope", label);
+	srv_response(ans, 200, j);
+}
+
 /* Keep what srv_narrow made (rc 0: got, taken) for view vi, slot i, from
  * the slot's session of generation gen; or its failure e, retried in 5 s. */
 static void
@@ -9210,7 +9249,7 @@ srv_views_store(struct agent_srv *s, size_t vi, size_t i, unsigned gen,
     int rc, struct creds *got, const struct ar_err *e)
 {
 	struct agent_view *v;
-	char exp[32];
+	char exp[32], label[700];
 
 	pthread_mutex_lock(&s->mu);
 	v = &s->views[vi];
@@ -9219,6 +9258,11 @@ srv_views_store(struct agent_srv *s, size_t vi, size_t i, unsigned gen,
 		v->c[i] = *got;
 		v->gen[i] = gen;
 		v->why[i][0] = '\0';
+		snprintf(label, sizeof(label), "%s, narrowed by %s (view %s)",
+		    s->slot[i].scope.label[0] ? s->slot[i].scope.label : "full",
+		    v->f.label, v->name);
+		srv_build_answer(&v->c[i], s->slot[i].c.account, label,
+		    &v->ans[i]);
 		iso8601_format(got->expires, exp, sizeof(exp));
 		srv_log("narrowed %s for view %s (%zu scope-down layer%s, "
 		    "GetScopedCredentials): key %s expires %s", s->slot[i].name,
@@ -9291,37 +9335,22 @@ agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
     const struct timespec *mtime, struct ar_buf *b, const char **why)
 {
 	struct agent_view *v = view ? srv_view(s, view) : NULL;
-	const struct creds *c = &sl->c;
-	const char *label = sl->scope.label[0] ? sl->scope.label : "full";
 	size_t i = (size_t)(sl - s->slot);
-	char exp[32], lb[700];
-	cJSON *j;
 
-	if (view != NULL) {
-		if (v == NULL || v->f.mtime.tv_sec != mtime->tv_sec ||
-		    v->f.mtime.tv_nsec != mtime->tv_nsec || v->c[i].akid == NULL ||
-		    v->gen[i] != sl->gen || v->c[i].expires <= now_s()) {
-			if (v != NULL)
-				v->want[i] = 1;
-			*why = v != NULL && v->why[i][0] ? v->why[i] : NULL;
-			return NULL;
-		}
-		c = &v->c[i];
-		snprintf(lb, sizeof(lb), "%s, narrowed by %s (view %s)", label,
-		    v->f.label, v->name);
-		label = lb;
+	if (view == NULL) {
+		buf_add(b, sl->ans.p, sl->ans.len);
+		return &sl->c;
 	}
-	j = cJSON_CreateObject();
-	iso8601_format(c->expires, exp, sizeof(exp));
-	cJSON_AddStringToObject(j, "AccessKeyId", c->akid);
-	cJSON_AddStringToObject(j, "SecretAccessKey", c->secret);
-	cJSON_AddStringToObject(j, "Token", c->token ? c->token : "");
-	cJSON_AddStringToObject(j, "Expiration", exp);
-	if (sl->c.account != NULL)
-		cJSON_AddStringToObject(j, "AccountId", sl->c.account);
-	cJSON_AddStringToObject(j, "AwsroleScope", label);
-	srv_response(b, 200, j);
-	return c;
+	if (v == NULL || v->f.mtime.tv_sec != mtime->tv_sec ||
+	    v->f.mtime.tv_nsec != mtime->tv_nsec || v->c[i].akid == NULL ||
+	    v->gen[i] != sl->gen || v->c[i].expires <= now_s()) {
+		if (v != NULL)
+			v->want[i] = 1;
+		*why = v != NULL && v->why[i][0] ? v->why[i] : NULL;
+		return NULL;
+	}
+	buf_add(b, v->ans[i].p, v->ans[i].len);
+	return &v->c[i];
 }
 
 /* The 404 for a profile serve does not serve: the command that would. */
@@ -9474,7 +9503,7 @@ srv_answer(struct agent_srv *s, const struct srv_request *rq, int status,
 static void
 srv_finish(struct agent_srv *s, struct srv_conn *c, int status)
 {
-	struct srv_request *rq = xcalloc(1, sizeof(*rq));
+	struct srv_request *rq = s->rq;    /* one at a time: the loop's */
 	struct ar_buf b = { .secret = 1 };
 	char drain[4096];
 	int rc = status ? status : srv_parse_request(c->buf, c->len, rq);
@@ -9486,8 +9515,8 @@ srv_finish(struct agent_srv *s, struct srv_conn *c, int status)
 		;
 	close(c->fd);
 	buf_free(&b);
-	ar_wipe(rq, sizeof(*rq));
-	free(rq);
+	ar_wipe(rq->head, strlen(rq->head));   /* the token was in it */
+	rq->head[0] = '\0';
 	ar_wipe(c->buf, c->len);
 	free(c);
 }
@@ -9502,8 +9531,9 @@ srv_conn_ready(const struct srv_conn *c)
 	if (c->len > AR_SRV_HEAD_MAX || memchr(c->buf, '\0', c->len) != NULL ||
 	    (c->len > AR_SRV_LINE_MAX && memchr(c->buf, '\n', c->len) == NULL))
 		return 1;
-	for (i = 0; i + 3 < c->len; i++)
-		if (memcmp(c->buf + i, "\r\n\r\n", 4) == 0)
+	for (i = 0; i + 1 < c->len; i++)
+		if (memcmp(c->buf + i, "\n\n", 2) == 0 || (i + 3 < c->len &&
+		    memcmp(c->buf + i, "\r\n\r\n", 4) == 0))
 			return 1;
 	return 0;
 }
@@ -9750,6 +9780,8 @@ srv_renew(struct agent_srv *s, struct agent_slot *sl)
 		sl->c = nc;
 		sl->gen++;
 		sl->state = SLOT_OK;
+		srv_build_answer(&sl->c, sl->c.account, sl->scope.label[0] ?
+		    sl->scope.label : "full", &sl->ans);
 		sl->why[0] = '\0';
 		iso8601_format(sl->c.expires, exp, sizeof(exp));
 		srv_log("ready: %s %s key %s expires %s", sl->name,
@@ -10162,6 +10194,7 @@ srv_prepare(struct agent_srv *s, const struct config *cfg,
 	s->cfg = cfg;
 	s->lfd = -1;
 	s->slot = xcalloc(n, sizeof(*s->slot));
+	s->rq = xcalloc(1, sizeof(*s->rq));
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	for (i = 0; i < n; i++) {
@@ -10245,11 +10278,13 @@ srv_free(struct agent_srv *s)
 
 	for (i = 0; s->slot != NULL && i < s->n; i++) {
 		creds_clear(&s->slot[i].c);
+		buf_free(&s->slot[i].ans);
 		scope_free(&s->slot[i].scope);
 	}
 	for (i = 0; i < s->nviews; i++)
 		srv_view_free(s, &s->views[i]);
 	free(s->slot);
+	free(s->rq);
 	creds_clear(&s->root);
 	mfa_group_free(&s->g);
 	if (s->lfd != -1)
@@ -10268,8 +10303,10 @@ srv_end(struct agent_srv *s)
 	size_t i;
 
 	pthread_mutex_lock(&s->mu);
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		creds_clear(&s->slot[i].c);
+		buf_free(&s->slot[i].ans);
+	}
 	for (i = 0; i < s->nviews; i++)
 		srv_view_free(s, &s->views[i]);
 	if (s->root.secret != NULL)
