@@ -5727,6 +5727,72 @@ scope_set(const struct scope *sc)
 	    sc->source_identity);
 }
 
+/* Python's repr of the float d (what json.dumps writes): the shortest
+ * digits that read back as d, in fixed notation with at least ".0" when
+ * the decimal point falls -3 to 16 places in, else as d[.ddd]e+XX. */
+static void
+py_float_repr(struct ar_buf *b, double d)
+{
+	char t[40], dig[20];
+	int p, n = 0, x, i;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(t, sizeof(t), "%.*e", p - 1, d);
+		if (strtod(t, NULL) == d)
+			break;
+	}
+	for (i = t[0] == '-'; t[i] != 'e' && n < 19; i++)
+		if (isdigit((unsigned char)t[i]))
+			dig[n++] = t[i];
+	dig[n] = '\0';
+	x = atoi(strchr(t, 'e') + 1) + 1;
+	buf_adds(b, t[0] == '-' ? "-" : "");
+	if (x <= -4 || x > 16) {
+		buf_add(b, dig, 1);
+		buf_addf(b, "%s%se%c%02d", n > 1 ? "." : "", dig + 1,
+		    x - 1 < 0 ? '-' : '+', abs(x - 1));
+	} else if (x <= 0) {
+		buf_addf(b, "0.%.*s%s", -x, "000", dig);
+	} else if (x >= n) {
+		buf_addf(b, "%s%.*s.0", dig, x - n, "0000000000000000");
+	} else {
+		buf_addf(b, "%.*s.%s", x, dig, dig + x);
+	}
+}
+
+/* Skip the JSON string at s (at its opening quote); returns the byte after
+ * its closing quote. */
+static const char *
+json_skip_string(const char *s)
+{
+	for (s++; *s && *s != '"'; s++)
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+	return *s ? s + 1 : s;
+}
+
+/* Give each number of the parsed JSON v its text from src (the text v was
+ * parsed from), in document order, as its valuestring (cJSON_Delete frees
+ * it): Python tells an int from a float by it. */
+static void
+json_numbers(cJSON *v, const char **src)
+{
+	const char *s;
+	size_t n;
+
+	for (; v != NULL; v = v->next) {
+		if (v->child != NULL)
+			json_numbers(v->child, src);
+		if (!cJSON_IsNumber(v))
+			continue;
+		for (s = *src; *s && !strchr("-0123456789", *s); )
+			s = *s == '"' ? json_skip_string(s) : s + 1;
+		n = strspn(s, "+-0123456789.eE");
+		v->valuestring = xstrndup(s, n);
+		*src = s + n;
+	}
+}
+
 /* Python's json.dumps(v, sort_keys=True) of a parsed JSON value: objects
  * with their keys sorted (code point order), ", " and ": " between.
  * Numbers are written as Python writes an int, or with 17 digits.  0, or
@@ -5739,11 +5805,12 @@ py_json_value(struct ar_buf *b, const cJSON *v)
 
 	if (cJSON_IsString(v))
 		return py_json_string(b, v->valuestring);
-	if (cJSON_IsNumber(v)) {
-		if (v->valuedouble == (double)(long long)v->valuedouble)
-			buf_addf(b, "%lld", (long long)v->valuedouble);
-		else
-			buf_addf(b, "%.17g", v->valuedouble);
+	if (cJSON_IsNumber(v)) {   /* valuestring: its text (json_numbers) */
+		if (v->valuestring == NULL || strpbrk(v->valuestring, ".eE"))
+			py_float_repr(b, v->valuedouble);
+		else    /* an int: Python keeps every digit; -0 is 0 */
+			buf_adds(b, strcmp(v->valuestring, "-0") ? v->valuestring :
+			    "0");
 		return 0;
 	}
 	if (!cJSON_IsArray(v) && !cJSON_IsObject(v)) {
@@ -5759,8 +5826,8 @@ py_json_value(struct ar_buf *b, const cJSON *v)
 	for (k = 0; cJSON_IsObject(v) && k < cJSON_GetArraySize(v); k++) {
 		for (best = NULL, it = v->child; it; it = it->next)
 			if ((prev == NULL || strcmp(it->string, prev->string) > 0) &&
-			    (best == NULL || strcmp(it->string, best->string) < 0))
-				best = it;
+			    (best == NULL || strcmp(it->string, best->string) <= 0))
+				best = it;  /* a repeated key: the last, as Python */
 		if (best == NULL)
 			break;       /* the rest repeat a key */
 		buf_adds(b, k ? ", " : "");
@@ -5779,6 +5846,7 @@ py_json_value(struct ar_buf *b, const cJSON *v)
 static int
 cache_key_scope(struct ar_buf *j, const struct scope *sc, int before)
 {
+	const char *text;
 	cJSON *pol;
 	size_t i;
 	int rc = 0;
@@ -5787,6 +5855,9 @@ cache_key_scope(struct ar_buf *j, const struct scope *sc, int before)
 		return 0;
 	if (before && sc->policy != NULL) {
 		pol = cJSON_Parse(sc->policy);
+		text = sc->policy;
+		if (pol != NULL)
+			json_numbers(pol->child, &text);
 		buf_adds(j, "\"Policy\": ");
 		rc |= pol ? py_json_value(j, pol) : -1;
 		buf_adds(j, ", ");
@@ -7170,6 +7241,32 @@ scope_arns(const struct profile *p, const char *role_arn,
 	return 0;
 }
 
+/* transitive_session_tags into sc: each a key of sc's session tags.  0,
+ * or -1 with err filled. */
+static int
+scope_transitive(const struct profile *p, struct scope *sc,
+    struct ar_err *err)
+{
+	size_t i, k;
+
+	if ((sc->ntrans = split_list(profile_get(p, "transitive_session_tags"),
+	    sc->transitive, AR_TAGS_MAX)) > AR_TAGS_MAX) {
+		sc->ntrans = AR_TAGS_MAX;   /* scope_free frees them */
+		return scope_fail(err, p, "transitive_session_tags", NULL, "%smore "
+		    "than %ld keys", "", AR_TAGS_MAX);
+	}
+	for (i = 0; i < sc->ntrans; i++) {
+		for (k = 0; k < sc->ntags && strcasecmp(sc->tags[k].key,
+		    sc->transitive[i]) != 0; k++)
+			;
+		if (k == sc->ntags)
+			return scope_fail(err, p, "transitive_session_tags", NULL,
+			    "\"%s\" is not a key of session_tags", sc->transitive[i],
+			    0);
+	}
+	return 0;
+}
+
 /* The session tags (session_tags, aws-vault's "k=v,k2=v2") and their
  * transitive keys into sc, each checked.  0, or -1 with err filled. */
 static int
@@ -7181,9 +7278,12 @@ scope_tags(const struct profile *p, struct scope *sc, struct ar_err *err)
 	long len;
 	int rc = 0;
 
-	if (n > AR_TAGS_MAX)
+	if (n > AR_TAGS_MAX) {
+		for (i = 0; i < AR_TAGS_MAX; i++)
+			free(part[i]);
 		return scope_fail(err, p, "session_tags", NULL, "%smore than "
 		    "%ld tags; AWS takes at most 50", "", AR_TAGS_MAX);
+	}
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && (eq = strchr(part[i], '=')) == NULL)
 			rc = scope_fail(err, p, "session_tags", NULL, "\"%s\" is "
@@ -7213,23 +7313,7 @@ scope_tags(const struct profile *p, struct scope *sc, struct ar_err *err)
 		}
 		free(part[i]);
 	}
-	if (rc == 0 && (sc->ntrans = split_list(profile_get(p,
-	    "transitive_session_tags"), sc->transitive, AR_TAGS_MAX)) >
-	    AR_TAGS_MAX) {
-		sc->ntrans = 0;
-		return scope_fail(err, p, "transitive_session_tags", NULL, "%smore "
-		    "than %ld keys", "", AR_TAGS_MAX);
-	}
-	for (i = 0; rc == 0 && i < sc->ntrans; i++) {
-		for (k = 0; k < sc->ntags && strcasecmp(sc->tags[k].key,
-		    sc->transitive[i]) != 0; k++)
-			;
-		if (k == sc->ntags)
-			rc = scope_fail(err, p, "transitive_session_tags", NULL,
-			    "\"%s\" is not a key of session_tags", sc->transitive[i],
-			    0);
-	}
-	return rc;
+	return rc == 0 ? scope_transitive(p, sc, err) : rc;
 }
 
 /* 1 when s is a valid SourceIdentity: 2-64 of [\w+=,.@-], not aws:. */
@@ -8421,6 +8505,20 @@ view_text_ok(const char *s)
 	return 1;
 }
 
+/* [profile "NAME"], NAME with \ and " escaped: what shlex.split (and
+ * awsrole's reader) turn back into NAME. */
+static void
+view_quoted_header(struct ar_buf *b, const char *name)
+{
+	buf_adds(b, "[profile \"");
+	for (; *name; name++) {
+		if (*name == '"' || *name == '\\')
+			buf_add(b, "\\", 1);
+		buf_add(b, name, 1);
+	}
+	buf_adds(b, "\"]\n");
+}
+
 /* The view's section for profile p: its header, a credential_process
  * line that runs self (quoted so that botocore's shlex and /bin/sh read
  * the same words), and its copied settings. */
@@ -8431,8 +8529,8 @@ view_add_profile(struct ar_buf *b, const struct profile *p, const char *self)
 
 	if (strcmp(p->name, "default") == 0)
 		buf_adds(b, "[default]\n");
-	else if (p->name[strcspn(p->name, " \t\"'")] != '\0')
-		buf_addf(b, "[profile \"%s\"]\n", p->name);
+	else if (p->name[strcspn(p->name, " \t\"'\\")] != '\0')
+		view_quoted_header(b, p->name);
 	else
 		buf_addf(b, "[profile %s]\n", p->name);
 	buf_adds(b, "credential_process = ");
@@ -8462,7 +8560,7 @@ view_config_text(const struct config *cfg, const char *self, struct ar_buf *b)
 	    "awsrole agent; edit ~/.aws/config instead.\n\n");
 	for (i = 0; i < cfg->nprof; i++)
 		if (view_text_ok(cfg->prof[i].name) &&
-		    strpbrk(cfg->prof[i].name, "\"[]") == NULL)
+		    strpbrk(cfg->prof[i].name, "[]") == NULL)
 			view_add_profile(b, &cfg->prof[i], self);
 	for (i = 0; i < cfg->cfg.nsec; i++) {
 		s = &cfg->cfg.sec[i];
@@ -8476,8 +8574,35 @@ view_config_text(const struct config *cfg, const char *self, struct ar_buf *b)
 	}
 }
 
-/* Write the view's config and its empty credentials file into dir.  0,
- * or -1 with err filled. */
+/* The text of the view's credentials file: for each profile whose name
+ * the config must quote ([profile "Access CustomerA"], which the JS SDK
+ * cannot read), the same credential_process line in a [NAME] section, as
+ * such profiles are written in a credentials file; botocore and the JS SDK
+ * merge the two files, so every reader finds it. */
+static void
+view_credentials_text(const struct config *cfg, const char *self,
+    struct ar_buf *b)
+{
+	const char *name;
+	size_t i;
+
+	buf_adds(b, "# Written by awsrole for its agent view: no keys, only the "
+	    "profiles whose names need quotes in a config file.\n\n");
+	for (i = 0; i < cfg->nprof; i++) {
+		name = cfg->prof[i].name;
+		if (!view_text_ok(name) || strpbrk(name, "[]") != NULL ||
+		    name[strcspn(name, " \t\"'\\")] == '\0')
+			continue;
+		buf_addf(b, "[%s]\ncredential_process = ", name);
+		quote_sh(b, self);
+		buf_adds(b, " credential-process ");
+		quote_sh(b, name);
+		buf_adds(b, "\n\n");
+	}
+}
+
+/* Write the view's config and credentials files into dir.  0, or -1 with
+ * err filled. */
 static int
 view_write_files(const struct config *cfg, const char *dir,
     struct ar_err *err)
@@ -8495,9 +8620,11 @@ view_write_files(const struct config *cfg, const char *dir,
 	snprintf(path, sizeof(path), "%s/config", dir);
 	rc = agent_write_file(path, b.p, b.len, 0, err);
 	buf_free(&b);
+	view_credentials_text(cfg, self, &b);
 	snprintf(path, sizeof(path), "%s/credentials", dir);
 	if (rc == 0)
-		rc = agent_write_file(path, "", 0, 0, err);
+		rc = agent_write_file(path, b.p, b.len, 0, err);
+	buf_free(&b);
 	return rc;
 }
 
@@ -8549,7 +8676,7 @@ srv_request_line(struct srv_request *rq, char *line)
 	const char *t;
 	size_t n;
 
-	if (sp1 == NULL || (sp2 = strchr(sp1 + 1, ' ')) == NULL ||
+	if (sp1 == NULL || sp1 == line || (sp2 = strchr(sp1 + 1, ' ')) == NULL ||
 	    strchr(sp2 + 1, ' ') != NULL)
 		return 400;
 	*sp1 = *sp2 = '\0';
@@ -8621,6 +8748,41 @@ srv_header(struct srv_request *rq, char *line)
 }
 
 /*
+ * Where the request head in buf[0..len) (the bytes read so far) ends:
+ * 0 with *n its length (before CR LF CR LF); -1 when it has not ended and
+ * may still be acceptable; else the status it already deserves: 400 for
+ * a NUL or a head ended by bare LFs, 414 when the request line is longer
+ * than AR_SRV_LINE_MAX whatever follows, 431 when the head is.
+ */
+static int
+srv_head_end(const char *buf, size_t len, size_t *n)
+{
+	size_t i, k;
+
+	for (i = 0; i + 3 < len; i++)
+		if (memcmp(buf + i, "\r\n\r\n", 4) == 0)
+			break;
+	*n = i + 3 < len ? i : len;
+	if (memchr(buf, '\0', *n) != NULL)
+		return 400;
+	if (*n < len)
+		return 0;
+	for (i = 0; i + 1 < len; i++)
+		if (buf[i] == '\n' && buf[i + 1] == '\n')
+			return 400;
+	/* the shortest the head can still be: up to a partial CR LF CR LF */
+	for (k = 3; k > 0 && (k > len || memcmp(buf + len - k, "\r\n\r", k));
+	    k--)
+		;
+	if (len - k > AR_SRV_HEAD_MAX)
+		return 431;
+	if (memchr(buf, '\n', len) == NULL &&
+	    len - (len > 0 && buf[len - 1] == '\r') > AR_SRV_LINE_MAX)
+		return 414;
+	return -1;
+}
+
+/*
  * Parse one request head from buf[0..len) (the bytes read so far) into rq.
  * Returns -1 when the head is not complete yet, 0 when rq holds a GET
  * request (method, target, its decoded path and the headers the server
@@ -8631,25 +8793,14 @@ srv_header(struct srv_request *rq, char *line)
 static int
 srv_parse_request(const char *buf, size_t len, struct srv_request *rq)
 {
-	const char *end = NULL;
 	char *line, *next;
-	size_t n, i, lines = 0;
+	size_t n, lines = 0;
 	int rc;
 
 	rq->method = rq->target = rq->auth = rq->ua = rq->view = NULL;
 	rq->head[0] = rq->path[0] = '\0';   /* the rest is written before read */
-	for (i = 0; i + 3 < len && end == NULL; i++)
-		if (memcmp(buf + i, "\r\n\r\n", 4) == 0)
-			end = buf + i;
-	n = end ? (size_t)(end - buf) : len;
-	if (memchr(buf, '\0', n) != NULL)
-		return 400;
-	for (i = 0; end == NULL && i + 1 < len; i++)
-		if (buf[i] == '\n' && buf[i + 1] == '\n')
-			return 400;  /* a head ended by bare LFs */
-	if (end == NULL)
-		return len > AR_SRV_HEAD_MAX ? 431 : memchr(buf, '\n', len) ==
-		    NULL && len > AR_SRV_LINE_MAX ? 414 : -1;
+	if ((rc = srv_head_end(buf, len, &n)) != 0)
+		return rc;
 	if (n > AR_SRV_HEAD_MAX)
 		return 431;
 	memcpy(rq->head, buf, n);
@@ -8983,7 +9134,7 @@ struct srv_conn {
 	int fd;
 	size_t len;
 	long long deadline_ms;
-	char buf[AR_SRV_HEAD_MAX + 1];
+	char buf[AR_SRV_HEAD_MAX + 5];  /* a head, CR LF CR LF, one more */
 };
 
 /* serve's state: the slots, their lock, the listening socket. */
@@ -9526,16 +9677,10 @@ srv_finish(struct agent_srv *s, struct srv_conn *c, int status)
 static int
 srv_conn_ready(const struct srv_conn *c)
 {
-	size_t i;
+	size_t n;
 
-	if (c->len > AR_SRV_HEAD_MAX || memchr(c->buf, '\0', c->len) != NULL ||
-	    (c->len > AR_SRV_LINE_MAX && memchr(c->buf, '\n', c->len) == NULL))
-		return 1;
-	for (i = 0; i + 1 < c->len; i++)
-		if (memcmp(c->buf + i, "\n\n", 2) == 0 || (i + 3 < c->len &&
-		    memcmp(c->buf + i, "\r\n\r\n", 4) == 0))
-			return 1;
-	return 0;
+	return c->len >= AR_SRV_HEAD_MAX + 4 ||
+	    srv_head_end(c->buf, c->len, &n) != -1;
 }
 
 /* Read what connection c has; answer it once ready or past its deadline.
@@ -9547,7 +9692,7 @@ srv_conn_step(struct agent_srv *s, struct srv_conn *c, int readable,
 	ssize_t r;
 
 	if (readable) {
-		r = recv(c->fd, c->buf + c->len, AR_SRV_HEAD_MAX + 1 - c->len,
+		r = recv(c->fd, c->buf + c->len, AR_SRV_HEAD_MAX + 4 - c->len,
 		    MSG_DONTWAIT);
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
 			close(c->fd);        /* gone before asking anything */
@@ -10807,7 +10952,7 @@ static int
 cmd_serve(struct run *r)
 {
 	const char *names[AR_SERVE_MAX + 1];
-	size_t n = cli_profiles(r, names);
+	size_t n = cli_profiles(r, names), i;
 	struct agent_srv *s = xcalloc(1, sizeof(*s));
 
 	opts_from_cli(r, &s->o);
@@ -10826,10 +10971,13 @@ cmd_serve(struct run *r)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	srv_warn_cached(s);
-	printf("awsrole serve: serving %s on 127.0.0.1:%d (agent dir %s)%s\n"
-	    "  in the agent's terminal: awsrole agent -- claude   (or: eval "
-	    "\"$(awsrole agent --env)\")\n", s->served, s->ep.port, s->ep.dir,
-	    s->mfa_session ? ", one MFA session for all" : "");
+	printf("awsrole serve: serving ");
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? ", " : "", names[i]);
+	printf(" on 127.0.0.1:%d (agent dir %s)%s\n  in the agent's terminal: "
+	    "awsrole agent -- claude   (or: eval \"$(awsrole agent --env)\")\n",
+	    s->ep.port, s->ep.dir, s->mfa_session ? ", one MFA session for all" :
+	    "");
 	srv_banner_scopes(s);
 	if (srv_run(s, &r->err) == -1)
 		return -1;

@@ -796,7 +796,7 @@ expect_eq "AccessKeyId" "$akid" "$(json_get "$OUT" AccessKeyId)"
 expect_eq "AssumeRole calls" 0 "$(c50_assume_calls "$m")"
 run awsrole list
 expect_rc 0
-grep -E '^plain ' <<<"$OUT" | grep -qE ' 1[0-5]m$' || fail "list: no session time for plain: $(grep -E '^plain ' <<<"$OUT")"
+grep -E '^plain ' <<<"$OUT" | grep -qE ' 1[0-5]m +full$' || fail "list: no session time for plain: $(grep -E '^plain ' <<<"$OUT")"
 run awsrole logout plain
 expect_rc 0
 expect_no_file "$AWSROLE_CACHE_DIR/$key.json"
@@ -911,9 +911,9 @@ RUN_TIMEOUT=10 run awsrole list
 expect_rc 0
 expect_out_has "SESSION"
 row=$(grep -E '^plain ' <<<"$OUT")
-grep -qE ' 1[0-5]m$' <<<"$row" || fail "list: plain's session time: [$row]"
+grep -qE ' 1[0-5]m +full$' <<<"$row" || fail "list: plain's session time: [$row]"
 row=$(grep -E '^plain2 ' <<<"$OUT")
-grep -qE ' none$' <<<"$row" || fail "list: plain2 without a session: [$row]"
+grep -qE ' none +full$' <<<"$row" || fail "list: plain2 without a session: [$row]"
 RUN_TIMEOUT=10 run awsrole list --json
 expect_rc 0
 "$PY" - "$OUT" "$(c50_key plain)" > "$T_DIR/list.check" 2>&1 <<'EOF' || fail "list --json: $(cat "$T_DIR/list.check")"
