@@ -247,7 +247,17 @@ $(B)/vg/awsrole-heapscan: tests/heapscan.c $(VG_LIBS) $(APP_SRCS) | verify
 check-heap: $(B)/vg/awsrole-heapscan
 	AWSROLE_HEAP_BIN=$(ABS)/$(B)/vg/awsrole-heapscan ./test.sh t_92_heap
 
-bench: all
+# The agent lane's fetch benchmark (bench/agent.sh): bench/fetchload.c, the load generator, and
+# bench/httpfloor.c, a minimal server that gives the floor for this machine and client.
+$(B)/fetchload: bench/fetchload.c
+	@mkdir -p $(@D)
+	gcc -O2 -pthread $(WARN) -o $@ $<
+
+$(B)/httpfloor: bench/httpfloor.c
+	@mkdir -p $(@D)
+	gcc -O2 $(WARN) -o $@ $<
+
+bench: all $(B)/fetchload $(B)/httpfloor
 	@if [ -x bench/run ]; then bench/run; else echo "bench/run does not exist; nothing to do"; fi
 
 install: awsrole
@@ -297,7 +307,7 @@ distclean:
 # timeout in any target fails the run (after every target has run).  ASAN_OPTIONS defaults to
 # strict_string_checks=1, as for check-asan: str* calls must stay inside the input too.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := fuzz_ini fuzz_xml fuzz_cache fuzz_process fuzz_sigv4
+FUZZ_TARGETS := fuzz_ini fuzz_xml fuzz_cache fuzz_process fuzz_sigv4 fuzz_http_request
 FUZZ_BINS    := $(addprefix $(B)/fuzz/,$(FUZZ_TARGETS))
 FUZZ_SAN     := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -g -O1 -fno-omit-frame-pointer $(WARN) -Wno-unused-function -DCURL_STATICLIB
