@@ -31,6 +31,10 @@
 #   use_base_keys (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) · need_moto ·
 #   moto_assume_role ROLE_ARN [DURATION] (boto3; sets ROLE_AKID ROLE_SECRET ROLE_TOKEN ROLE_ARN_OUT)
 # Moto log: m=$(moto_log_mark) · moto_calls_since MARK [ACTION] · moto_field FIELD [MARK [ACTION]]
+# GetScopedCredentials on moto (tests/peers/scoped_sts.py; the log record's "scoped" object):
+#   moto_scoped_script JSON (its rules; moto is shared by the run: match on your case's key) ·
+#   scoped_call ARGS... (run tests/peers/scoped_client.py against moto with the AWS_* keys of
+#   the environment; -> OUT (JSON) ERR RC)
 # Peers (killed when the test file ends):
 #   start_fake_sts [--cert NAME] [--tls-version V] [--plain] -> FAKE_STS_URL FAKE_STS_PORT
 #     FAKE_STS_LOG FAKE_STS_SCRIPT FAKE_STS_PID · fake_sts_script JSON · fake_sts_reply STATUS FILE
@@ -527,6 +531,18 @@ moto_calls_since() { # MARK [ACTION]
 	else
 		"$PY" "$PEERS/logq.py" "$MOTO_LOG" --since "$1" --count
 	fi
+}
+
+# moto_scoped_script JSON — replace the GetScopedCredentials script (see tests/peers/scoped_sts.py).
+moto_scoped_script() {
+	need_moto || return 1
+	printf '%s' "$1" > "$MOTO_SCOPED_SCRIPT.tmp" && mv "$MOTO_SCOPED_SCRIPT.tmp" "$MOTO_SCOPED_SCRIPT"
+}
+
+# scoped_call ARGS... — scoped_client.py --region ap-northeast-1 --endpoint-url $MOTO_URL ARGS...
+scoped_call() {
+	need_moto || return 1
+	run "$PY" "$PEERS/scoped_client.py" --region ap-northeast-1 --endpoint-url "$MOTO_URL" --ca "$MOTO_CA" "$@"
 }
 
 moto_field() { # FIELD [MARK [ACTION]] — field of the last (matching) moto request

@@ -3,7 +3,8 @@
 
 Query a JSON-lines peer log (moto_logged.py, fake_sts.py, fake_imds.py, fake_ecs.py).
   --since N        skip the first N lines (a mark taken earlier with `wc -l`)
-  --where P=V      keep records whose field P (dotted: params.Action, headers.host) equals V;
+  --where P=V      keep records whose field P (dotted: params.Action, headers.host; a field
+                   whose name has dots: params.Tags.member.1.Key) equals V;
                    P!=V keeps the others; P? keeps records that have P at all (not null/false)
   --count          print how many records match (default)
   --field P        print field P of the matching record --nth I (default -1: the last);
@@ -18,12 +19,18 @@ import sys
 
 
 def get(rec, path):
+    """Dotted PATH into REC; a key that itself has dots (a form field such as
+    params.Tags.member.1.Key) is found as the rest of the path joined."""
     cur = rec
-    for part in path.split("."):
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        rest = ".".join(parts[i:])
         if isinstance(cur, dict) and part in cur:
             cur = cur[part]
         elif isinstance(cur, dict) and part.lower() in cur:
             cur = cur[part.lower()]
+        elif isinstance(cur, dict) and i + 1 < len(parts) and rest in cur:
+            return cur[rest]
         else:
             return None
     return cur

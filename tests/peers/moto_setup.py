@@ -16,6 +16,8 @@ What it creates:
                         role RoleBase     (trusts example.user)
                         role RoleExternal (trusts example.user only with sts:ExternalId=ext-12345)
                         role RoleNoTrust  (trusts someone else: AssumeRole -> AccessDenied)
+                        role MfaSession   (trusts example.user; the user's permissions): what
+                                          moto_logged.py's GetSessionToken answers are sessions of
   account 111111111111: role RoleA        (trusts example.user; inline policy Allow *)
   account 222222222222: role RoleReadOnly (trusts example.user; inline policy s3:List*/Get*)
 moto enforces trust policies only for roles in the caller's own account (and of conditions,
@@ -32,7 +34,7 @@ from botocore.config import Config
 BASE = "333333333333"
 USER_ARN = f"arn:aws:iam::{BASE}:user/example.user"
 MFA = f"arn:aws:iam::{BASE}:mfa/example.user"
-SETUP_CALLS = 10
+SETUP_CALLS = 12
 
 calls = 0
 
@@ -86,6 +88,10 @@ def main():
         USER_ARN, {"StringEquals": {"sts:ExternalId": "ext-12345"}}))
     iam.create_role(RoleName="RoleNoTrust",
                     AssumeRolePolicyDocument=trust(f"arn:aws:iam::{BASE}:user/someone.else"))
+    # GetSessionToken's sessions (moto_logged.py): the user's own permissions.
+    iam.create_role(RoleName="MfaSession", AssumeRolePolicyDocument=trust(USER_ARN), MaxSessionDuration=43200)
+    iam.put_role_policy(RoleName="MfaSession", PolicyName="as-the-user",
+                        PolicyDocument=allow(["sts:AssumeRole", "sts:GetSessionToken"]))
     for acct, role, pol in (("111111111111", "RoleA", allow("*")),
                             ("222222222222", "RoleReadOnly", allow(["s3:List*", "s3:Get*"]))):
         c = client(url, ca, "iam", acct)
