@@ -738,7 +738,9 @@ pass
 # Each command's own help: synopsis, its options, exit status, an example (README's Commands).
 # verb|synopsis start|option strings that must appear (comma-separated)
 R93_HELP=(
-	"login|usage: awsrole login [PROFILE]|--mfa-code,--region,-p"
+	"login|usage: awsrole login [PROFILE...]|--mfa-code,--region,-p,--scope,--policy,--policy-arn"
+	"serve|usage: awsrole serve PROFILE...|--mfa-session,--scope,--policy,--role-session-name"
+	"agent|usage: awsrole agent [--name NAME]|--env,--format,--policy"
 	"exec|usage: awsrole exec [PROFILE]|--allow-nested,-- COMMAND"
 	"env|usage: awsrole env [PROFILE]|--format,sh,fish,powershell,json"
 	"credential-process|usage: awsrole credential-process [PROFILE]|credential_process"
@@ -780,7 +782,7 @@ done
 # a profile and --help: still the help, no credentials
 run awsrole login CustomerA --help
 expect_rc 0
-expect_eq "login CustomerA --help" "usage: awsrole login [PROFILE]" "$(head -1 <<<"$OUT" | cut -c1-30)"
+expect_eq "login CustomerA --help" "usage: awsrole login [PROFILE...]" "$(head -1 <<<"$OUT" | cut -c1-33)"
 # --help after -- belongs to exec's command
 keys=$(r93_keys_script keys.sh)
 rm -f "$HOME/.aws/config"
