@@ -7092,6 +7092,14 @@ tag_text_len(const char *s)
 	return n;
 }
 
+/* The JSON document s, parsed, or NULL when it is not exactly one (cJSON
+ * alone would accept trailing text); s may be NULL (an empty file). */
+static cJSON *
+json_parse_whole(const char *s)
+{
+	return s != NULL ? cJSON_ParseWithOpts(s, NULL, 1) : NULL;
+}
+
 /* s with its leading and trailing white space cut (in place). */
 static char *
 trim_inplace(char *s)
@@ -7173,8 +7181,9 @@ scope_policy(const struct profile *p, const struct scope_opts *so,
 	path = config_expanduser(f);
 	if (read_file(path, 64u << 10, 0, flag ? AR_EUSAGE : AR_ECONFIG, &b,
 	    err) == -1)
-		rc = -1;
-	else if ((j = cJSON_Parse(b.p)) == NULL || !cJSON_IsObject(j)) {
+		rc = scope_fail(err, p, "awsrole_policy_file", flag, "%s",
+		    err->msg, 0);
+	else if ((j = json_parse_whole(b.p)) == NULL || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		rc = scope_fail(err, p, "awsrole_policy_file", flag, "the policy "
 		    "file %s is not a JSON object", path, 0);
@@ -9027,7 +9036,7 @@ view_policy_load(const char *file, char **out, struct ar_err *err)
 	*out = NULL;
 	if (read_file(file, 64u << 10, 0, AR_EUSAGE, &b, err) == -1)
 		return -1;
-	if ((j = cJSON_Parse(b.p)) == NULL || !cJSON_IsObject(j)) {
+	if ((j = json_parse_whole(b.p)) == NULL || !cJSON_IsObject(j)) {
 		cJSON_Delete(j);
 		buf_free(&b);
 		ar_fail(err, AR_EUSAGE, "--policy %s is not a JSON object", file);
