@@ -1,6 +1,19 @@
 #!/usr/bin/env python3
-"""cache_key.py [--args] PROFILE... — the AWS CLI's assume-role cache key of each profile,
-computed by botocore itself (the oracle for `awsrole list --json`'s CacheKey).
+"""cache_key.py [--args] [SCOPE OPTIONS] PROFILE... — the AWS CLI's assume-role cache key of
+each profile, computed by botocore itself (the oracle for `awsrole list --json`'s CacheKey).
+
+SCOPE OPTIONS (issue 12) add AssumeRole parameters that the AWS CLI never sends itself to the
+arguments botocore hashes, exactly as if the profile's fetcher had been built with them in its
+extra_args (AssumeRoleCredentialFetcher._create_cache_key then json.loads the Policy and hashes
+json.dumps(args, sort_keys=True)); they apply to every PROFILE given, in this order of options:
+  --policy-file F        Policy = F's JSON minified (json.dumps(json.loads(F), separators=(",", ":")))
+  --policy TEXT          Policy = TEXT as it is
+  --policy-arn ARN       PolicyArns += [{"arn": ARN}]         (repeatable, order kept)
+  --tag KEY=VALUE        Tags += [{"Key": KEY, "Value": VALUE}] (repeatable, split on the first =)
+  --transitive KEY       TransitiveTagKeys += [KEY]            (repeatable)
+  --source-identity V    SourceIdentity = V
+  --extra JSON           a JSON object merged in last (any AssumeRole parameter)
+Without them the key is the CLI's own, as before.
 
 The config is read from AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE (or ~/.aws) exactly as
 the CLI reads it.  For each PROFILE, botocore's own credential provider builds the fetcher:
@@ -37,10 +50,62 @@ def _recording_init(self, *a, **k):
     args = copy.deepcopy(getattr(self, "_assume_kwargs", {}))
     if getattr(self, "_using_default_session_name", False):
         args.pop("RoleSessionName", None)
+    if "Policy" in args:  # as _create_cache_key hashes it
+        args["Policy"] = json.loads(args["Policy"])
     _seen.append((self._cache_key, json.dumps(args, sort_keys=True)))
 
 
 bc.CachedCredentialFetcher.__init__ = _recording_init
+
+EXTRA = {}
+_orig_ar_init = bc.AssumeRoleCredentialFetcher.__init__
+
+
+def _extra_init(self, client_creator, source_credentials, role_arn, extra_args=None, *a, **k):
+    if EXTRA:
+        extra_args = dict(extra_args or {})
+        extra_args.update(copy.deepcopy(EXTRA))
+    _orig_ar_init(self, client_creator, source_credentials, role_arn, extra_args, *a, **k)
+
+
+bc.AssumeRoleCredentialFetcher.__init__ = _extra_init
+
+
+def parse_scope_options(argv):
+    """Consume the SCOPE OPTIONS at the front of argv into EXTRA; return the rest."""
+    rest = []
+    i = 0
+    while i < len(argv):
+        o = argv[i]
+        if o in ("--policy-file", "--policy", "--policy-arn", "--tag", "--transitive",
+                 "--source-identity", "--extra"):
+            if i + 1 >= len(argv):
+                sys.exit(f"cache_key.py: {o} needs a value")
+            v = argv[i + 1]
+            i += 2
+            if o == "--policy-file":
+                try:
+                    with open(v, encoding="utf-8") as f:
+                        EXTRA["Policy"] = json.dumps(json.loads(f.read()), separators=(",", ":"))
+                except (OSError, ValueError) as e:
+                    sys.exit(f"cache_key.py: --policy-file {v}: {e}")
+            elif o == "--policy":
+                EXTRA["Policy"] = v
+            elif o == "--policy-arn":
+                EXTRA.setdefault("PolicyArns", []).append({"arn": v})
+            elif o == "--tag":
+                key, _, val = v.partition("=")
+                EXTRA.setdefault("Tags", []).append({"Key": key, "Value": val})
+            elif o == "--transitive":
+                EXTRA.setdefault("TransitiveTagKeys", []).append(v)
+            elif o == "--source-identity":
+                EXTRA["SourceIdentity"] = v
+            else:
+                EXTRA.update(json.loads(v))
+            continue
+        rest.append(o)
+        i += 1
+    return rest
 
 
 def key_of(name):
@@ -67,9 +132,8 @@ def key_of(name):
 
 def main():
     argv = sys.argv[1:]
-    show_args = bool(argv) and argv[0] == "--args"
-    if show_args:
-        argv = argv[1:]
+    show_args = "--args" in argv
+    argv = parse_scope_options([a for a in argv if a != "--args"])
     if not argv:
         sys.exit(__doc__)
     for name in argv:

@@ -2,7 +2,7 @@
 # moto_up.sh DIR PKI_DIR — start moto_logged.py over TLS, populate it, write DIR/moto.env.
 #
 # DIR/moto.env exports: MOTO_PORT MOTO_URL (https://localhost:PORT) MOTO_LOG MOTO_PID MOTO_CA
-#   BASE_ACCOUNT BASE_USER_ARN BASE_MFA_SERIAL BASE_AKID BASE_SECRET
+#   MOTO_SCOPED_SCRIPT (GetScopedCredentials rules, scoped_sts.py) BASE_ACCOUNT BASE_USER_ARN BASE_MFA_SERIAL BASE_AKID BASE_SECRET
 # DIR/moto.pid holds the server's pid; DIR/moto.out its stdout/stderr.
 # Stop it with: kill "$(cat DIR/moto.pid)".
 # Exit status non-zero (and a message on stderr) if the server did not come up.
@@ -16,9 +16,16 @@ pki=$(cd "$pki" && pwd)
 rm -f "$dir/moto.port" "$dir/moto.env" "$dir/moto.log"
 
 n=$(python3 "$here/moto_setup.py" --count)
+# The certificate for the real STS names (sts.REGION.amazonaws.com), served by SNI: a client
+# that keeps its default endpoint reaches moto through fake_proxy.py (moto_logged.py --aws-cert).
+aws_cert=()
+[ -f "$pki/aws.pem" ] && aws_cert=(--aws-cert "$pki/aws.pem" --aws-key "$pki/aws.key")
+# GetScopedCredentials script (scoped_sts.py); none yet = no rules.
+echo '{}' > "$dir/scoped_script.json"
 # MOTO_ACCOUNT_ID is deliberately not set (see moto_setup.py).
 env -u MOTO_ACCOUNT_ID INITIAL_NO_AUTH_ACTION_COUNT="$n" \
 	python3 "$here/moto_logged.py" --cert "$pki/localhost.pem" --key "$pki/localhost.key" \
+	"${aws_cert[@]}" --scoped-script "$dir/scoped_script.json" \
 	--log "$dir/moto.log" --portfile "$dir/moto.port" >"$dir/moto.out" 2>&1 </dev/null &
 pid=$!
 echo "$pid" > "$dir/moto.pid"
@@ -45,5 +52,6 @@ fi
 	echo "export MOTO_PORT=$port"
 	echo "export MOTO_PID=$pid"
 	echo "export MOTO_LOG='$dir/moto.log'"
+	echo "export MOTO_SCOPED_SCRIPT='$dir/scoped_script.json'"
 } > "$dir/moto.env"
 rm -f "$dir/moto.env.tmp"
