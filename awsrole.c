@@ -7334,6 +7334,24 @@ valid_source_identity(const char *s)
 	    strlen(s) && strncasecmp(s, "aws:", 4) != 0;
 }
 
+/* 1 when profile p's keys or the command line ask for any session
+ * control. */
+static int
+scope_wanted(const struct profile *p, const struct scope_opts *so)
+{
+	static const char *const keys[] = { "awsrole_policy_arns",
+	    "awsrole_policy_file", "session_tags", "transitive_session_tags",
+	    "source_identity" };
+	size_t i;
+
+	if (so->narns || so->policy_file || so->scope || so->implied_readonly)
+		return 1;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (profile_kv(p, keys[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* The characters STS counts against 2048: the inline policy's code
  * points and every policy ARN's. */
 static long
@@ -7365,6 +7383,8 @@ scope_build(const struct profile *p, const char *role_arn,
 	long chars;
 
 	memset(sc, 0, sizeof(*sc));
+	if (!scope_wanted(p, so))
+		return 0;    /* the common case: nothing to check */
 	if (scope_policy(p, so, sc, err) == -1 ||
 	    scope_arns(p, role_arn, so, sc, err) == -1 ||
 	    scope_tags(p, sc, err) == -1)
@@ -11303,7 +11323,8 @@ profile_scope_label(const struct profile *p, char *out, size_t cap)
 	struct scope sc;
 	int rc;
 
-	if (arn == NULL)
+	out[0] = '\0';
+	if (arn == NULL || !scope_wanted(p, &none))
 		return 0;
 	rc = scope_build(p, arn, &none, &sc, &e);
 	snprintf(out, cap, "%s", rc == -1 ? "invalid (awsrole doctor)" :
