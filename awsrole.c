@@ -8658,10 +8658,12 @@ view_write_files(const struct config *cfg, const char *dir,
 }
 
 /* The agent view's environment for dir and view name into v (NULL values:
- * unset), paths[2] holding the strings.  Returns the count. */
+ * unset), paths[2] holding the strings; narrowed: the view was made by
+ * agent --policy (its fetches then never take the root session).
+ * Returns the count. */
 static size_t
-view_vars(const char *dir, const char *view, char paths[2][PATH_MAX],
-    struct export_var *v)
+view_vars(const char *dir, const char *view, int narrowed,
+    char paths[2][PATH_MAX], struct export_var *v)
 {
 	static const char *const drop[] = { "AWS_ACCESS_KEY_ID",
 	    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -8683,6 +8685,8 @@ view_vars(const char *dir, const char *view, char paths[2][PATH_MAX],
 	v[n++] = (struct export_var){ "AWS_EC2_METADATA_DISABLED", "true" };
 	v[n++] = (struct export_var){ "AWSROLE_AGENT_DIR", dir };
 	v[n++] = (struct export_var){ "AWSROLE_AGENT_VIEW", view };
+	v[n++] = (struct export_var){ "AWSROLE_AGENT_NARROWED", narrowed ? "1" :
+	    NULL };
 	for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
 		v[n++] = (struct export_var){ drop[i], NULL };
 	return n;
@@ -8745,7 +8749,8 @@ srv_header(struct srv_request *rq, char *line)
 	static const struct { const char *name; size_t off; } known[] = {
 		{ "authorization", offsetof(struct srv_request, auth) },
 		{ "user-agent", offsetof(struct srv_request, ua) },
-		{ "x-awsrole-view", offsetof(struct srv_request, view) } };
+		{ "x-awsrole-view", offsetof(struct srv_request, view) },
+		{ "x-awsrole-narrowed", offsetof(struct srv_request, narrow) } };
 	char *colon = strchr(line, ':'), *v, *t, *end;
 	const char **slot;
 	size_t i;
@@ -8827,6 +8832,7 @@ srv_parse_request(const char *buf, size_t len, struct srv_request *rq)
 	int rc;
 
 	rq->method = rq->target = rq->auth = rq->ua = rq->view = NULL;
+	rq->narrow = NULL;
 	rq->head[0] = rq->path[0] = '\0';   /* the rest is written before read */
 	if ((rc = srv_head_end(buf, len, &n)) != 0)
 		return rc;
@@ -9153,6 +9159,7 @@ struct agent_view {
 	unsigned char *want;         /* per slot: a fetch asked for it */
 	time_t *retry_at;            /* per slot: after a failure */
 	char (*why)[400];            /* per slot: the last failure */
+	char (*fix)[400];            /* per slot: its fix */
 	struct ar_buf *ans;          /* per slot: the 200 answer for c */
 };
 
@@ -9289,6 +9296,7 @@ srv_view_free(struct agent_srv *s, struct agent_view *v)
 	free(v->want);
 	free(v->retry_at);
 	free(v->why);
+	free(v->fix);
 	view_file_free(&v->f);
 	memset(v, 0, sizeof(*v));
 }
@@ -9318,6 +9326,7 @@ srv_view_take(struct agent_srv *s, const char *name, struct view_file *f)
 		v->want = want ? want : xcalloc(s->n, 1);
 		v->retry_at = xcalloc(s->n, sizeof(*v->retry_at));
 		v->why = xcalloc(s->n, sizeof(*v->why));
+		v->fix = xcalloc(s->n, sizeof(*v->fix));
 		v->ans = xcalloc(s->n, sizeof(*v->ans));
 		want = NULL;
 	}
@@ -9450,7 +9459,10 @@ srv_views_store(struct agent_srv *s, size_t vi, size_t i, unsigned gen,
 		memset(got, 0, sizeof(*got));
 	} else {
 		v->retry_at[i] = now_s() + 5;
+		v->want[i] = 0;  /* again only when a fetch asks again */
 		snprintf(v->why[i], sizeof(v->why[i]), "%.300s", e->msg);
+		snprintf(v->fix[i], sizeof(v->fix[i]), "%.390s", e->fix[0] ? e->fix :
+		    "see awsrole serve's terminal");
 		srv_log("view %s, %s: %s%s%s", v->name, s->slot[i].name, e->msg,
 		    e->fix[0] ? "\n  fix: " : "", e->fix);
 	}
@@ -9512,7 +9524,8 @@ srv_views_narrow(struct agent_srv *s)
  */
 static const struct creds *
 agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
-    const struct timespec *mtime, struct ar_buf *b, const char **why)
+    const struct timespec *mtime, struct ar_buf *b, const char **why,
+    const char **fix)
 {
 	struct agent_view *v = view ? srv_view(s, view) : NULL;
 	size_t i = (size_t)(sl - s->slot);
@@ -9527,6 +9540,7 @@ agent_hand_out(struct agent_srv *s, struct agent_slot *sl, const char *view,
 		if (v != NULL)
 			v->want[i] = 1;
 		*why = v != NULL && v->why[i][0] ? v->why[i] : NULL;
+		*fix = v != NULL ? v->fix[i] : NULL;
 		return NULL;
 	}
 	buf_add(b, v->ans[i].p, v->ans[i].len);
@@ -9581,7 +9595,7 @@ srv_credentials(struct agent_srv *s, const struct srv_request *rq,
 	struct agent_slot *sl = srv_slot(s, name);
 	char msg[1400], exp[32], t2[128], t3[128], path[PATH_MAX];
 	const struct creds *c;
-	const char *why = NULL;
+	const char *why = NULL, *fix = NULL;
 	struct stat st;
 	int narrowed, fresh;
 
@@ -9591,10 +9605,19 @@ srv_credentials(struct agent_srv *s, const struct srv_request *rq,
 	}
 	view_file_path(s->ep.dir, rq->view ? rq->view : "-", path);
 	narrowed = view_name_ok(rq->view) && lstat(path, &st) == 0;
+	if (rq->narrow != NULL && !narrowed) {  /* never widen a view */
+		snprintf(msg, sizeof(msg), "view %.64s was started narrowed "
+		    "(awsrole agent --policy), but serve finds no view file %.900s",
+		    rq->view ? rq->view : "-", path);
+		srv_error(b, 503, "NoSession", msg, "start the view again with "
+		    "awsrole agent --policy, from the same agent dir");
+		srv_log("refused: %s", msg);
+		return;
+	}
 	pthread_mutex_lock(&s->mu);
 	fresh = sl->c.akid != NULL && sl->c.expires > now_s();
 	if (fresh && (c = agent_hand_out(s, sl, narrowed ? rq->view : NULL,
-	    &st.st_mtim, b, &why)) != NULL) {
+	    &st.st_mtim, b, &why, &fix)) != NULL) {
 		iso8601_format(c->expires, exp, sizeof(exp));
 		srv_log("fetch %s view=%s ua=\"%s\" key=%s expires=%s", sl->name,
 		    srv_log_text(rq->view, t2), srv_log_text(rq->ua, t3),
@@ -9604,9 +9627,8 @@ srv_credentials(struct agent_srv *s, const struct srv_request *rq,
 		    "the session of profile \"%s\" for view %s: %s" : "awsrole "
 		    "serve is narrowing the session of profile \"%s\" for view "
 		    "%s%s", sl->name, rq->view, why ? why : "");
-		srv_error(b, 503, why ? "NoSession" : "Preparing", msg, why ?
-		    "see awsrole serve's terminal; fix the view's policy and "
-		    "start the view again" : "retry in a moment");
+		srv_error(b, 503, why ? "NoSession" : "Preparing", msg, why ? fix :
+		    "retry in a moment");
 		pthread_cond_signal(&s->cv);
 	} else {
 		srv_no_session(sl, rq, b);
@@ -10027,7 +10049,8 @@ agent_get(const struct agent_endpoint *a, const char *path, const char *want,
 {
 	char url[600], auth[80], view[128], ua[160];
 	const char *vw = env_nonempty("AWSROLE_AGENT_VIEW");
-	const char *h[] = { auth, view, ua, NULL };
+	const char *h[] = { auth, view, ua, env_nonempty(
+	    "AWSROLE_AGENT_NARROWED") ? "X-Awsrole-Narrowed: 1" : NULL, NULL };
 	struct http_req q = { .method = "GET", .url = url, .headers = h,
 	    .timeout_ms = 2000, .plain = AR_PLAIN_LOOPBACK };
 	int rc;
@@ -11100,13 +11123,13 @@ cmd_agent(struct run *r)
 	if (rc != AR_FOUND || (!in_view() && view_write_files(&r->cfg, a.dir,
 	    &r->err) == -1))
 		return -1;
-	snprintf(desc, sizeof(desc), "awsrole agent view %s: %.100s (%.40s)",
-	    name, r->cli->exec_argv && r->cli->exec_argv[0] ?
-	    r->cli->exec_argv[0] : "a shell", pw ? pw->pw_name : "?");
+	snprintf(desc, sizeof(desc), "awsrole agent view %s (%.64s)", name,
+	    pw ? pw->pw_name : "?");
 	if (view_narrow(a.dir, name, parent, r->cli->so.policy_file, desc,
 	    &r->err) == -1)
 		return -1;
-	n = view_vars(a.dir, name, paths, v);
+	n = view_vars(a.dir, name, r->cli->so.policy_file != NULL ||
+	    env_nonempty("AWSROLE_AGENT_NARROWED") != NULL, paths, v);
 	if (r->cli->env) {
 		export_render(v, n, fmt, &b);
 		fwrite(b.p, 1, b.len, stdout);
@@ -11328,7 +11351,9 @@ profile_scope_label(const struct profile *p, char *out, size_t cap)
 		return 0;
 	rc = scope_build(p, arn, &none, &sc, &e);
 	snprintf(out, cap, "%s", rc == -1 ? "invalid (awsrole doctor)" :
-	    sc.label[0] ? sc.label : scope_set(&sc) ? "tags" : "");
+	    sc.label[0] ? sc.label : sc.ntags && sc.source_identity ?
+	    "tags, source identity" : sc.ntags ? "tags" : sc.source_identity ?
+	    "source identity" : "");
 	scope_free(&sc);
 	return out[0] != '\0';
 }
@@ -11451,7 +11476,7 @@ cmd_list(struct run *r)
 		if (arr != NULL) {
 			list_row_json(arr, p, profile_kind(p), acct, role, left,
 			    key, profile_scope_label(p, sbuf, sizeof(sbuf)) ? sbuf :
-			    NULL);
+			    profile_get(p, "role_arn") ? "full" : NULL);
 			continue;
 		}
 		format_remaining(left, left_s, sizeof(left_s));
@@ -12295,7 +12320,8 @@ static const char usage_text[] =
 "  serve PROFILE... [--mfa-session[=DURATION]]\n"
 "                                hold the sessions in memory and hand them\n"
 "                                to agent views until Ctrl-C\n"
-"  agent [--name N] -- CMD ARGS  run CMD in the agent view (credentials\n"
+"  agent [--name N] [--policy FILE] [--] CMD ARGS\n"
+"                                run CMD in the agent view (credentials\n"
 "                                from awsrole serve); --env prints it\n"
 "  exec [PROFILE] -- CMD ARGS    run CMD with the credentials in its\n"
 "                                environment\n"
@@ -12361,7 +12387,8 @@ static const char help_login[] =
 "  $ awsrole login CustomerA\n";
 
 static const char help_serve[] =
-"usage: awsrole serve PROFILE... [--mfa-session[=DURATION]] [--region REGION]\n"
+"usage: awsrole serve PROFILE... [--mfa-session[=DURATION]] [--scope S]\n"
+"                     [--policy FILE] [--policy-arn ARN]... [--region REGION]\n"
 "\n"
 "In the human's terminal: log in to each profile (the MFA code is asked on\n"
 "the terminal, a fresh code for each), keep the sessions in memory only, and\n"
@@ -12372,6 +12399,7 @@ static const char help_serve[] =
 "\n"
 "options:\n"
 "  --mfa-session[=DURATION]  one MFA code: GetSessionToken (default 12h,\n"
+"                       also --mfa-session DURATION;\n"
 "                       900 s to 36 h; s, m or h), then every role from it\n"
 "                       without further codes (one IAM user, one mfa_serial)\n"
 "  --region REGION      the STS region\n"

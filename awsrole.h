@@ -59,7 +59,7 @@
 #define AR_EXPORT_VARS_MAX      17          /* variables exec/env hand over */
 #define AR_SERVE_MAX            31          /* profiles of one login/serve,
 						after the first */
-#define AR_VIEW_VARS_MAX        24          /* variables of an agent view */
+#define AR_VIEW_VARS_MAX        25          /* variables of an agent view */
 #define AR_SCOPE_LAYERS         3           /* GetScopedCredentials layers
 						of one session */
 #define AR_VIEWS_MAX            32          /* narrowed views of one serve */
@@ -663,6 +663,8 @@ struct srv_request {
 	const char *method, *target;
 	const char *auth, *ua, *view; /* Authorization, User-Agent,
 					 X-Awsrole-View; NULL if absent */
+	const char *narrow;           /* X-Awsrole-Narrowed: the view was
+					 made by agent --policy */
 	char path[AR_SRV_LINE_MAX];   /* the target, percent-decoded */
 };
 

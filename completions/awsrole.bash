@@ -124,12 +124,27 @@ _awsrole_regions() {
 	done < "$f" | LC_ALL=C sort -u
 }
 
+# COMPREPLY := the files and directories starting with the word $1 (quoted like filenames
+# where the shell can: compopt only works inside a real completion).
+_awsrole_reply_files() {
+	compopt -o filenames 2> /dev/null
+	mapfile -t COMPREPLY < <(compgen -f -- "$(_awsrole_dequote "$1")")
+}
+
 _awsrole() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=''
-	local commands='login exec env credential-process whoami list logout config doctor status prompt version'
-	local cmd='' sub='' profile='' dashdash=0 i w
+	local commands='login serve agent exec env credential-process whoami list logout config doctor status prompt version'
+	local cmd='' sub='' profile='' dashdash=0 after_eq=0 agent_env=0 i w
+	local -a given=()
+	local values='-p --profile --region --format --mfa-code --scope --policy --policy-arn --name --role-session-name'
 	COMPREPLY=()
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# bash splits --opt=value at "=" (COMP_WORDBREAKS) into --opt = value
+	if [[ $cur == = && $prev == --* ]]; then
+		cur='' after_eq=1
+	elif [[ $prev == = ]] && ((COMP_CWORD > 1)) && [[ ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
+		prev=${COMP_WORDS[COMP_CWORD - 2]} after_eq=1
+	fi
 
 	# What is on the line before the word being completed.
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -142,13 +157,27 @@ _awsrole() {
 			dashdash=$i
 			continue
 			;;
-		-p | --profile)
-			((i + 1 < COMP_CWORD)) && profile=${COMP_WORDS[i + 1]}
+		-p | --profile | --region | --format | --mfa-code | --scope | --policy | --policy-arn | --name | --role-session-name)
+			((i + 1 < COMP_CWORD)) && [[ ${COMP_WORDS[i + 1]} == = ]] && ((i++))
+			if [[ $w == -p || $w == --profile ]] && ((i + 1 < COMP_CWORD)); then
+				profile=${COMP_WORDS[i + 1]}
+				given+=("$(_awsrole_dequote "$profile")")
+			fi
 			((i++))
 			continue
 			;;
-		--region | --format | --mfa-code)
-			((i++))
+		--mfa-session)
+			# its DURATION is optional: the next word is one when it starts with a digit
+			((i + 1 < COMP_CWORD)) && [[ ${COMP_WORDS[i + 1]} == [0-9]* ]] && ((i++))
+			continue
+			;;
+		=)
+			# the value of --opt=value (split by bash)
+			[[ ${COMP_WORDS[i - 1]} == --* ]] && ((i++))
+			continue
+			;;
+		--env)
+			agent_env=1
 			continue
 			;;
 		-*) continue ;;
@@ -157,9 +186,17 @@ _awsrole() {
 			cmd=$w
 		elif [[ $cmd == config && -z $sub ]]; then
 			sub=$w
+		elif [[ $cmd == login || $cmd == serve ]]; then
+			# several profiles: every word is one
+			profile=$w
+			given+=("$(_awsrole_dequote "$w")")
+		elif [[ $cmd == agent ]]; then
+			# no profile: the first word is the command to run
+			dashdash=$((i - 1))
+			break
 		elif [[ -z $profile ]]; then
 			case $cmd in
-			login | exec | env | credential-process | whoami | logout | doctor) profile=$w ;;
+			exec | env | credential-process | whoami | logout | doctor) profile=$w ;;
 			esac
 		elif [[ $cmd == exec ]]; then
 			# the command to run starts here (awsrole stops parsing at it)
@@ -168,8 +205,15 @@ _awsrole() {
 		fi
 	done
 
-	# exec: after "--" (or the command's first word) complete the command to run.
-	if [[ $cmd == exec ]] && ((dashdash)); then
+	# agent: the word being completed is the command to run, unless it is an option, an
+	# option's value, or --env was given (then there is no command).
+	if [[ $cmd == agent ]] && ((!dashdash && !agent_env && !after_eq)) && [[ $cur != -* ]] &&
+		[[ " $values " != *" $prev "* ]]; then
+		dashdash=$((COMP_CWORD - 1))
+	fi
+
+	# exec, agent: after "--" (or the command's first word) complete the command to run.
+	if [[ $cmd == exec || $cmd == agent ]] && ((dashdash)); then
 		local start=$((dashdash + 1))
 		if declare -F _command_offset > /dev/null; then
 			_command_offset "$start"
@@ -189,26 +233,43 @@ _awsrole() {
 		return 0
 		;;
 	--format)
-		mapfile -t COMPREPLY < <(compgen -W 'sh fish powershell json' -- "$cur")
+		if [[ $cmd == agent ]]; then
+			mapfile -t COMPREPLY < <(compgen -W 'sh bash zsh fish' -- "$cur")
+		else
+			mapfile -t COMPREPLY < <(compgen -W 'sh fish powershell json' -- "$cur")
+		fi
+		return 0
+		;;
+	--scope)
+		mapfile -t COMPREPLY < <(compgen -W 'readonly viewonly full' -- "$cur")
+		return 0
+		;;
+	--policy)
+		_awsrole_reply_files "$cur"
 		return 0
 		;;
 	--region)
 		mapfile -t COMPREPLY < <(compgen -W "$(_awsrole_regions)" -- "$cur")
 		return 0
 		;;
-	--mfa-code)
+	--mfa-code | --policy-arn | --name | --role-session-name)
 		return 0
 		;;
 	esac
+	# the value of an option without values to offer (--mfa-session=DURATION)
+	((after_eq)) && return 0
 
 	if [[ $cur == -* ]]; then
 		local common='-p --profile --region --mfa-code --no-cache -v --verbose -h --help'
+		local scoped='--scope --policy --policy-arn'
 		local opts
 		case $cmd in
 		'') opts='-h --help' ;;
-		login | credential-process | whoami) opts=$common ;;
-		exec) opts="$common --allow-nested --" ;;
-		env) opts="$common --format" ;;
+		login | credential-process | whoami) opts="$common $scoped" ;;
+		serve) opts="--mfa-session --region $scoped --role-session-name --mfa-code -v --verbose -h --help" ;;
+		agent) opts='--name --policy --env --format -h --help --' ;;
+		exec) opts="$common $scoped --allow-nested --" ;;
+		env) opts="$common $scoped --format" ;;
 		list) opts='--json -h --help' ;;
 		logout) opts='-p --profile --all -h --help' ;;
 		config) opts='--json --show-secrets -h --help' ;;
@@ -229,7 +290,18 @@ _awsrole() {
 		return 0
 	fi
 	case $cmd in
-	login | exec | env | credential-process | whoami | logout | doctor)
+	login | serve)
+		# another profile, not one already on the line
+		local names='' n g
+		while IFS= read -r n; do
+			for g in "${given[@]}"; do
+				[[ $n == "$g" ]] && continue 2
+			done
+			names+=$n$'\n'
+		done < <(_awsrole_profiles)
+		_awsrole_reply_names "$names" "$cur"
+		;;
+	exec | env | credential-process | whoami | logout | doctor)
 		if [[ -z $profile ]]; then
 			_awsrole_reply_names "$(_awsrole_profiles)" "$cur"
 		elif [[ $cmd == exec ]]; then

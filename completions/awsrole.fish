@@ -53,15 +53,22 @@ function __awsrole_regions
     string replace -rf '^\s*region\s*[=:]\s*([a-z0-9-]+)\s*\r?$' '$1' <$cfg | sort -u
 end
 
-# Parse the line before the cursor.  Prints three lines: the command, whether a profile
-# was given (1/0), and the index (1-based, in `commandline -opc`) where exec's command
-# starts (0 if it has not started).
+function __awsrole_scopes
+    printf '%s\t%s\n' readonly 'ReadOnlyAccess as a session policy' viewonly 'ViewOnlyAccess as a session policy' full 'No session policy'
+end
+
+# Parse the line before the cursor.  Prints the command; whether a profile was given (1/0);
+# the index (1-based, in `commandline -opc`) where the command to run (exec, agent) starts
+# (0 if it has not started); whether agent's --env was given (1/0); then the profiles given
+# to login or serve, one per line.
 function __awsrole_state
     set -l toks (commandline -opc)
     set -l cmd ''
     set -l sub ''
     set -l profile 0
     set -l start 0
+    set -l env 0
+    set -l given
     set -l i 2
     while test $i -le (count $toks)
         set -l w $toks[$i]
@@ -70,11 +77,25 @@ function __awsrole_state
                 set start (math $i + 1)
                 break
             case -p --profile
-                test $i -lt (count $toks); and set profile 1
+                if test $i -lt (count $toks)
+                    set profile 1
+                    set -a given $toks[(math $i + 1)]
+                end
                 set i (math $i + 2)
                 continue
-            case --region --format --mfa-code
+            case --region --format --mfa-code --scope --policy --policy-arn --name --role-session-name
                 set i (math $i + 2)
+                continue
+            case --mfa-session
+                # its DURATION is optional: the next word is one when it starts with a digit
+                set i (math $i + 1)
+                if test $i -le (count $toks); and string match -qr '^[0-9]' -- $toks[$i]
+                    set i (math $i + 1)
+                end
+                continue
+            case --env
+                set env 1
+                set i (math $i + 1)
                 continue
             case '-*'
                 set i (math $i + 1)
@@ -84,7 +105,15 @@ function __awsrole_state
             set cmd $w
         else if test "$cmd" = config -a -z "$sub"
             set sub $w
-        else if test $profile = 0; and contains -- $cmd login exec env credential-process whoami logout doctor
+        else if contains -- $cmd login serve
+            # several profiles: every word is one
+            set profile 1
+            set -a given $w
+        else if test "$cmd" = agent
+            # no profile: the first word is the command to run
+            set start $i
+            break
+        else if test $profile = 0; and contains -- $cmd exec env credential-process whoami logout doctor
             set profile 1
         else if test "$cmd" = exec
             set start $i
@@ -92,7 +121,7 @@ function __awsrole_state
         end
         set i (math $i + 1)
     end
-    printf '%s\n' "$cmd" $profile $start
+    printf '%s\n' "$cmd" $profile $start $env $given
 end
 
 function __awsrole_needs_command
@@ -107,12 +136,30 @@ end
 
 function __awsrole_needs_profile
     set -l s (__awsrole_state)
-    test "$s[2]" = 0 -a "$s[3]" = 0; and contains -- "$s[1]" login exec env credential-process whoami logout doctor
+    test "$s[3]" = 0; or return 1
+    contains -- "$s[1]" login serve; and return 0
+    test "$s[2]" = 0; and contains -- "$s[1]" exec env credential-process whoami logout doctor
 end
 
-function __awsrole_exec_started
+# The profiles not given yet to login or serve (every profile for the other commands).
+function __awsrole_profiles_left
     set -l s (__awsrole_state)
-    test "$s[1]" = exec -a "$s[3]" != 0
+    set -l given $s[5..-1]
+    for p in (__awsrole_profiles)
+        contains -- $p $given; or echo $p
+    end
+end
+
+# The command to run (exec, agent) has started, or agent's command is the word under the
+# cursor (agent takes no profile: unless it is an option or --env was given).
+function __awsrole_command_started
+    set -l s (__awsrole_state)
+    contains -- "$s[1]" exec agent; or return 1
+    test "$s[3]" != 0; and return 0
+    test "$s[1]" = agent -a "$s[4]" = 0; or return 1
+    string match -q -- '-*' (commandline -ct); and return 1
+    set -l prev (commandline -opc)[-1]
+    not contains -- $prev --name --policy --format
 end
 
 function __awsrole_exec_needs_dashdash
@@ -120,12 +167,12 @@ function __awsrole_exec_needs_dashdash
     test "$s[1]" = exec -a "$s[2]" = 1 -a "$s[3]" = 0
 end
 
-# Complete exec's command as if it stood alone on the line.
-function __awsrole_exec_complete
+# Complete the command to run (exec, agent) as if it stood alone on the line.
+function __awsrole_command_complete
     set -l s (__awsrole_state)
     set -l toks (commandline -opc)
     set -l rest
-    test $s[3] -le (count $toks); and set rest $toks[$s[3]..-1]
+    test $s[3] != 0 -a $s[3] -le (count $toks); and set rest $toks[$s[3]..-1]
     set -l line (string join ' ' -- (string escape -- $rest) (commandline -ct))
     complete -C "$line"
 end
@@ -135,6 +182,8 @@ complete -c awsrole -f
 
 # commands
 complete -c awsrole -n __awsrole_needs_command -a login -d 'Assume the role now (MFA prompt) and cache the session'
+complete -c awsrole -n __awsrole_needs_command -a serve -d 'Hold the sessions in memory and hand them to agent views'
+complete -c awsrole -n __awsrole_needs_command -a agent -d 'Run a command in the agent view (credentials from serve)'
 complete -c awsrole -n __awsrole_needs_command -a exec -d 'Run a command with the credentials in its environment'
 complete -c awsrole -n __awsrole_needs_command -a env -d 'Print the credentials as shell lines'
 complete -c awsrole -n __awsrole_needs_command -a credential-process -d 'Print credential_process JSON'
@@ -149,21 +198,31 @@ complete -c awsrole -n __awsrole_needs_command -a version -d 'Print the version'
 complete -c awsrole -n '__awsrole_using config' -a dump -d 'Print the profiles as parsed'
 
 # profiles (positional, and after -p/--profile)
-complete -c awsrole -n __awsrole_needs_profile -a '(__awsrole_profiles)' -d profile
+complete -c awsrole -n __awsrole_needs_profile -a '(__awsrole_profiles_left)' -d profile
 complete -c awsrole -n '__awsrole_using "" login exec env credential-process whoami logout doctor' -s p -l profile -x -a '(__awsrole_profiles)' -d 'The profile'
 complete -c awsrole -n __awsrole_exec_needs_dashdash -a -- -d 'The command to run follows'
-complete -c awsrole -n __awsrole_exec_started -x -a '(__awsrole_exec_complete)'
+complete -c awsrole -n __awsrole_command_started -x -a '(__awsrole_command_complete)'
 
 # options
 set -l __awsrole_role_cmds login exec env credential-process whoami doctor
-complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds" -l region -x -a '(__awsrole_regions)' -d 'The STS region'
-complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds" -l mfa-code -x -d 'The MFA code, instead of a prompt'
+set -l __awsrole_scoped_cmds login serve exec env credential-process whoami
+complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds serve" -l region -x -a '(__awsrole_regions)' -d 'The STS region'
+complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds serve" -l mfa-code -x -d 'The MFA code, instead of a prompt'
 complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds" -l no-cache -d 'Neither read nor write the session cache'
-complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds" -s v -l verbose -d 'Log requests (secrets redacted) to stderr'
+complete -c awsrole -n "__awsrole_using $__awsrole_role_cmds serve" -s v -l verbose -d 'Log requests (secrets redacted) to stderr'
+complete -c awsrole -n "__awsrole_using $__awsrole_scoped_cmds" -l scope -x -a '(__awsrole_scopes)' -d 'The session policy: readonly, viewonly or full'
+complete -c awsrole -n "__awsrole_using $__awsrole_scoped_cmds agent" -l policy -r -F -d 'An inline session policy (JSON file)'
+complete -c awsrole -n "__awsrole_using $__awsrole_scoped_cmds" -l policy-arn -x -d 'A managed session policy (repeatable)'
+complete -c awsrole -n '__awsrole_using serve' -l mfa-session -d 'One MFA code: GetSessionToken, then every role from it'
+complete -c awsrole -n '__awsrole_using serve' -l role-session-name -x -d "The agent sessions' name"
 complete -c awsrole -n '__awsrole_using exec' -l allow-nested -d 'Allow another profile inside a session'
 complete -c awsrole -n '__awsrole_using env' -l format -x -a 'sh fish powershell json' -d 'Output format'
+complete -c awsrole -n '__awsrole_using agent' -l name -x -d "The view's name, in serve's log"
+complete -c awsrole -n '__awsrole_using agent' -l env -d "Print the view's variables instead of running"
+complete -c awsrole -n '__awsrole_using agent' -l format -x -a 'sh bash zsh fish' -d 'With --env: the shell'
+complete -c awsrole -n '__awsrole_using agent; and string match -q -- "-*" (commandline -ct)' -a -- -d 'The command to run follows'
 complete -c awsrole -n '__awsrole_using list config doctor' -l json -d 'JSON output'
 complete -c awsrole -n '__awsrole_using logout' -l all -d 'Every profile'
 complete -c awsrole -n '__awsrole_using config' -l show-secrets -d 'Do not redact secret keys'
 complete -c awsrole -n '__awsrole_using doctor' -l online -d 'Also check the clock, the keys and the AssumeRole'
-complete -c awsrole -n '__awsrole_using "" login exec env credential-process whoami list logout config doctor status prompt' -s h -l help -d 'Help'
+complete -c awsrole -n '__awsrole_using "" login serve agent exec env credential-process whoami list logout config doctor status prompt' -s h -l help -d 'Help'

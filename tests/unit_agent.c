@@ -1702,7 +1702,9 @@ test_view_vars(void)
 	    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 	    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
 	    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-	    "AWSROLE_PROFILE", "_AWSROLE_PROFILE_CHAIN" };
+	    "AWSROLE_PROFILE", "_AWSROLE_PROFILE_CHAIN",
+	    /* a view not made by agent --policy */
+	    "AWSROLE_AGENT_NARROWED" };
 	/* kept as they are */
 	static const char *const kept[] = { "AWS_CA_BUNDLE", "AWS_REGION",
 	    "AWS_DEFAULT_REGION", "HTTPS_PROXY", "https_proxy", "NO_PROXY",
@@ -1712,8 +1714,8 @@ test_view_vars(void)
 	size_t n, i, k, found;
 
 	memset(v, 0, sizeof(v));
-	n = view_vars("/d/agent", "sub1", paths, v);
-	unit_check_long("view_vars/count", 24, (long)n);
+	n = view_vars("/d/agent", "sub1", 0, paths, v);
+	unit_check_long("view_vars/count", 25, (long)n);
 	unit_check("view_vars/count-within-max", n <= AR_VIEW_VARS_MAX,
 	    "<= AR_VIEW_VARS_MAX", "more");
 	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
@@ -1748,6 +1750,18 @@ test_view_vars(void)
 				found++;
 		snprintf(sub, sizeof(sub), "view_vars/kept/%s", kept[i]);
 		unit_check_long(sub, 0, (long)found);
+	}
+	{	/* a narrowed view says so to serve: AWSROLE_AGENT_NARROWED=1 */
+		struct export_var w[AR_VIEW_VARS_MAX + 8];
+		char p2[2][PATH_MAX];
+		size_t m = view_vars("/d/agent", "sub1", 1, p2, w), q;
+		const char *got = "(absent)";
+
+		for (q = 0; q < m; q++)
+			if (strcmp(w[q].name, "AWSROLE_AGENT_NARROWED") == 0)
+				got = w[q].value ? w[q].value : "(unset)";
+		unit_check_str("view_vars/narrowed-sets-AWSROLE_AGENT_NARROWED",
+		    "1", got);
 	}
 	unit_check_long("view_vars/set-plus-unset-is-count",
 	    (long)(sizeof(set) / sizeof(set[0]) + sizeof(unset) /
