@@ -64,7 +64,7 @@ CURL_CONFIGURE_FLAGS := \
   --enable-proxy --enable-verbose --enable-ipv6 --enable-threaded-resolver
 
 # ---------------------------------------------------------------------------------------------
-.PHONY: all toolchain-check verify deps unit test check-layers check-asan check-valgrind asan-deps bench install uninstall clean distclean
+.PHONY: all toolchain-check verify deps unit test check-build check-layers check-asan check-valgrind asan-deps bench install uninstall clean distclean
 
 all: awsrole
 
@@ -213,6 +213,10 @@ test: all unit $(B)/vg/awsrole-heapscan
 # contract comment and is at most 60 lines (issue 15; rules in tests/check_layers.py).
 check-layers:
 	python3 tests/check_layers.py awsrole.c awsrole.h
+
+# Everything make test and make check-asan build, in one make: .ci/run builds it first, then runs
+# the two suites side by side (each test.sh has its own peers and scratch directory).
+check-build: all unit $(B)/vg/awsrole-heapscan $(B)/asan/awsrole $(ASAN_UNITS)
 
 check-asan: $(B)/asan/awsrole $(ASAN_UNITS)
 	ASAN_OPTIONS=$${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:strict_string_checks=1} \

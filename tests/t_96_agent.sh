@@ -362,19 +362,23 @@ bg_wait() { # NAME [SECS]
 
 t "set-up: the JavaScript SDK v3 pinned by tests/js/package-lock.json, installed with npm ci (tests/js/node_modules, not committed)"
 if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
-	skip "npm or node is missing (Debian: apt-get install nodejs npm): every JavaScript SDK check of this file is left out"
+	skip "npm or node is missing (Node 20 with its own npm is part of the machine image; do not apt-get Debian's npm, it conflicts): every JavaScript SDK check of this file is left out"
 else
 	want=$(sha256sum "$JS_DIR/package-lock.json" | cut -d' ' -f1)
 	stamp=$JS_DIR/node_modules/.awsrole-lock-sha256
 	if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-		# One npm ci at a time (parallel runs share the tree); npm's cache stays in tests/tmp.
-		( flock -w 120 9 || exit 75
-		  cd "$JS_DIR" && timeout -k 5 150 npm ci --no-audit --no-fund --cache "$ROOT/tests/tmp/npm-cache" ) \
+		# One npm ci at a time (parallel runs share the tree, e.g. make test and make check-asan
+		# side by side in .ci/run): the stamp is read again under the lock, so the second run
+		# does not reinstall under the first one's feet; npm's cache stays in tests/tmp.
+		( flock -w 150 9 || exit 75
+		  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && exit 0
+		  cd "$JS_DIR" && timeout -k 5 150 npm ci --no-audit --no-fund --cache "$ROOT/tests/tmp/npm-cache" &&
+		  echo "$want" > "$stamp" ) \
 			9>"$ROOT/tests/tmp/npm-ci.lock" >"$T_DIR/npm-ci.out" 2>&1
 		RC=$?
 		OUT=$(cat "$T_DIR/npm-ci.out")
 		RUN_CMD="npm ci --no-audit --no-fund (in tests/js)"
-		expect_rc 0 && echo "$want" > "$stamp"
+		expect_rc 0
 	fi
 	for pkg in @aws-sdk/client-sts:3.1177.0 @aws-sdk/credential-providers:3.1175.0; do
 		got=$(cd "$JS_DIR" && node -p "require('${pkg%%:*}/package.json').version" 2>&1)
