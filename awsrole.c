@@ -12063,6 +12063,7 @@ doctor_online_assume(struct doctor *d, const struct profile *p)
 	memset(&sc, 0, sizeof(sc));
 	if (run_scope(d->r, p->name, &sc) == -1) {
 		finding_err(d, p->name, &d->r->err);
+		scope_free(&sc);
 		return;
 	}
 	o.scope = &sc;
@@ -12945,12 +12946,10 @@ dispatch(struct run *r, const struct verb *v)
 		return -1;
 	if ((v->flags & VERB_CREDS) && profile_chain_check(r) == -1)
 		return -1;
-	if ((v->flags & VERB_CREDS) && v->fn != cmd_serve &&
-	    r->cli->nmore == 0 && run_scope(r, r->profile, &r->scope) == -1)
-		return -1;
 	if (v->flags & VERB_CREDS)
 		warn_cred_mode(r);
-	rc = v->fn(r);
+	rc = (v->flags & VERB_CREDS) && v->fn != cmd_serve && r->cli->nmore == 0 &&
+	    run_scope(r, r->profile, &r->scope) == -1 ? -1 : v->fn(r);
 	buf_free(&r->chain);
 	scope_free(&r->scope);
 	return rc;
