@@ -25,7 +25,7 @@
 #define HF_EVENTS 64
 
 static const char hf_body[] =
-    "{\"AccessKeyId\":\"ASIAXXXXXXXXXXXXXXXX\","
+    "{\"AccessKeyId\":\"ASIAFLOOREXAMPLE\","
     "\"SecretAccessKey\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
     "\"Token\":\"tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"
     "tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt"
