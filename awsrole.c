@@ -8534,6 +8534,19 @@ view_text_ok(const char *s)
 	return 1;
 }
 
+/* "credential_process = 'SELF' credential-process 'NAME'\n": the words
+ * single-quoted, which botocore's shlex and /bin/sh (the JS SDK) read the
+ * same way. */
+static void
+view_process_line(struct ar_buf *b, const char *self, const char *name)
+{
+	buf_adds(b, "credential_process = ");
+	quote_sh(b, self);
+	buf_adds(b, " credential-process ");
+	quote_sh(b, name);
+	buf_adds(b, "\n");
+}
+
 /* [profile "NAME"], NAME with \ and " escaped: what shlex.split (and
  * awsrole's reader) turn back into NAME. */
 static void
@@ -8562,11 +8575,7 @@ view_add_profile(struct ar_buf *b, const struct profile *p, const char *self)
 		view_quoted_header(b, p->name);
 	else
 		buf_addf(b, "[profile %s]\n", p->name);
-	buf_adds(b, "credential_process = ");
-	quote_sh(b, self);
-	buf_adds(b, " credential-process ");
-	quote_sh(b, p->name);
-	buf_adds(b, "\n");
+	view_process_line(b, self, p->name);
 	for (i = 0; i < p->nkv; i++)
 		if (view_key_copied(p->kv[i].key) && (p->kv[i].pair->value == NULL
 		    || view_text_ok(p->kv[i].pair->value)))
@@ -8622,11 +8631,9 @@ view_credentials_text(const struct config *cfg, const char *self,
 		if (!view_text_ok(name) || strpbrk(name, "[]") != NULL ||
 		    name[strcspn(name, " \t\"'\\")] == '\0')
 			continue;
-		buf_addf(b, "[%s]\ncredential_process = ", name);
-		quote_sh(b, self);
-		buf_adds(b, " credential-process ");
-		quote_sh(b, name);
-		buf_adds(b, "\n\n");
+		buf_addf(b, "[%s]\n", name);
+		view_process_line(b, self, name);
+		buf_adds(b, "\n");
 	}
 }
 
@@ -12208,6 +12215,7 @@ cmd_status(struct run *r)
 	struct cache cache;
 	char hint[16], left[32], key[41], kbuf[300];
 	long l = env_seconds_left();
+	int scoped;
 
 	if (in_view())
 		return agent_status(&r->err);
@@ -12237,11 +12245,11 @@ cmd_status(struct run *r)
 	l = profile_cache_key(p, key) == 0 ? session_left(&cache, NULL, key) :
 	    -1;
 	format_remaining(l, left, sizeof(left));
+	scoped = profile_scope_label(p, kbuf, sizeof(kbuf));
 	printf("%s (%s)%s%s%s%s\n", prof, profile_kind(p),
 	    profile_get(p, "role_arn") ? ", cached session: " : "",
 	    profile_get(p, "role_arn") ? (l < 0 ? "none" : left) : "",
-	    profile_scope_label(p, kbuf, sizeof(kbuf)) ? ", scope " : "",
-	    profile_scope_label(p, kbuf, sizeof(kbuf)) ? kbuf : "");
+	    scoped ? ", scope " : "", scoped ? kbuf : "");
 	return 0;
 }
 

@@ -667,3 +667,34 @@ log_field() { # LOG FIELD [WHERE...] — field of the last matching record
 	for c in "$@"; do w+=(--where "$c"); done
 	"$PY" "$PEERS/logq.py" "$log" "${w[@]}" --field "$f"
 }
+
+# ---------------------------------------------------------------- the agent lane (t_96, t_98)
+# ms_now · agent_dir / ep_port / ep_token (the agent dir's endpoint) · wait_until SECS CMD... ·
+# srv_count / srv_wait NAME TEXT [SECS [COUNT]] (need the file's own srv_tty and srv_show)
+
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+agent_dir() { printf '%s' "${AWSROLE_AGENT_DIR:-$HOME/.aws/awsrole-agent}"; }
+ep_field() { json_get "$(cat "$(agent_dir)/endpoint" 2>/dev/null)" "$1"; }
+ep_port() { ep_field port; }
+ep_token() { ep_field token; }
+# wait_until SECS CMD... — poll CMD every 0.1 s until it succeeds (1 if SECS ran out).
+wait_until() {
+	local secs=$1 end
+	shift
+	end=$(($(ms_now) + secs * 1000))
+	while ! "$@"; do
+		[ "$(ms_now)" -ge "$end" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+srv_count() { srv_tty "$1" | grep -oF -- "$2" | wc -l | tr -d ' '; }
+_srv_has() { [ "$(srv_count "$1" "$2")" -ge "$3" ]; }
+# srv_wait NAME TEXT [SECS [COUNT]] — until TEXT is on serve NAME's terminal COUNT times.
+srv_wait() {
+	local name=$1 text=$2 secs=${3:-10} n=${4:-1}
+	wait_until "$secs" _srv_has "$name" "$text" "$n" && return 0
+	fail "serve $name: [$text] (x$n) not on its terminal within $secs s"
+	srv_show "$name"
+	return 1
+}

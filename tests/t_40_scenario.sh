@@ -15,7 +15,6 @@ KEY_DEFAULT=eb73dc24d3b02afb39b999e638a3365a630afca9 # FACTS.md: the CLI's key f
 RUN_TIMEOUT=15 # every command here is quick; a lost prompt should not cost 30 s
 
 # Milliseconds since the epoch.
-ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
 # prompts_on_tty — how many MFA prompts appeared on the terminal.
 prompts_on_tty() { grep -o "Enter MFA code for" <<<"$TTY" | wc -l | tr -d ' '; }

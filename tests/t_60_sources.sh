@@ -21,7 +21,6 @@ src_case() {
 }
 
 # ms_now — monotonic-enough wall clock in milliseconds (for bounded-time checks).
-ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
 # timed_run CMD... — run, and set ELAPSED_MS.
 timed_run() {

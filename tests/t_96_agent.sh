@@ -143,26 +143,10 @@ EOF
 
 # ---------------------------------------------------------------- helpers
 
-ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
-agent_dir() { printf '%s' "${AWSROLE_AGENT_DIR:-$HOME/.aws/awsrole-agent}"; }
-ep_field() { json_get "$(cat "$(agent_dir)/endpoint" 2>/dev/null)" "$1"; }
-ep_port() { ep_field port; }
-ep_token() { ep_field token; }
 
 mq() { "$PY" "$H/mq.py" "$MOTO_LOG" "$@"; }
 
-# wait_until SECS CMD... — poll CMD every 0.1 s until it succeeds (1 if SECS ran out).
-wait_until() {
-	local secs=$1 end
-	shift
-	end=$(($(ms_now) + secs * 1000))
-	while ! "$@"; do
-		[ "$(ms_now)" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
 
 # serve_bg NAME [pty_bg options] -- CMD... — CMD (awsrole serve ...) on a pseudo-terminal in the
 # background; its terminal in $T_DIR/serve.NAME/tty.
@@ -183,8 +167,6 @@ serve_bg() {
 
 srv_tty() { tr -d '\r' < "$T_DIR/serve.$1/tty" 2>/dev/null; }
 srv_pid() { cat "$T_DIR/serve.$1/pid" 2>/dev/null; }
-srv_count() { srv_tty "$1" | grep -oF -- "$2" | wc -l | tr -d ' '; }
-_srv_has() { [ "$(srv_count "$1" "$2")" -ge "$3" ]; }
 srv_show() { # NAME — the terminal of serve NAME, for a failure report
 	printf '    serve %s terminal (%s):\n' "$1" "$T_DIR/serve.$1/tty" >&2
 	srv_tty "$1" | tail -n 40 | sed 's/^/      | /' >&2
@@ -192,14 +174,6 @@ srv_show() { # NAME — the terminal of serve NAME, for a failure report
 	return 0
 }
 
-# srv_wait NAME TEXT [SECS [COUNT]] — until TEXT is on serve NAME's terminal COUNT times.
-srv_wait() {
-	local name=$1 text=$2 secs=${3:-10} n=${4:-1}
-	wait_until "$secs" _srv_has "$name" "$text" "$n" && return 0
-	fail "serve $name: [$text] (x$n) not on its terminal within $secs s"
-	srv_show "$name"
-	return 1
-}
 
 # srv_wait_re NAME ERE [SECS] — until a line of serve NAME's terminal matches ERE.
 _srv_re() { srv_tty "$1" | grep -qE -- "$2"; }

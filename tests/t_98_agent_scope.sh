@@ -173,27 +173,11 @@ EOF
 
 # ---------------------------------------------------------------- helpers
 
-ms_now() { echo $(($(date +%s%N) / 1000000)); }
 
-agent_dir() { printf '%s' "${AWSROLE_AGENT_DIR:-$HOME/.aws/awsrole-agent}"; }
-ep_field() { json_get "$(cat "$(agent_dir)/endpoint" 2>/dev/null)" "$1"; }
-ep_port() { ep_field port; }
-ep_token() { ep_field token; }
 
 # lq ARGS... — tests/peers/logq.py on moto's log.
 lq() { "$PY" "$PEERS/logq.py" "$MOTO_LOG" "$@"; }
 
-# wait_until SECS CMD... — poll CMD every 0.1 s until it succeeds (1 if SECS ran out).
-wait_until() {
-	local secs=$1 end
-	shift
-	end=$(($(ms_now) + secs * 1000))
-	while ! "$@"; do
-		[ "$(ms_now)" -ge "$end" ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
 
 # serve_bg NAME [pty_bg options] -- CMD... — CMD on a pseudo-terminal in the background.
 serve_bg() {
@@ -212,8 +196,6 @@ serve_bg() {
 }
 
 srv_tty() { tr -d '\r' < "$H/serve.$1/tty" 2>/dev/null; }
-srv_count() { srv_tty "$1" | grep -oF -- "$2" | wc -l | tr -d ' '; }
-_srv_has() { [ "$(srv_count "$1" "$2")" -ge "$3" ]; }
 srv_show() {
 	printf '    serve %s terminal (%s):\n' "$1" "$H/serve.$1/tty" >&2
 	srv_tty "$1" | tail -n 40 | sed 's/^/      | /' >&2
@@ -221,14 +203,6 @@ srv_show() {
 	return 0
 }
 
-# srv_wait NAME TEXT [SECS [COUNT]] — until TEXT is on serve NAME's terminal COUNT times.
-srv_wait() {
-	local name=$1 text=$2 secs=${3:-10} n=${4:-1}
-	wait_until "$secs" _srv_has "$name" "$text" "$n" && return 0
-	fail "serve $name: [$text] (x$n) not on its terminal within $secs s"
-	srv_show "$name"
-	return 1
-}
 
 # srv_line NAME ERE — the first line of serve NAME's terminal that matches ERE.
 srv_line() { srv_tty "$1" | grep -m1 -E -- "$2"; }
