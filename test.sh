@@ -175,6 +175,7 @@ for f in "${files[@]}"; do
 	name=$(basename "$f" .sh)
 	echo "# $name"
 	before=$(grep -c "	$name	" "$RESULTS")
+	f0=$SECONDS
 	T_FILE=$name timeout -k 10 "${T_FILE_TIMEOUT:-300}" bash -c '
 		. "$ROOT/tests/lib.sh" || exit 99
 		cd "$ROOT" || exit 99
@@ -190,6 +191,7 @@ for f in "${files[@]}"; do
 		record fail "$name" "file: $why"
 	fi
 	after=$(grep -c "	$name	" "$RESULTS")
+	echo "# $name: $((after - before)) cases, $((SECONDS - f0)) s (limit ${T_FILE_TIMEOUT:-300} s)"
 	if [ "$after" = "$before" ] && [ "$frc" = 0 ]; then
 		echo "FAIL $name: ran no case"
 		record fail "$name" "no case"
