@@ -164,6 +164,11 @@ run() {
 	return 0
 }
 
+# run_fast CMD... — run with a 20 s limit, for the "fails at once, never waits" cases: a wait
+# (for input, a lock, a retry) shows as rc 124, which the case's expect_rc refuses.  How long it
+# took is not asserted: speed is measured in bench/, never inside a test.
+run_fast() { RUN_TIMEOUT=${T_FAST_LIMIT:-20} run "$@"; }
+
 run_stdin() { # text cmd...
 	local input=$1
 	shift
@@ -677,11 +682,14 @@ agent_dir() { printf '%s' "${AWSROLE_AGENT_DIR:-$HOME/.aws/awsrole-agent}"; }
 ep_field() { json_get "$(cat "$(agent_dir)/endpoint" 2>/dev/null)" "$1"; }
 ep_port() { ep_field port; }
 ep_token() { ep_field token; }
-# wait_until SECS CMD... — poll CMD every 0.1 s until it succeeds (1 if SECS ran out).
+# wait_until SECS CMD... — poll CMD every 0.1 s until it succeeds (1 if SECS ran out).  SECS is
+# scaled by T_WAIT_SCALE (default 3): every wait is for something that must happen, so a longer
+# limit costs time only when the case fails anyway, and a loaded box (the ASan suite beside the
+# other in CI) does not fail a case that is merely slow.
 wait_until() {
 	local secs=$1 end
 	shift
-	end=$(($(ms_now) + secs * 1000))
+	end=$(($(ms_now) + secs * ${T_WAIT_SCALE:-3} * 1000))
 	while ! "$@"; do
 		[ "$(ms_now)" -ge "$end" ] && return 1
 		sleep 0.1
@@ -694,7 +702,7 @@ _srv_has() { [ "$(srv_count "$1" "$2")" -ge "$3" ]; }
 srv_wait() {
 	local name=$1 text=$2 secs=${3:-10} n=${4:-1}
 	wait_until "$secs" _srv_has "$name" "$text" "$n" && return 0
-	fail "serve $name: [$text] (x$n) not on its terminal within $secs s"
+	fail "serve $name: [$text] (x$n) not on its terminal within $((secs * ${T_WAIT_SCALE:-3})) s"
 	srv_show "$name"
 	return 1
 }

@@ -208,12 +208,9 @@ use_moto
 scenario_files
 agent_profile
 m=$(moto_log_mark)
-t0=$(ms_now)
-run aws sts get-caller-identity --profile agent
-t1=$(ms_now)
+run_fast aws sts get-caller-identity --profile agent
 expect_rc 255
 expect_err_has "awsrole login CustomerA"
-[ $((t1 - t0)) -lt 15000 ] || fail "the CLI took $((t1 - t0)) ms: awsrole waited for input?"
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 pass
 
@@ -221,15 +218,12 @@ t "scenario: no terminal and no session: credential-process default exits 4 at o
 use_moto
 scenario_files
 m=$(moto_log_mark)
-t0=$(ms_now)
-run setsid awsrole credential-process default
-t1=$(ms_now)
+run_fast setsid awsrole credential-process default
 expect_rc 4
 expect_err_has "awsrole login default"
 expect_err_golden t_40_scenario.no-tty-login-needed
 expect_fix_hint
 expect_eq "stdout" "" "$OUT"
-[ $((t1 - t0)) -lt 5000 ] || fail "took $((t1 - t0)) ms (must not wait for input)"
 expect_eq "STS calls" 0 "$(moto_calls_since "$m")"
 # exec and env the same way.
 run awsrole exec CustomerA -- true
@@ -245,16 +239,13 @@ t "scenario: AWSROLE_NO_PROMPT=1 refuses to prompt even with a terminal"
 use_moto
 scenario_files
 m=$(moto_log_mark)
-t0=$(ms_now)
 RUN_TIMEOUT=10 run_pty -- env AWSROLE_NO_PROMPT=1 awsrole credential-process default
-t1=$(ms_now)
 expect_rc 4
 expect_err_lacks "Enter MFA code"
 expect_err_has "AWSROLE_NO_PROMPT"
 expect_err_lacks "there is AWSROLE_NO_PROMPT is set" # the message must read as a sentence
 expect_err_has "awsrole login default"
 expect_err_golden t_40_scenario.no-prompt-env
-[ $((t1 - t0)) -lt 5000 ] || fail "took $((t1 - t0)) ms (must not wait for input)"
 RUN_TIMEOUT=10 run_pty -- env AWSROLE_NO_PROMPT=1 awsrole exec CustomerA -- true
 expect_rc 4
 expect_err_lacks "Enter MFA code"

@@ -179,7 +179,7 @@ srv_show() { # NAME — the terminal of serve NAME, for a failure report
 _srv_re() { srv_tty "$1" | grep -qE -- "$2"; }
 srv_wait_re() {
 	wait_until "${3:-10}" _srv_re "$1" "$2" && return 0
-	fail "serve $1: no line matching /$2/ on its terminal within ${3:-10} s"
+	fail "serve $1: no line matching /$2/ on its terminal within $((${3:-10} * ${T_WAIT_SCALE:-3})) s"
 	srv_show "$1"
 	return 1
 }
@@ -483,15 +483,12 @@ scenario_files
 serve_up s 300400 default CustomerA --mfa-session
 rro=$(issued_akid 0 "$ARN_RO")
 m=$(moto_log_mark)
-t0=$(ms_now)
-view_cp CustomerA
-t1=$(ms_now)
+RUN_TIMEOUT=20 view_cp CustomerA
 expect_rc 0
 expect_eq "Version" 1 "$(json_get "$OUT" Version)"
 expect_eq "AccessKeyId = the served session's" "$rro" "$CP_AKID"
 [ -n "$CP_SECRET" ] && [ -n "$CP_TOKEN" ] || fail "no SecretAccessKey/SessionToken: $OUT"
 [[ $CP_EXP =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$ ]] || fail "Expiration [$CP_EXP] is not YYYY-MM-DDTHH:MM:SSZ"
-[ $((t1 - t0)) -lt 3000 ] || fail "credential-process in the view took $((t1 - t0)) ms"
 srv_wait s "key=$CP_AKID" 3
 case $(srv_tty s) in *"$CP_SECRET"* | *"$CP_TOKEN"*) fail "serve's terminal shows the secret or the token it handed out" ;; esac
 run awsrole agent --name ci-bot -- awsrole credential-process CustomerA
@@ -602,11 +599,8 @@ scenario_files
 sed -i 's#^role_arn = arn:aws:iam::222222222222:role/RoleReadOnly$#role_arn = arn:aws:iam::222222222222:role/Short-expires-in-8s#' "$HOME/.aws/config"
 serve_bg s --expect "$PROMPT" --send "515151\n" -- awsrole serve CustomerA
 srv_wait s "ready: CustomerA " 15
-t0=$(ms_now)
-view_cp CustomerA
-t1=$(ms_now)
+RUN_TIMEOUT=20 view_cp CustomerA
 expect_rc 0
-[ $((t1 - t0)) -lt 3000 ] || fail "a fetch took $((t1 - t0)) ms while serve waits at its prompt"
 exp=$CP_EXP
 srv_wait_re s "CustomerA('s|: its) session ends .*enter the next (MFA )?code" 8
 # Wait past the Expiration, then every path fails at once.
@@ -614,28 +608,22 @@ expsec=$(date -u -d "$exp" +%s 2>/dev/null || echo 0)
 [ $((expsec - $(date -u +%s))) -le 10 ] || fail "CustomerA's Expiration [$exp] is not within 10 s (moto_logged.py's expires-in-8s knob)"
 wait_until 15 sh -c '[ "$(date -u +%s)" -gt "$1" ]' _ "$expsec"
 sleep 1
-t0=$(ms_now)
-run awsrole agent -- awsrole credential-process CustomerA
-t1=$(ms_now)
+run_fast awsrole agent -- awsrole credential-process CustomerA
 expect_rc 4
 expect_err_has "the session of profile \"CustomerA\" expired at"
 expect_err_has "awsrole serve is waiting for the next MFA code"
 expect_err_has "type the MFA code in the terminal where awsrole serve runs"
 expect_fix_hint
 expect_eq "stdout" "" "$OUT"
-[ $((t1 - t0)) -lt 3000 ] || fail "the refused fetch took $((t1 - t0)) ms"
 http_get /v1/credentials/CustomerA -H "$(tok_hdr)"
 expect_http 503
 expect_eq "Code" NoSession "$(json_get "$OUT" Code)"
 http_get /v1/status -H "$(tok_hdr)"
 expect_http 200
 case $(json_get "$OUT" profiles.0.state) in expired | waiting) ;; *) fail "status of CustomerA: $OUT" ;; esac
-t0=$(ms_now)
-run awsrole agent -- aws sts get-caller-identity --profile CustomerA
-t1=$(ms_now)
+run_fast awsrole agent -- aws sts get-caller-identity --profile CustomerA
 expect_rc 255
 expect_err_has "waiting for the next MFA code"
-[ $((t1 - t0)) -lt 10000 ] || fail "the AWS CLI took $((t1 - t0)) ms to fail"
 # The human comes back: a code typed at the waiting prompt renews the session.
 srv_send s "525252\n"
 srv_wait s "ready: CustomerA " 10 2
@@ -835,51 +823,60 @@ def status(s):
     m = re.match(rb"HTTP/1\.[01] ([0-9]{3}) ", buf)
     return m.group(1).decode() if m else "closed"
 t0 = time.monotonic()
-a = socket.create_connection(("127.0.0.1", port), timeout=6)
-b = socket.create_connection(("127.0.0.1", port), timeout=6)
+a = socket.create_connection(("127.0.0.1", port), timeout=15)
+b = socket.create_connection(("127.0.0.1", port), timeout=15)
 b.sendall(b"GET /v1/credentials/Cust")
-ra = status(a); ta = time.monotonic() - t0
+print("connected", flush=True)
+ra = status(a); ta = time.monotonic() - t0; wa = time.time()
 rb = status(b); tb = time.monotonic() - t0
-print(f"silent {ra} {ta:.2f}")
+print(f"silent {ra} {ta:.2f} {wa:.3f}")
 print(f"half {rb} {tb:.2f}")
 EOF
 slowpid=$!
-sleep 0.3
+_slow_connected() { grep -qs '^connected' "$T_DIR/slow.out"; }
+wait_until 5 _slow_connected || fail "the slow clients did not connect: $(cat "$T_DIR/slow.out")"
 port=$(ep_port) tok=$(ep_token)
+# Blocking nobody is an order, not a speed: the first fetch, made while both slow clients are
+# connected, is answered before serve gives up on them.  A serve that waited on them in turn
+# would answer it only after its 408s.
 for i in 1 2 3 4 5; do
-	r=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 -H "Authorization: $tok" "http://127.0.0.1:$port/v1/credentials/CustomerA")
-	expect_eq "fetch $i beside two slow clients" 200 "${r% *}"
-	"$PY" -c 'import sys; sys.exit(float(sys.argv[1]) > 0.5)' "${r#* }" || fail "fetch $i beside two slow clients took ${r#* } s"
+	r=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Authorization: $tok" "http://127.0.0.1:$port/v1/credentials/CustomerA")
+	[ "$i" = 1 ] && first_done=$(date +%s.%N)
+	expect_eq "fetch $i beside two slow clients" 200 "$r"
 done
 wait "$slowpid"
-read -r _ sa ta < <(grep '^silent' "$T_DIR/slow.out")
+read -r _ sa ta wa < <(grep '^silent' "$T_DIR/slow.out")
 read -r _ sb tb < <(grep '^half' "$T_DIR/slow.out")
 expect_eq "a client that sends nothing" 408 "$sa" || cat "$T_DIR/slow.out" >&2
 expect_eq "a client that sends half a request" 408 "$sb"
-"$PY" -c 'import sys; t=float(sys.argv[1]); sys.exit(0 if 1.5 <= t <= 4.0 else 1)' "${ta:-0}" ||
+"$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) < float(sys.argv[2]) else 1)' "$first_done" "${wa:-0}" ||
+	fail "the first fetch was answered only after serve's 408 to the silent client: it waited on it"
+# The slow-client limit is 2 s: not before, and (with room for a loaded box) not long after.
+"$PY" -c 'import sys; t=float(sys.argv[1]); sys.exit(0 if 1.5 <= t <= 10.0 else 1)' "${ta:-0}" ||
 	fail "the silent client was answered after ${ta} s (2 s limit)"
 # 60 idle connections held open while 20 fetches run in parallel.
 "$PY" - "$(ep_port)" 60 > "$T_DIR/idle.out" 2>&1 <<'EOF' &
 import socket, sys, time
 ss = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(int(sys.argv[2]))]
 print("open", len(ss), flush=True)
-time.sleep(1.5)
+time.sleep(60)
 EOF
 idlepid=$!
+echo "$idlepid" >> "$PIDS_FILE"
 _idle_open() { grep -qs '^open' "$T_DIR/idle.out"; }
 wait_until 5 _idle_open || fail "could not open 60 connections: $(cat "$T_DIR/idle.out")"
 port=$(ep_port) tok=$(ep_token)
-t0=$(ms_now)
+# A serve that waited on each idle connection (2 s each) would need two minutes: every curl
+# below would give up after 10 s.
 pids=()
 for i in $(seq 1 20); do
-	curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 -H "Authorization: $tok" "http://127.0.0.1:$port/v1/credentials/CustomerA" > "$T_DIR/par.$i" &
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time 10 -H "Authorization: $tok" "http://127.0.0.1:$port/v1/credentials/CustomerA" > "$T_DIR/par.$i" &
 	pids+=("$!")
 done
 wait "${pids[@]}"
-t1=$(ms_now)
 expect_eq "parallel fetches answered 200" 20 "$(cat "$T_DIR"/par.* | grep -cx 200)"
-[ $((t1 - t0)) -lt 3000 ] || fail "20 parallel fetches took $((t1 - t0)) ms"
-wait "$idlepid"
+kill "$idlepid" 2>/dev/null
+wait "$idlepid" 2>/dev/null
 # Gone midway: half a request, then close; serve goes on.
 "$PY" -c 'import socket,sys; s=socket.create_connection(("127.0.0.1",int(sys.argv[1]))); s.sendall(b"GET /v1/cre"); s.close()' "$(ep_port)"
 http_get /v1/credentials/CustomerA -H "$(tok_hdr)"
@@ -905,15 +902,12 @@ srv_tty s | grep -qF "awsrole serve: stopped; credentials already handed out sta
 "$PY" "$PEERS/tcp_probe.py" 127.0.0.1 "$port" 1 >/dev/null 2>&1 && fail "something still listens on 127.0.0.1:$port"
 expect_file_exists "$dir/endpoint"
 m=$(moto_log_mark)
-t0=$(ms_now)
-run awsrole agent -- awsrole credential-process CustomerA
-t1=$(ms_now)
+run_fast awsrole agent -- awsrole credential-process CustomerA
 expect_rc 4
 expect_err_has "awsrole serve is not running: nothing listens on 127.0.0.1:$port (agent dir $dir)"
 expect_err_has "in the human's terminal run: awsrole serve CustomerA"
 expect_fix_hint
 expect_eq "stdout" "" "$OUT"
-[ $((t1 - t0)) -lt 3000 ] || fail "credential-process took $((t1 - t0)) ms to fail"
 run awsrole agent -- awsrole exec CustomerA -- echo ran
 expect_rc 4
 expect_out_lacks ran
@@ -922,12 +916,9 @@ run awsrole agent -- awsrole whoami default
 expect_rc 4
 expect_err_has "awsrole serve is not running"
 expect_err_has "awsrole serve default"
-t0=$(ms_now)
-run awsrole agent -- aws sts get-caller-identity --profile CustomerA
-t1=$(ms_now)
+run_fast awsrole agent -- aws sts get-caller-identity --profile CustomerA
 expect_rc 255
 expect_err_has "awsrole serve is not running"
-[ $((t1 - t0)) -lt 10000 ] || fail "the AWS CLI v1 took $((t1 - t0)) ms to fail"
 run awsrole agent -- "$DEB_AWS" sts get-caller-identity --endpoint-url "$MOTO_URL"
 expect_rc 255
 expect_err_has "awsrole serve is not running"
@@ -938,12 +929,9 @@ if js_ready; then
 	# The JS SDK v3 (3.1177) keeps no credential_process stderr: its chain ends with a generic
 	# "Could not load credentials from any providers".  What must hold: it fails, and falls back to
 	# nothing (no STS call below).
-	t0=$(ms_now)
-	run awsrole agent -- env AWS_PROFILE=CustomerA node "$JS"
-	t1=$(ms_now)
+	run_fast awsrole agent -- env AWS_PROFILE=CustomerA node "$JS"
 	expect_rc 1
 	expect_err_has_any "awsrole serve is not running" "Could not load credentials"
-	[ $((t1 - t0)) -lt 10000 ] || fail "the JS SDK took $((t1 - t0)) ms to fail"
 fi
 expect_eq "STS calls (none: no client fell back to other credentials)" 0 "$(moto_calls_since "$m")"
 pass
@@ -953,14 +941,11 @@ use_moto
 scenario_files
 serve_up s 131313 default --mfa-session
 m=$(moto_log_mark)
-t0=$(ms_now)
-run awsrole agent -- awsrole credential-process CustomerA
-t1=$(ms_now)
+run_fast awsrole agent -- awsrole credential-process CustomerA
 expect_rc 4
 expect_err_has 'profile "CustomerA" is not served by awsrole serve (it serves: default)'
 expect_err_has "stop awsrole serve (Ctrl-C) and run: awsrole serve default CustomerA"
 expect_fix_hint
-[ $((t1 - t0)) -lt 3000 ] || fail "took $((t1 - t0)) ms"
 run awsrole agent -- awsrole exec CustomerA -- echo ran
 expect_rc 4
 expect_out_lacks ran
