@@ -548,7 +548,8 @@ fi
 	{ fail "during the 12 s job serve renewed CustomerA $renewals times (ready lines: $readies), expected >= 2 renewals"; srv_show s; }
 expect_eq "boto3 job errors" 0 "$(grep -c '^err' "$T_DIR/py.out")"
 calls=$(mq "$m" --ua-has t96-loop --action GetCallerIdentity --count)
-[ "$calls" -ge 25 ] || fail "the boto3 job made only $calls calls in 12 s"
+# Calls all through the job (the ideal is 48; a loaded box makes each slower): at least one a second.
+[ "$calls" -ge 12 ] || fail "the boto3 job made only $calls calls in 12 s"
 expect_eq "boto3 job calls refused by STS" 0 "$(mq "$m" --ua-has t96-loop --field status | grep -vc '^200$')"
 keys=$(mq "$m" --ua-has t96-loop --akids | wc -l)
 [ "$keys" -ge 3 ] || fail "the boto3 job signed with $keys distinct session keys: it did not get the renewed sessions (>= 3 expected)"
@@ -1022,12 +1023,13 @@ new=$(issued_akid "$m" "$ARN_RO")
 [ -n "$new" ] || fail "the restarted serve made no AssumeRole into $ARN_RO"
 wait_until 10 _job_used "$m" "$new" ||
 	fail "the long job never used the restarted serve's session ($new)"
-sleep 1.5
+# Three more calls after the restart (+1 s), however long each takes on a loaded box; then stop.
+_job_after() { [ "$(awk -v t="$ready" '$1 == "ok" && $2 > t + 1.0' "$T_DIR/job.out" | wc -l)" -ge 3 ]; }
+wait_until 15 _job_after || fail "the job made fewer than 3 calls after the restart: $(tail -5 "$T_DIR/job.out")"
 touch "$T_DIR/stop"
 expect_eq "job exit status" 0 "$(bg_wait job)"
 after=$(awk -v t="$ready" '$2 > t + 1.0' "$T_DIR/job.out")
 expect_eq "the job's errors after the restart (+1 s)" 0 "$(grep -c '^err' <<<"$after")" || grep '^err' <<<"$after" | head -3 >&2
-[ "$(grep -c '^ok' <<<"$after")" -ge 3 ] || fail "the job made fewer than 3 calls after the restart: $(tail -5 "$T_DIR/job.out")"
 srv_stop s2
 pass
 

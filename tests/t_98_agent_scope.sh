@@ -707,7 +707,8 @@ wait_until 40 test -s "$T_DIR/job.rc" || fail "the job did not end"
 expect_eq "the job's exit status" 0 "$(cat "$T_DIR/job.rc" 2>/dev/null)" || tail -5 "$T_DIR/job.out" | sed 's/^/      | /' >&2
 expect_eq "the job's errors" 0 "$(grep -c '^err' "$T_DIR/job.out")"
 calls=$(grep -c '^ok' "$T_DIR/job.out")
-[ "$calls" -ge 25 ] || fail "the job made only $calls calls in 13 s"
+# Calls all through the job (the ideal is 52; a loaded box makes each slower): at least one a second.
+[ "$calls" -ge 13 ] || fail "the job made only $calls calls in 13 s"
 renewals=$(srv_count r "renewing Q")
 [ "$renewals" -ge 2 ] || { fail "serve renewed Q $renewals times during the job (>= 2 expected)"; srv_show r; }
 r=$("$PY" "$H/gsc_check.py" "$MOTO_LOG" "$m" "$ARN_RO" "view long (")
