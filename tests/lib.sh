@@ -70,6 +70,11 @@ _t_end() {
 	T_OPEN=0
 	if [ "$T_FAILED" = 1 ]; then
 		echo "FAIL $T_FILE: $T_NAME"
+		# Under CI the scratch directory is never seen again: the end of the case's transcript
+		# (the last commands, their status and output) goes into the log with the failure.
+		if [ "${CI:-}" = true ] && [ -s "$T_DIR/transcript" ]; then
+			tail -n 30 "$T_DIR/transcript" | sed 's/^/  | /'
+		fi
 		_t_record fail
 	else
 		echo "ok $T_FILE: $T_NAME"
