@@ -9,8 +9,11 @@
 #   AWSROLE_BIN=PATH       use this binary and skip `make` (unit binaries: AWSROLE_UNIT_DIR,
 #                          default build/)
 #   AWSROLE_UNIT_DIR=DIR   where the unit_* binaries are (default build/)
-#   CI=true                a skipped test counts as a failure
+#   CI=true                a skipped test counts as a failure; a failed case prints the end
+#                          of its transcript
 #   T_FILE_TIMEOUT=S       limit for one test file (default 300 s)
+#   T_WAIT_SCALE=N         factor on every wait_until/srv_wait limit (default 3)
+#   T_FAST_LIMIT=S         limit of run_fast, the "fails at once" cases (default 20 s)
 #   KEEP_TMP=1             keep tests/tmp/run.* even when everything passed
 #   GOLDEN_UPDATE=1        write or refresh tests/golden/*.err (refused when CI=true)
 #   AWSROLE_PREREQS=FILE   the list of prerequisites to check first (default tests/prereqs.txt)
