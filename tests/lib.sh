@@ -680,7 +680,8 @@ log_field() { # LOG FIELD [WHERE...] — field of the last matching record
 
 # ---------------------------------------------------------------- the agent lane (t_96, t_98)
 # ms_now · agent_dir / ep_port / ep_token (the agent dir's endpoint) · wait_until SECS CMD... ·
-# srv_count / srv_wait NAME TEXT [SECS [COUNT]] (need the file's own srv_tty and srv_show)
+# srv_count / srv_wait NAME TEXT [SECS [COUNT]] · serve_bg / serve_up / srv_stop / srv_send /
+# srv_wait_re / srv_tty / srv_show (serve on a pty, in $SRV_BASE/serve.NAME)
 
 ms_now() { echo $(($(date +%s%N) / 1000000)); }
 agent_dir() { printf '%s' "${AWSROLE_AGENT_DIR:-$HOME/.aws/awsrole-agent}"; }
@@ -710,4 +711,90 @@ srv_wait() {
 	fail "serve $name: [$text] (x$n) not on its terminal within $((secs * ${T_WAIT_SCALE:-3})) s"
 	srv_show "$name"
 	return 1
+}
+
+# serve on a pseudo-terminal (tests/peers/pty_bg.py).  Serve NAME's files are in
+# $SRV_BASE/serve.NAME (SRV_BASE defaults to the case's T_DIR; t_98 sets a per-file directory so
+# that a serve can outlive the case that started it); the caller sets PROMPT (the MFA prompt).
+srv_dir() { printf '%s/serve.%s' "${SRV_BASE:-$T_DIR}" "$1"; }
+
+# serve_bg NAME [pty_bg options] -- CMD... — CMD (awsrole serve ...) on a pseudo-terminal in the
+# background; its terminal in $(srv_dir NAME)/tty.
+serve_bg() {
+	local name=$1 d
+	shift
+	d=$(srv_dir "$name")
+	rm -rf "$d"
+	mkdir -p "$d"
+	: > "$d/ctl"
+	"$PY" "$PEERS/pty_bg.py" --tty-log "$d/tty" --pidfile "$d/pid" --status-file "$d/status" \
+		--events "$d/events" --ctl "$d/ctl" --timeout 170 "$@" >"$d/driver.err" 2>&1 </dev/null &
+	echo "$!" > "$d/driver"
+	T_PIDS+=("$!")
+	echo "$!" >> "$PIDS_FILE"
+	wait_until 5 test -s "$d/pid" || { fail "serve $name: pty_bg did not start: $(cat "$d/driver.err")"; return 1; }
+}
+
+srv_tty() { tr -d '\r' < "$(srv_dir "$1")/tty" 2>/dev/null; }
+srv_pid() { cat "$(srv_dir "$1")/pid" 2>/dev/null; }
+srv_show() { # NAME — the terminal of serve NAME, for a failure report
+	local d
+	d=$(srv_dir "$1")
+	printf '    serve %s terminal (%s):\n' "$1" "$d/tty" >&2
+	srv_tty "$1" | tail -n 40 | sed 's/^/      | /' >&2
+	[ -s "$d/status" ] && printf '    serve %s ended: %s\n' "$1" "$(cat "$d/status")" >&2
+	return 0
+}
+
+# srv_send NAME TEXT — type TEXT on serve NAME's terminal now ("\n" escapes).
+srv_send() { printf 'send\t%s\n' "$2" >> "$(srv_dir "$1")/ctl"; }
+
+# srv_stop NAME [SIGNAL] — SIGNAL (INT: Ctrl-C) to serve NAME; waits until it ends.
+# SRV_RC: its exit status ("signal N", "timeout" or "running" if it did not end).
+srv_stop() {
+	local name=$1 sig=${2:-INT} d
+	d=$(srv_dir "$name")
+	SRV_RC=running
+	[ -s "$d/status" ] || kill -"$sig" "$(cat "$d/driver")" 2>/dev/null
+	wait_until 10 test -s "$d/status" && SRV_RC=$(cat "$d/status")
+	if [ "$SRV_RC" = running ]; then
+		kill -KILL "$(srv_pid "$name")" 2>/dev/null
+	fi
+	wait "$(cat "$d/driver")" 2>/dev/null
+	return 0
+}
+
+# srv_wait_re NAME ERE [SECS] — until a line of serve NAME's terminal matches ERE.
+_srv_re() { srv_tty "$1" | grep -qE -- "$2"; }
+srv_wait_re() {
+	wait_until "${3:-10}" _srv_re "$1" "$2" && return 0
+	fail "serve $1: no line matching /$2/ on its terminal within $((${3:-10} * ${T_WAIT_SCALE:-3})) s"
+	srv_show "$1"
+	return 1
+}
+
+# serve_up NAME CODE ARGS... — awsrole serve ARGS, CODE typed at the first prompt; waits until
+# every profile named in ARGS is ready.  The values of serve's options are not profiles
+# (--mfa-session's only when it looks like a duration).  SERVE_ENV="V=x ..." puts variables in
+# serve's environment.
+serve_up() {
+	local name=$1 code=$2 p skipnext=0 profs=()
+	shift 2
+	for p in "$@"; do
+		if [ "$skipnext" = 1 ]; then
+			skipnext=0
+			continue
+		fi
+		case $p in
+		--scope | --policy | --policy-arn | --role-session-name | --region | --mfa-code) skipnext=1 ;;
+		--mfa-session) ;;
+		-*) ;;
+		*) [[ $p =~ ^[0-9]+[smh]?$ ]] || profs+=("$p") ;;
+		esac
+	done
+	# shellcheck disable=SC2086
+	serve_bg "$name" --expect "$PROMPT" --send "$code\n" -- env ${SERVE_ENV:-} awsrole serve "$@" || return 1
+	for p in "${profs[@]}"; do
+		srv_wait "$name" "ready: $p " 20 || return 1
+	done
 }

@@ -33,43 +33,6 @@ AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE AWSROLE
 H=$RUN_DIR/t96
 mkdir -p "$H"
 
-# whoami.py [PROFILE] — boto3, default chain (or the named profile): "ARN ACCESS_KEY_ID".
-cat > "$H/whoami.py" <<'EOF'
-import sys, boto3
-try:
-    s = boto3.session.Session(profile_name=sys.argv[1]) if len(sys.argv) > 1 else boto3.session.Session()
-    arn = s.client("sts").get_caller_identity()["Arn"]
-    print(arn, s.get_credentials().get_frozen_credentials().access_key)
-except Exception as e:
-    print(f"whoami.py: {type(e).__name__}: {e}", file=sys.stderr)
-    sys.exit(1)
-EOF
-
-# loop.py INTERVAL SECONDS [--tolerant] [--stop FILE] — a long boto3 job: one client,
-# GetCallerIdentity every INTERVAL s (User-Agent tagged t96-loop); a line per call "ok TS" or
-# "err TS MESSAGE"; without --tolerant the first error ends it (exit 1).  Ends after SECONDS or
-# once FILE exists.
-cat > "$H/loop.py" <<'EOF'
-import os, sys, time, boto3
-from botocore.config import Config
-interval, secs = float(sys.argv[1]), float(sys.argv[2])
-tolerant = "--tolerant" in sys.argv
-stop = sys.argv[sys.argv.index("--stop") + 1] if "--stop" in sys.argv else None
-c = boto3.session.Session().client("sts", config=Config(user_agent_extra="t96-loop", retries={"max_attempts": 1}))
-end = time.time() + secs
-while True:
-    try:
-        c.get_caller_identity()
-        print(f"ok {time.time():.3f}", flush=True)
-    except Exception as e:
-        print(f"err {time.time():.3f} {type(e).__name__}: {e}".replace("\n", " "), flush=True)
-        if not tolerant:
-            sys.exit(1)
-    if time.time() + interval > end or (stop and os.path.exists(stop)):
-        break
-    time.sleep(interval)
-EOF
-
 # mq.py LOG SINCE [--action A] [--ua-has S] [--akid K] (--count | --akids | --field F) — moto's log:
 # how many calls, the distinct signing keys (one a line), or field F of each (one a line).
 cat > "$H/mq.py" <<'EOF'
@@ -143,85 +106,11 @@ EOF
 
 # ---------------------------------------------------------------- helpers
 
-
-
 mq() { "$PY" "$H/mq.py" "$MOTO_LOG" "$@"; }
-
-
-# serve_bg NAME [pty_bg options] -- CMD... — CMD (awsrole serve ...) on a pseudo-terminal in the
-# background; its terminal in $T_DIR/serve.NAME/tty.
-serve_bg() {
-	local name=$1 d
-	shift
-	d=$T_DIR/serve.$name
-	rm -rf "$d"
-	mkdir -p "$d"
-	: > "$d/ctl"
-	"$PY" "$PEERS/pty_bg.py" --tty-log "$d/tty" --pidfile "$d/pid" --status-file "$d/status" \
-		--events "$d/events" --ctl "$d/ctl" --timeout 170 "$@" >"$d/driver.err" 2>&1 </dev/null &
-	echo "$!" > "$d/driver"
-	T_PIDS+=("$!")
-	echo "$!" >> "$PIDS_FILE"
-	wait_until 5 test -s "$d/pid" || { fail "serve $name: pty_bg did not start: $(cat "$d/driver.err")"; return 1; }
-}
-
-srv_tty() { tr -d '\r' < "$T_DIR/serve.$1/tty" 2>/dev/null; }
-srv_pid() { cat "$T_DIR/serve.$1/pid" 2>/dev/null; }
-srv_show() { # NAME — the terminal of serve NAME, for a failure report
-	printf '    serve %s terminal (%s):\n' "$1" "$T_DIR/serve.$1/tty" >&2
-	srv_tty "$1" | tail -n 40 | sed 's/^/      | /' >&2
-	[ -s "$T_DIR/serve.$1/status" ] && printf '    serve %s ended: %s\n' "$1" "$(cat "$T_DIR/serve.$1/status")" >&2
-	return 0
-}
-
-
-# srv_wait_re NAME ERE [SECS] — until a line of serve NAME's terminal matches ERE.
-_srv_re() { srv_tty "$1" | grep -qE -- "$2"; }
-srv_wait_re() {
-	wait_until "${3:-10}" _srv_re "$1" "$2" && return 0
-	fail "serve $1: no line matching /$2/ on its terminal within $((${3:-10} * ${T_WAIT_SCALE:-3})) s"
-	srv_show "$1"
-	return 1
-}
 
 # hide_base_keys — the harness's BASE_AKID/BASE_SECRET stay shell variables but leave the
 # environment of what the case starts (so "the user's key is in no environment" means something).
 hide_base_keys() { export -n BASE_AKID BASE_SECRET; }
-
-# srv_send NAME TEXT — type TEXT on serve NAME's terminal now ("\n" escapes).
-srv_send() { printf 'send\t%s\n' "$2" >> "$T_DIR/serve.$1/ctl"; }
-
-# srv_stop NAME [SIGNAL] — SIGNAL (INT: Ctrl-C) to serve NAME; waits (10 s) until it ends.
-# SRV_RC: its exit status ("signal N", "timeout" or "running" if it did not end).
-srv_stop() {
-	local name=$1 sig=${2:-INT} d
-	d=$T_DIR/serve.$name
-	SRV_RC=running
-	[ -s "$d/status" ] || kill -"$sig" "$(cat "$d/driver")" 2>/dev/null
-	wait_until 10 test -s "$d/status" && SRV_RC=$(cat "$d/status")
-	if [ "$SRV_RC" = running ]; then
-		kill -KILL "$(srv_pid "$name")" 2>/dev/null
-	fi
-	wait "$(cat "$d/driver")" 2>/dev/null
-	return 0
-}
-
-# serve_up NAME CODE ARGS... — awsrole serve ARGS, CODE typed at the first prompt; waits until
-# every profile named in ARGS is ready.  SERVE_ENV="V=x ..." puts variables in serve's environment.
-serve_up() {
-	local name=$1 code=$2 p skipnext=0
-	shift 2
-	# shellcheck disable=SC2086
-	serve_bg "$name" --expect "$PROMPT" --send "$code\n" -- env ${SERVE_ENV:-} awsrole serve "$@" || return 1
-	for p in "$@"; do
-		if [ "$skipnext" = 1 ]; then skipnext=0; continue; fi
-		case $p in
-		--mfa-session) skipnext=1; continue ;;
-		-*) continue ;;
-		esac
-		srv_wait "$name" "ready: $p " 15 || return 1
-	done
-}
 
 # http_get PATH [curl options] — GET http://127.0.0.1:PORT/PATH (no token unless given):
 # HTTP_CODE, OUT (body), HDRS (response headers).
@@ -449,14 +338,14 @@ serve_up s 200300 default CustomerA --mfa-session
 m=$(moto_log_mark)
 ra=$(issued_akid 0 "$ARN_A")
 rro=$(issued_akid 0 "$ARN_RO")
-run awsrole agent -- python3 "$H/whoami.py"
+run awsrole agent -- python3 "$PEERS/boto_whoami.py"
 expect_rc 0
 expect_out_has "$STS_A"
-run awsrole agent -- env AWS_PROFILE=CustomerA python3 "$H/whoami.py"
+run awsrole agent -- env AWS_PROFILE=CustomerA python3 "$PEERS/boto_whoami.py"
 expect_rc 0
 expect_out_has "$STS_RO"
 expect_out_has " $rro"
-run awsrole agent -- python3 "$H/whoami.py" CustomerA
+run awsrole agent -- python3 "$PEERS/boto_whoami.py" CustomerA
 expect_rc 0
 expect_out_has "$STS_RO"
 if js_ready; then
@@ -497,7 +386,7 @@ srv_wait s "fetch CustomerA view=ci-bot" 3
 run awsrole agent -- awsrole exec CustomerA -- sh -c 'echo "${AWS_PROFILE-unset}|${AWSROLE_PROFILE-unset}|${AWS_ACCESS_KEY_ID-unset}|${AWS_SECRET_ACCESS_KEY-unset}|${AWS_SESSION_TOKEN-unset}"'
 expect_rc 0
 expect_out_eq "CustomerA|CustomerA|unset|unset|unset"
-run awsrole agent -- awsrole exec CustomerA -- python3 "$H/whoami.py"
+run awsrole agent -- awsrole exec CustomerA -- python3 "$PEERS/boto_whoami.py"
 expect_rc 0
 expect_out_has "$STS_RO"
 run awsrole agent -- awsrole whoami CustomerA
@@ -532,7 +421,7 @@ scenario_files
 SERVE_ENV=AWSROLE_REFRESH_WINDOW=895 serve_up s 400500 default CustomerA --mfa-session
 m=$(moto_log_mark)
 gst=$(gst_akid 0)
-bg_view py awsrole exec CustomerA -- python3 "$H/loop.py" 0.25 12
+bg_view py awsrole exec CustomerA -- python3 "$PEERS/boto_loop.py" --ua t96-loop 0.25 12
 js_ready && bg_view js env AWS_PROFILE=CustomerA STS_WHOAMI_UA=t96-js node "$JS" --loop 250 12
 pyrc=$(bg_wait py)
 expect_eq "boto3 long job exit status" 0 "$pyrc" || sed 's/^/      | /' "$T_DIR/py.out" | tail -5 >&2
@@ -923,7 +812,7 @@ expect_err_has "awsrole serve is not running"
 run awsrole agent -- "$DEB_AWS" sts get-caller-identity --endpoint-url "$MOTO_URL"
 expect_rc 255
 expect_err_has "awsrole serve is not running"
-run awsrole agent -- python3 "$H/whoami.py"
+run awsrole agent -- python3 "$PEERS/boto_whoami.py"
 expect_rc 1
 expect_err_has "awsrole serve is not running"
 if js_ready; then
@@ -1005,7 +894,7 @@ use_moto
 scenario_files
 serve_up s1 161616 default CustomerA --mfa-session
 port=$(ep_port) tok=$(ep_token)
-bg_view job awsrole exec CustomerA -- python3 "$H/loop.py" 0.2 35 --tolerant --stop "$T_DIR/stop"
+bg_view job awsrole exec CustomerA -- python3 "$PEERS/boto_loop.py" --ua t96-loop 0.2 35 --tolerant --stop "$T_DIR/stop"
 _job_oks() { [ "$(grep -c '^ok' "$T_DIR/job.out" 2>/dev/null)" -ge 3 ]; }
 _job_used() { [ "$(mq "$1" --ua-has t96-loop --akid "$2" --count)" -gt 0 ]; }
 wait_until 15 _job_oks ||
@@ -1134,14 +1023,14 @@ hide_base_keys
 serve_up s 212121 default CustomerA --mfa-session
 export AWS_ACCESS_KEY_ID=$BASE_AKID AWS_SECRET_ACCESS_KEY=$BASE_SECRET AWS_PROFILE=base AWS_DEFAULT_PROFILE=base AWSROLE_PROFILE=base
 m=$(moto_log_mark)
-run awsrole agent -- python3 "$H/whoami.py"
+run awsrole agent -- python3 "$PEERS/boto_whoami.py"
 expect_rc 0
 expect_out_has "$STS_A"
 expect_out_has " ASIA"
-run awsrole agent -- python3 "$H/whoami.py" base
+run awsrole agent -- python3 "$PEERS/boto_whoami.py" base
 expect_rc 1
 expect_err_has "awsrole serve"
-run awsrole agent -- python3 "$H/whoami.py" "Access CustomerA"
+run awsrole agent -- python3 "$PEERS/boto_whoami.py" "Access CustomerA"
 expect_rc 1
 run awsrole agent -- aws sts get-caller-identity
 expect_rc 0
@@ -1239,7 +1128,7 @@ expect_out_has "$STS_RO"
 run "$qdir/awsrole" agent -- aws sts get-caller-identity --profile 'Team$A&B'
 expect_rc 0
 expect_out_has "$STS_RO"
-run "$qdir/awsrole" agent -- env "AWS_PROFILE=O'Brien Ltd" python3 "$H/whoami.py"
+run "$qdir/awsrole" agent -- env "AWS_PROFILE=O'Brien Ltd" python3 "$PEERS/boto_whoami.py"
 expect_rc 0
 expect_out_has "$STS_RO"
 run "$qdir/awsrole" agent -- "$DEB_AWS" sts get-caller-identity --profile "O'Brien Ltd" --endpoint-url "$MOTO_URL"

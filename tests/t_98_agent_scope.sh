@@ -20,7 +20,7 @@
 # serve runs on a pseudo-terminal (tests/peers/pty_bg.py) with --mfa-session, the code typed in;
 # its terminal is in $RUN_DIR/t98/serve.NAME/tty, and a serve may outlive the case that started
 # it: the cases of one group go back to its HOME (a_case).  The agent side runs without a terminal
-# (`run`).  Helpers copied from t_96_agent.sh.  moto's log is read in one go per check (gsc_load,
+# (`run`).  The serve helpers are lib.sh's.  moto's log is read in one go per check (gsc_load,
 # ar_load): a Python start costs ~0.2 s here.
 
 MFA_SERIAL=arn:aws:iam::333333333333:mfa/example.user
@@ -39,40 +39,8 @@ RUN_TIMEOUT=20
 # ---------------------------------------------------------------- helper programs
 
 H=$RUN_DIR/t98
+SRV_BASE=$H # a serve may outlive its case (lib.sh srv_dir)
 mkdir -p "$H"
-
-# whoami.py [PROFILE] — boto3: "ARN ACCESS_KEY_ID" (User-Agent tagged t98-whoami).
-cat > "$H/whoami.py" <<'EOF'
-import sys, boto3
-from botocore.config import Config
-try:
-    s = boto3.session.Session(profile_name=sys.argv[1]) if len(sys.argv) > 1 else boto3.session.Session()
-    arn = s.client("sts", config=Config(user_agent_extra="t98-whoami")).get_caller_identity()["Arn"]
-    print(arn, s.get_credentials().get_frozen_credentials().access_key)
-except Exception as e:
-    print(f"whoami.py: {type(e).__name__}: {e}", file=sys.stderr)
-    sys.exit(1)
-EOF
-
-# loop.py INTERVAL SECONDS — a long boto3 job: one client, GetCallerIdentity every INTERVAL s
-# (User-Agent t98-loop); "ok TS" or "err TS MESSAGE" a line; the first error ends it (exit 1).
-cat > "$H/loop.py" <<'EOF'
-import sys, time, boto3
-from botocore.config import Config
-interval, secs = float(sys.argv[1]), float(sys.argv[2])
-c = boto3.session.Session().client("sts", config=Config(user_agent_extra="t98-loop", retries={"max_attempts": 1}))
-end = time.time() + secs
-while True:
-    try:
-        c.get_caller_identity()
-        print(f"ok {time.time():.3f}", flush=True)
-    except Exception as e:
-        print(f"err {time.time():.3f} {type(e).__name__}: {e}".replace("\n", " "), flush=True)
-        sys.exit(1)
-    if time.time() + interval > end:
-        break
-    time.sleep(interval)
-EOF
 
 # minify.py FILE — the file's JSON with the white space outside strings removed, the text
 # otherwise as written (README, "Scoping and attribution": what "minified" means).
@@ -173,70 +141,11 @@ EOF
 
 # ---------------------------------------------------------------- helpers
 
-
-
 # lq ARGS... — tests/peers/logq.py on moto's log.
 lq() { "$PY" "$PEERS/logq.py" "$MOTO_LOG" "$@"; }
 
-
-# serve_bg NAME [pty_bg options] -- CMD... — CMD on a pseudo-terminal in the background.
-serve_bg() {
-	local name=$1 d
-	shift
-	d=$H/serve.$name
-	rm -rf "$d"
-	mkdir -p "$d"
-	: > "$d/ctl"
-	"$PY" "$PEERS/pty_bg.py" --tty-log "$d/tty" --pidfile "$d/pid" --status-file "$d/status" \
-		--events "$d/events" --ctl "$d/ctl" --timeout 170 "$@" >"$d/driver.err" 2>&1 </dev/null &
-	echo "$!" > "$d/driver"
-	T_PIDS+=("$!")
-	echo "$!" >> "$PIDS_FILE"
-	wait_until 5 test -s "$d/pid" || { fail "serve $name: pty_bg did not start: $(cat "$d/driver.err")"; return 1; }
-}
-
-srv_tty() { tr -d '\r' < "$H/serve.$1/tty" 2>/dev/null; }
-srv_show() {
-	printf '    serve %s terminal (%s):\n' "$1" "$H/serve.$1/tty" >&2
-	srv_tty "$1" | tail -n 40 | sed 's/^/      | /' >&2
-	[ -s "$H/serve.$1/status" ] && printf '    serve %s ended: %s\n' "$1" "$(cat "$H/serve.$1/status")" >&2
-	return 0
-}
-
-
 # srv_line NAME ERE — the first line of serve NAME's terminal that matches ERE.
 srv_line() { srv_tty "$1" | grep -m1 -E -- "$2"; }
-
-# srv_stop NAME — Ctrl-C to serve NAME; waits (10 s) until it ends; SRV_RC its exit status.
-srv_stop() {
-	local d=$H/serve.$1
-	[ -s "$d/status" ] || kill -INT "$(cat "$d/driver")" 2>/dev/null
-	wait_until 10 test -s "$d/status" || kill -KILL "$(cat "$d/pid")" 2>/dev/null
-	wait "$(cat "$d/driver")" 2>/dev/null
-	SRV_RC=$(cat "$d/status" 2>/dev/null || echo running)
-	return 0
-}
-
-# serve_up NAME CODE ARGS... — awsrole serve ARGS --mfa-session, CODE typed at the one prompt;
-# waits until every profile named in ARGS is ready (the values of the options that take one are
-# not profiles).  SERVE_ENV="V=x ..." puts variables in serve's environment.
-serve_up() {
-	local name=$1 code=$2 p skipnext=0 profs=()
-	shift 2
-	for p in "$@"; do
-		if [ "$skipnext" = 1 ]; then skipnext=0; continue; fi
-		case $p in
-		--scope | --policy | --policy-arn | --role-session-name | --region | --mfa-code) skipnext=1 ;;
-		-*) ;;
-		*) profs+=("$p") ;;
-		esac
-	done
-	# shellcheck disable=SC2086
-	serve_bg "$name" --expect "$PROMPT" --send "$code\n" -- env ${SERVE_ENV:-} awsrole serve "$@" --mfa-session || return 1
-	for p in "${profs[@]}"; do
-		srv_wait "$name" "ready: $p " 20 || return 1
-	done
-}
 
 # gsc_load MARK [DESC_HAS] — the GetScopedCredentials records since MARK (whose description
 # contains DESC_HAS) into G: ${G[n]} calls; ${G[I.status]} .error .caller .issued .layers .root
@@ -358,7 +267,7 @@ role_files
 policies
 A_HOME=$HOME
 A_MARK=$(moto_log_mark)
-serve_up s 612345 P Q R
+serve_up s 612345 P Q R --mfa-session
 ar_load "$A_MARK"
 expect_eq "AssumeRole calls (P, Q, R)" 3 "${A[n]}"
 ip=$(ar_index "$ARN_A" alice.agent) iq=$(ar_index "$ARN_RO") ir=$(ar_index "$ARN_A" -)
@@ -428,7 +337,7 @@ pass
 t "agent --name sub --policy FILE: serve's GetScopedCredentials (Policy minified, ScopedSessionDescription names view sub, no DurationSeconds) signed by Q's root session; boto3 and credential-process get the issued key, never the root's or the user's"
 a_case
 m=$(moto_log_mark)
-run awsrole agent --name sub --policy f1.json -- python3 "$H/whoami.py" Q
+run awsrole agent --name sub --policy f1.json -- python3 "$PEERS/boto_whoami.py" --ua t98-whoami Q
 expect_rc 0
 expect_out_has "$STS_RO$SNAME "
 key=${OUT##* }
@@ -632,7 +541,7 @@ t "serve --scope full --role-session-name agent-bob: no PolicyArns, RoleSessionN
 use_moto
 role_files
 m=$(moto_log_mark)
-serve_up f 623456 Q --scope full --role-session-name agent-bob
+serve_up f 623456 Q --scope full --role-session-name agent-bob --mfa-session
 ar_load "$m"
 expect_eq "AssumeRole calls" 1 "${A[n]}"
 expect_eq "form fields (no PolicyArns, no Policy)" "Action DurationSeconds RoleArn RoleSessionName Version" "${A[0.keys]}"
@@ -653,7 +562,7 @@ t "serve --scope viewonly: PolicyArns job-function/ViewOnlyAccess only; banner \
 use_moto
 role_files
 m=$(moto_log_mark)
-serve_up v 634567 Q --scope viewonly
+serve_up v 634567 Q --scope viewonly --mfa-session
 ar_load "$m"
 expect_eq "PolicyArns" "$POL_VO" "$(policy_arns 0)"
 expect_eq "RoleSessionName" "$SNAME" "${A[0.p:RoleSessionName]:-}"
@@ -667,7 +576,7 @@ t "serve --policy-arn X: exactly X on every profile's AssumeRole (no ReadOnlyAcc
 use_moto
 role_files
 m=$(moto_log_mark)
-serve_up x 645678 Q R --policy-arn "$POL_X2"
+serve_up x 645678 Q R --policy-arn "$POL_X2" --mfa-session
 ar_load "$m"
 expect_eq "AssumeRole calls" 2 "${A[n]}"
 expect_eq "Q: PolicyArns" "$POL_X2" "$(policy_arns "$(ar_index "$ARN_RO")")"
@@ -698,9 +607,9 @@ use_moto
 role_files
 policies
 m=$(moto_log_mark)
-SERVE_ENV=AWSROLE_REFRESH_WINDOW=895 serve_up r 656789 Q
+SERVE_ENV=AWSROLE_REFRESH_WINDOW=895 serve_up r 656789 Q --mfa-session
 m2=$(moto_log_mark)
-( setsid -w timeout -k 5 40 awsrole agent --name long --policy f2.json -- awsrole exec Q -- python3 "$H/loop.py" 0.25 13 \
+( setsid -w timeout -k 5 40 awsrole agent --name long --policy f2.json -- awsrole exec Q -- python3 "$PEERS/boto_loop.py" --ua t98-loop 0.25 13 \
 	>"$T_DIR/job.out" 2>&1 </dev/null; echo $? > "$T_DIR/job.rc" ) &
 T_PIDS+=("$!")
 wait_until 40 test -s "$T_DIR/job.rc" || fail "the job did not end"
@@ -743,7 +652,7 @@ export HTTPS_PROXY=$FAKE_PROXY_URL
 role_files sts_regional_endpoints=legacy
 policies
 m=$(moto_log_mark)
-serve_up g 667890 Q
+serve_up g 667890 Q --mfa-session
 run awsrole agent --name reg --policy f2.json -- awsrole credential-process Q
 expect_rc 0
 key=$(cp_akid)
