@@ -12956,8 +12956,13 @@ dispatch(struct run *r, const struct verb *v)
 		return -1;
 	if (v->flags & VERB_CREDS)
 		warn_cred_mode(r);
-	rc = (v->flags & VERB_CREDS) && v->fn != cmd_serve && r->cli->nmore == 0 &&
-	    run_scope(r, r->profile, &r->scope) == -1 ? -1 : v->fn(r);
+	/* One profile's session controls, checked before the verb runs (serve
+	 * and login P1 P2 check each of theirs). */
+	if ((v->flags & VERB_CREDS) && v->fn != cmd_serve && r->cli->nmore == 0 &&
+	    run_scope(r, r->profile, &r->scope) == -1)
+		rc = -1;
+	else
+		rc = v->fn(r);
 	buf_free(&r->chain);
 	scope_free(&r->scope);
 	return rc;
